@@ -1,0 +1,18 @@
+"""Production: every secret from the environment; missing ones stop start-up."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool, require_secret_key
+
+DEBUG = False
+require_secret_key()
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0") or 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("tutti.accounts.urls")),
+    path("", include("tutti.core.urls")),
+    # Hub pages last: their first segment is the hub's slug.
+    path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
+    path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
+    path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
+    path("<slug:hub_slug>/", include("tutti.directory.urls")),
+]
+
+handler404 = "tutti.core.views.not_found"
+handler403 = "tutti.core.views.forbidden"

@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from tutti.core.models import BaseModel
+
+
+class TuttiUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # People sign in with their email address, in whatever case they type it.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """A person who signs in. Email is the sign-in name; the username is kept for Django admin."""
+
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = TuttiUserManager()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    HUB_ADMIN = "hub_admin", "Hub admin"
+    HUB_STAFF = "hub_staff", "Hub staff"
+    COORDINATOR = "coordinator", "Cluster coordinator"
+    PARTNER_STAFF = "partner_staff", "Partner staff"
+
+
+# Named capabilities, and the roles that hold them. Views declare the capability they need;
+# object-level limits (a coordinator's own clusters, a partner's own organisation) are
+# applied by the access helpers in each app.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "can_view_manage": frozenset(Role.values),
+    "can_manage_directory": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_import_schools": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_manage_clusters": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_edit_cluster": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.COORDINATOR}),
+    "can_edit_organisation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
+    "can_manage_members": frozenset({Role.HUB_ADMIN}),
+}
+
+
+class Membership(BaseModel):
+    """A person's role in one hub. A person can belong to several hubs."""
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # For partner staff: the organisations they act for.
+    organisations = models.ManyToManyField(
+        "directory.Organisation", blank=True, related_name="staff_memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "user"], name="one_membership_per_hub"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.hub}"
+
+    def has_capability(self, capability: str) -> bool:
+        if capability not in CAPABILITIES:
+            raise KeyError(f"Unknown capability {capability!r}")
+        return self.role in CAPABILITIES[capability]

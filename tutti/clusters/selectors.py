@@ -1,0 +1,73 @@
+"""Reads of clusters, always within one hub."""
+
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+
+from tutti.clusters.models import Cluster
+from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
+from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.selectors import hub_organisations
+
+
+def cluster_list(*, hub: Hub) -> QuerySet[Cluster]:
+    return (
+        Cluster.objects.filter(hub=hub)
+        .select_related("coordinator")
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
+
+
+def cluster_get(*, hub: Hub, slug: str) -> Cluster | None:
+    return Cluster.objects.filter(hub=hub, slug=slug).select_related("coordinator", "hub").first()
+
+
+def cluster_members(*, cluster: Cluster) -> list[Organisation]:
+    return list(cluster.members.select_related("local_authority").order_by("kind", "name"))
+
+
+def members_by_kind(members: list[Organisation]) -> list[tuple[str, list[Organisation]]]:
+    """Members grouped under their kind's label, in the order kinds are declared."""
+    groups: dict[str, list[Organisation]] = defaultdict(list)
+    for organisation in members:
+        groups[organisation.kind].append(organisation)
+    return [
+        (label, groups[value]) for value, label in OrganisationKind.choices if groups.get(value)
+    ]
+
+
+def cluster_map(*, hub: Hub, members: list[Organisation]) -> SvgMap:
+    """Members as points over the outlines of the hub's local authorities."""
+    shapes = [
+        MapShape(label=la.name, rings=authority_outline(la.gss_code))
+        for la in hub.local_authorities.all()
+        if la.gss_code
+    ]
+    points = [
+        MapPoint(
+            lat=o.latitude,
+            lon=o.longitude,
+            label=o.name,
+            group=o.kind,
+            url=f"/{hub.slug}/directory/{o.pk}/",
+        )
+        for o in members
+        if o.has_location
+    ]
+    return build_map(points=points, shapes=shapes)
+
+
+def cluster_candidates(*, cluster: Cluster, q: str, limit: int = 20) -> list[Organisation]:
+    """Organisations in the hub's directory, not yet in the cluster, whose name matches."""
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    orgs = hub_organisations(hub=cluster.hub).filter(is_open=True)
+    for word in q.split():
+        orgs = orgs.filter(name__icontains=word)
+    return list(
+        orgs.exclude(cluster_memberships__cluster=cluster)
+        .select_related("local_authority")
+        .order_by("name")[:limit]
+    )

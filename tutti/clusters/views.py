@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tutti.clusters import selectors, services
+from tutti.clusters.forms import AssignmentUploadForm, ClusterForm, CoordinatorForm, MemberSearchForm
+from tutti.clusters.models import Cluster
+from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.directory.models import Organisation
+from tutti.directory.selectors import hub_organisations
+
+
+@public_hub_view
+def cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    clusters = selectors.cluster_list(hub=request.hub)
+    return render(request, "clusters/cluster_list.html", {"clusters": clusters})
+
+
+@public_hub_view
+def cluster_detail(request: HttpRequest, hub_slug: str, cluster_slug: str) -> HttpResponse:
+    cluster = selectors.cluster_get(hub=request.hub, slug=cluster_slug)
+    if cluster is None:
+        raise Http404("No such cluster in this hub.")
+    members = selectors.cluster_members(cluster=cluster)
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "groups": selectors.members_by_kind(members),
+            "member_count": len(members),
+            "map": selectors.cluster_map(hub=request.hub, members=members),
+        },
+    )
+
+
+def _cluster_for_edit(request: HttpRequest, pk: int) -> Cluster:
+    """Another hub's cluster is 404; a coordinator may edit only their own clusters (else 403)."""
+    cluster = get_object_or_404(Cluster.objects.select_related("hub"), hub=request.hub, pk=pk)
+    membership = request.membership
+    if not membership.has_capability("can_manage_clusters") and (
+        cluster.coordinator_id != request.user.pk
+    ):
+        raise PermissionDenied("You can change only the clusters you coordinate.")
+    return cluster
+
+
+@hub_permission_required("can_edit_cluster")
+def manage_cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    clusters = selectors.cluster_list(hub=request.hub)
+    if not request.membership.has_capability("can_manage_clusters"):
+        clusters = clusters.filter(coordinator=request.user)
+    return render(request, "clusters/manage_cluster_list.html", {"clusters": clusters})
+
+
+@hub_permission_required("can_manage_clusters")
+def cluster_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cluster = services.cluster_create(hub=request.hub, by=request.user, **form.cleaned_data)
+        except services.ClusterError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Cluster {cluster.name} created. Its coordinator is vacant.")
+            return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
+    return render(request, "clusters/cluster_form.html", {"form": form})
+
+
+@hub_permission_required("can_edit_cluster")
+def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster_for_edit(request, pk)
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        cluster.refresh_from_db()  # the form wrote its values onto the instance
+        try:
+            services.cluster_update(cluster=cluster, by=request.user, **form.cleaned_data)
+        except services.ClusterError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
+    return render(request, "clusters/cluster_form.html", {"form": form, "cluster": cluster})
+
+
+@hub_permission_required("can_manage_clusters")
+def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster_for_edit(request, pk)
+    form = CoordinatorForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "vacate":
+        services.cluster_set_coordinator(cluster=cluster, coordinator=None, by=request.user)
+        messages.success(request, f"The coordinator post for {cluster.name} is now vacant.")
+        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
+    if request.method == "POST" and form.is_valid():
+        coordinator = services.coordinator_for(**form.cleaned_data)
+        services.cluster_set_coordinator(cluster=cluster, coordinator=coordinator, by=request.user)
+        messages.success(request, f"{coordinator} now coordinates {cluster.name}.")
+        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
+    return render(request, "clusters/cluster_coordinator.html", {"form": form, "cluster": cluster})
+
+
+@hub_permission_required("can_edit_cluster")
+def cluster_members(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """The members of a cluster, with a search (as you type, with scripts on) to add more."""
+    cluster = _cluster_for_edit(request, pk)
+    search = MemberSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    candidates = selectors.cluster_candidates(cluster=cluster, q=q)
+    context = {"cluster": cluster, "search": search, "q": q, "candidates": candidates}
+    if request.GET.get("fragment") == "results":
+        return render(request, "clusters/includes/member_candidates.html", context)
+    members = selectors.cluster_members(cluster=cluster)
+    context |= {"groups": selectors.members_by_kind(members), "member_count": len(members)}
+    return render(request, "clusters/cluster_members.html", context)
+
+
+def _posted_organisation(request: HttpRequest) -> Organisation:
+    pk = request.POST.get("organisation", "")
+    if not pk.isdigit():
+        raise Http404("No such organisation.")
+    return get_object_or_404(hub_organisations(hub=request.hub), pk=int(pk))
+
+
+@hub_permission_required("can_edit_cluster")
+def cluster_member_add(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster_for_edit(request, pk)
+    if request.method != "POST":
+        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+    organisation = _posted_organisation(request)
+    try:
+        services.cluster_add_member(cluster=cluster, organisation=organisation, by=request.user)
+    except services.ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Added {organisation.name} to {cluster.name}.")
+    return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+
+
+@hub_permission_required("can_edit_cluster")
+def cluster_member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster_for_edit(request, pk)
+    if request.method != "POST":
+        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+    organisation = _posted_organisation(request)
+    try:
+        services.cluster_remove_member(cluster=cluster, organisation=organisation, by=request.user)
+    except services.ClusterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Removed {organisation.name} from {cluster.name}.")
+    return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+
+
+@hub_permission_required("can_manage_clusters")
+def cluster_assign(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Assign schools to clusters in bulk from a CSV of URN and Cluster."""
+    form = AssignmentUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.clusters_assign_from_csv(
+            hub=request.hub, data=form.cleaned_data["file"].read(), by=request.user
+        )
+        if report.ok:
+            messages.success(
+                request,
+                f"Assigned {report.assigned} schools; {report.unchanged} were already there.",
+            )
+            return redirect("clusters-manage:list", hub_slug=hub_slug)
+    status = 400 if report is not None and not report.ok else 200
+    return render(
+        request, "clusters/cluster_assign.html", {"form": form, "report": report}, status=status
+    )

@@ -1,0 +1,146 @@
+"""Maps drawn as SVG on the server from open data shipped in ``data/``.
+
+No tiles and no scripts from other hosts: the outline of each local authority comes from the
+ONS 2013 district boundaries, grouped into today's authorities with mySociety's register, and
+points are placed with a simple equirectangular projection that is accurate enough at county
+scale.
+"""
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+
+DATA_DIR = settings.BASE_DIR / "data"
+Ring = list[tuple[float, float]]  # (lon, lat)
+
+
+@lru_cache(maxsize=1)
+def _district_polygons() -> dict[str, list[Ring]]:
+    """LAD13 code -> outer rings of its polygons."""
+    with open(DATA_DIR / "england_lad_2013.geojson", encoding="utf-8") as f:
+        features = json.load(f)["features"]
+    polygons: dict[str, list[Ring]] = {}
+    for feature in features:
+        geometry = feature["geometry"]
+        parts = (
+            [geometry["coordinates"]]
+            if geometry["type"] == "Polygon"
+            else geometry["coordinates"]
+        )
+        polygons[feature["properties"]["LAD13CD"]] = [
+            [(float(x), float(y)) for x, y in part[0]] for part in parts
+        ]
+    return polygons
+
+
+@lru_cache(maxsize=1)
+def _districts_by_authority() -> dict[str, set[str]]:
+    """ONS code of an authority -> ONS codes of the 2013 districts that make it up."""
+    with open(DATA_DIR / "uk_local_authorities_current.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    gss_by_code = {row["local-authority-code"]: row["gss-code"] for row in rows}
+    groups: dict[str, set[str]] = {}
+    for row in rows:
+        own = {row["gss-code"], *filter(None, row["former-gss-codes"].split(","))}
+        groups.setdefault(row["gss-code"], set()).update(own)
+        county = gss_by_code.get(row["county-la"])
+        if county:
+            groups.setdefault(county, set()).update(own)
+    return groups
+
+
+def authority_outline(gss_code: str) -> list[Ring]:
+    """The rings of every 2013 district inside the authority (one for a unitary)."""
+    polygons = _district_polygons()
+    codes = _districts_by_authority().get(gss_code, {gss_code})
+    return [ring for code in sorted(codes) for ring in polygons.get(code, [])]
+
+
+@dataclass
+class MapPoint:
+    lat: float
+    lon: float
+    label: str
+    group: str = ""
+    url: str = ""
+    x: float = 0
+    y: float = 0
+
+
+@dataclass
+class MapShape:
+    label: str
+    rings: list[Ring]
+    group: str = ""
+    path: str = ""
+
+
+@dataclass
+class SvgMap:
+    width: int
+    height: int
+    points: list[MapPoint] = field(default_factory=list)
+    shapes: list[MapShape] = field(default_factory=list)
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def build_map(
+    *,
+    points: Iterable[MapPoint],
+    shapes: Sequence[MapShape] = (),
+    width: int = 640,
+    max_height: int = 720,
+    fit_to_points: bool = True,
+    padding: int = 16,
+) -> SvgMap:
+    """Project points and shapes into an SVG box, framed on the points (or the shapes)."""
+    points = [p for p in points if p.lat is not None and p.lon is not None]
+    frame: list[tuple[float, float]] = [(p.lon, p.lat) for p in points] if fit_to_points else []
+    if not frame:
+        frame = [pt for shape in shapes for ring in shape.rings for pt in ring]
+    if not frame:
+        return SvgMap(width=width, height=0)
+    lons = [lon for lon, _ in frame]
+    lats = [lat for _, lat in frame]
+    min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    # A lone point, or points in a line, still get a frame of a few kilometres.
+    span = max(max_lon - min_lon, max_lat - min_lat, 0.05)
+    min_lon, max_lon = (min_lon + max_lon - span) / 2, (min_lon + max_lon + span) / 2
+    min_lat, max_lat = (min_lat + max_lat - span) / 2, (min_lat + max_lat + span) / 2
+    k = math.cos(math.radians((min_lat + max_lat) / 2))
+    inner_w = width - 2 * padding
+    scale = inner_w / ((max_lon - min_lon) * k)
+    height = min(max_height, round((max_lat - min_lat) * scale) + 2 * padding)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (
+            round(padding + (lon - min_lon) * k * scale, 1),
+            round(padding + (max_lat - lat) * scale, 1),
+        )
+
+    for point in points:
+        point.x, point.y = project(point.lon, point.lat)
+    drawn = []
+    for shape in shapes:
+        parts = []
+        for ring in shape.rings:
+            coords: list[tuple[float, float]] = []
+            for lon, lat in ring:
+                xy = project(lon, lat)
+                xy = (round(xy[0]), round(xy[1]))
+                if not coords or coords[-1] != xy:  # drop points within a pixel
+                    coords.append(xy)
+            if len(coords) > 2:
+                parts.append("M" + "L".join(f"{x},{y}" for x, y in coords) + "Z")
+        if parts:
+            shape.path = "".join(parts)
+            drawn.append(shape)
+    return SvgMap(width=width, height=height, points=points, shapes=drawn)

@@ -1,0 +1,28 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from tutti.core.permissions import public_view
+from tutti.directory.models import Hub
+
+
+@public_view
+def home(request: HttpRequest) -> HttpResponse:
+    hubs = Hub.objects.order_by("name")
+    return render(request, "core/home.html", {"hubs": hubs})
+
+
+@public_view
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when this app server can reach the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)

@@ -1,0 +1,70 @@
+from django import forms
+
+from tutti.directory.models import (
+    Expertise,
+    LocalAuthority,
+    Organisation,
+    OrganisationKind,
+)
+from tutti.directory.selectors import DirectoryFilters
+
+ANY = [("", "Any")]
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label="Name, town or URN", required=False, max_length=100)
+    postcode = forms.CharField(label="Postcode or area (e.g. SN10)", required=False, max_length=10)
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=ANY + OrganisationKind.choices)
+    cluster = forms.ChoiceField(label="Cluster", required=False)
+    expertise = forms.ChoiceField(label="Expertise", required=False)
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].choices = ANY + [
+            (la.code, la.name) for la in hub.local_authorities.order_by("name")
+        ]
+        self.fields["cluster"].choices = ANY + [
+            (c.slug, c.name) for c in hub.clusters.order_by("name")
+        ]
+        self.fields["expertise"].choices = ANY + [
+            (e.slug, e.name) for e in Expertise.objects.order_by("name")
+        ]
+
+    def filters(self) -> DirectoryFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return DirectoryFilters(**{k: data.get(k) or "" for k in self.fields})
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "description",
+            "address",
+            "town",
+            "postcode",
+            "local_authority",
+            "latitude",
+            "longitude",
+            "website",
+            "email",
+            "phone",
+            "expertise",
+            "listed_publicly",
+        ]
+        widgets = {
+            "expertise": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [c for c in OrganisationKind.choices if c[0] != OrganisationKind.SCHOOL]
+        if self.instance.pk and self.instance.is_school:
+            kinds = [(OrganisationKind.SCHOOL, "School")]
+        self.fields["kind"].choices = kinds
+        self.fields["local_authority"].queryset = LocalAuthority.objects.order_by("name")
+        self.fields["local_authority"].required = False

@@ -1,0 +1,95 @@
+"""Reads of the directory. Every function takes the hub: nothing here crosses tenants."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tutti.directory.models import (
+    Hub,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipStatus,
+)
+
+
+def hub_organisations(*, hub: Hub) -> QuerySet[Organisation]:
+    """The hub's directory: the register's schools in its local authorities, and its partners."""
+    partner_ids = Partnership.objects.filter(hub=hub, status=PartnershipStatus.ACTIVE).values(
+        "organisation_id"
+    )
+    return Organisation.objects.filter(
+        Q(kind=OrganisationKind.SCHOOL, local_authority__hubs=hub) | Q(id__in=partner_ids)
+    )
+
+
+def hub_public_organisations(*, hub: Hub) -> QuerySet[Organisation]:
+    return hub_organisations(hub=hub).filter(listed_publicly=True)
+
+
+def organisation_get(*, hub: Hub, pk: int, public: bool = True) -> Organisation | None:
+    orgs = hub_public_organisations(hub=hub) if public else hub_organisations(hub=hub)
+    return (
+        orgs.select_related("local_authority").prefetch_related("expertise").filter(pk=pk).first()
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    postcode: str = ""
+    local_authority: str = ""  # DfE code
+    kind: str = ""
+    cluster: str = ""  # cluster slug
+    expertise: str = ""  # expertise slug
+    include_closed: bool = False
+
+
+def directory_search(
+    *, hub: Hub, filters: DirectoryFilters, public: bool = True
+) -> QuerySet[Organisation]:
+    """Search the hub's directory. Terms are combined: every one given must match."""
+    orgs = hub_public_organisations(hub=hub) if public else hub_organisations(hub=hub)
+    if not filters.include_closed:
+        orgs = orgs.filter(is_open=True)
+    for word in filters.q.split():
+        orgs = orgs.filter(Q(name__icontains=word) | Q(town__icontains=word) | urn_q(word))
+    if filters.postcode:
+        compact = filters.postcode.replace(" ", "").upper()
+        orgs = orgs.filter(
+            Q(postcode__istartswith=filters.postcode.strip()) | Q(postcode__istartswith=compact)
+        )
+    if filters.local_authority:
+        orgs = orgs.filter(local_authority__code=filters.local_authority)
+    if filters.kind:
+        orgs = orgs.filter(kind=filters.kind)
+    if filters.cluster:
+        orgs = orgs.filter(cluster_memberships__cluster__hub=hub).filter(
+            cluster_memberships__cluster__slug=filters.cluster
+        )
+    if filters.expertise:
+        orgs = orgs.filter(expertise__slug=filters.expertise)
+    return orgs.select_related("local_authority").order_by("name", "pk").distinct()
+
+
+def urn_q(word: str) -> Q:
+    return Q(urn=int(word)) if word.isdigit() and len(word) <= 9 else Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class HubCounts:
+    schools: int
+    partners: int
+    clusters: int
+
+
+def hub_counts(*, hub: Hub) -> HubCounts:
+    return HubCounts(
+        schools=Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL, local_authority__hubs=hub, is_open=True
+        ).count(),
+        partners=Partnership.objects.filter(hub=hub, status=PartnershipStatus.ACTIVE)
+        .exclude(organisation__kind=OrganisationKind.SCHOOL)
+        .count(),
+        clusters=hub.clusters.count(),
+    )

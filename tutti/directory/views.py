@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tutti.clusters.models import Cluster
+from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.directory import selectors, services
+from tutti.directory.forms import DirectorySearchForm, OrganisationForm
+from tutti.directory.models import Organisation
+
+PAGE_SIZE = 25
+
+
+def _with_hub_clusters(orgs, hub):
+    return orgs.prefetch_related(
+        Prefetch("clusters", queryset=Cluster.objects.filter(hub=hub), to_attr="hub_clusters")
+    )
+
+
+@public_hub_view
+def hub_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    hub = request.hub
+    return render(
+        request,
+        "directory/hub_home.html",
+        {"counts": selectors.hub_counts(hub=hub), "search_form": DirectorySearchForm(hub=hub)},
+    )
+
+
+def _search_page(request: HttpRequest, *, public: bool) -> dict:
+    hub = request.hub
+    form = DirectorySearchForm(request.GET or None, hub=hub)
+    orgs = selectors.directory_search(hub=hub, filters=form.filters(), public=public)
+    page = Paginator(_with_hub_clusters(orgs, hub), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"form": form, "page": page, "query": query.urlencode()}
+
+
+@public_hub_view
+def directory_search(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    return render(request, "directory/directory_search.html", _search_page(request, public=True))
+
+
+@public_hub_view
+def organisation_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get(hub=request.hub, pk=pk)
+    if organisation is None:
+        raise Http404("No such organisation in this hub's directory.")
+    clusters = Cluster.objects.filter(hub=request.hub, members=organisation).select_related(
+        "coordinator"
+    )
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {"organisation": organisation, "clusters": clusters},
+    )
+
+
+@hub_permission_required("can_view_manage")
+def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    membership = request.membership
+    hub = request.hub
+    context = {
+        "counts": selectors.hub_counts(hub=hub),
+        "my_clusters": hub.clusters.filter(coordinator=request.user),
+        "my_organisations": membership.organisations.all() if membership.pk else [],
+    }
+    return render(request, "directory/manage_home.html", context)
+
+
+@hub_permission_required("can_manage_directory")
+def manage_directory(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    return render(request, "directory/manage_directory.html", _search_page(request, public=False))
+
+
+def _organisation_for_edit(request: HttpRequest, pk: int) -> Organisation:
+    """Another hub's organisation is 404; partner staff may edit only their own (else 403)."""
+    organisation = selectors.organisation_get(hub=request.hub, pk=pk, public=False)
+    if organisation is None:
+        raise Http404("No such organisation in this hub's directory.")
+    membership = request.membership
+    if not membership.has_capability("can_manage_directory"):
+        if not membership.pk or not membership.organisations.filter(pk=pk).exists():
+            raise PermissionDenied("You can edit only your own organisation.")
+    return organisation
+
+
+@hub_permission_required("can_manage_directory")
+def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expertise = data.pop("expertise")
+        try:
+            organisation = services.organisation_create(
+                hub=request.hub, by=request.user, expertise=expertise, **data
+            )
+        except services.DirectoryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{organisation.name} is now in the directory.")
+            return redirect("directory:organisation", hub_slug=hub_slug, pk=organisation.pk)
+    return render(request, "directory/organisation_form.html", {"form": form})
+
+
+@hub_permission_required("can_edit_organisation")
+def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    organisation = _organisation_for_edit(request, pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expertise = data.pop("expertise")
+        organisation.refresh_from_db()  # the form wrote its values onto the instance
+        try:
+            services.organisation_update(
+                hub=request.hub,
+                organisation=organisation,
+                by=request.user,
+                expertise=expertise,
+                **data,
+            )
+        except services.DirectoryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("directory:organisation", hub_slug=hub_slug, pk=organisation.pk)
+    return render(
+        request, "directory/organisation_form.html", {"form": form, "organisation": organisation}
+    )
