@@ -68,3 +68,4 @@ class OrganisationForm(forms.ModelForm):
         self.fields["kind"].choices = kinds
         self.fields["local_authority"].queryset = LocalAuthority.objects.order_by("name")
         self.fields["local_authority"].required = False
+        self.fields["website"].assume_scheme = "https"
