@@ -37,6 +37,8 @@ class DirectorySearchForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [
@@ -68,4 +70,3 @@ class OrganisationForm(forms.ModelForm):
         self.fields["kind"].choices = kinds
         self.fields["local_authority"].queryset = LocalAuthority.objects.order_by("name")
         self.fields["local_authority"].required = False
-        self.fields["website"].assume_scheme = "https"
