@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tutti.accounts",
     "tutti.directory",
     "tutti.clusters",
+    "tutti.demo",
 ]
 
 MIDDLEWARE = [

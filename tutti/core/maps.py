@@ -144,3 +144,36 @@ def build_map(
             shape.path = "".join(parts)
             drawn.append(shape)
     return SvgMap(width=width, height=height, points=points, shapes=drawn)
+
+
+def _point_in_ring(lon: float, lat: float, ring: Ring) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def district_at(lon: float, lat: float, candidates: Iterable[str] | None = None) -> str | None:
+    """The ONS code of the 2013 district containing the point, searched among ``candidates``."""
+    polygons = _district_polygons()
+    for code in candidates if candidates is not None else polygons:
+        if any(_point_in_ring(lon, lat, ring) for ring in polygons.get(code, [])):
+            return code
+    return None
+
+
+def district_names() -> dict[str, str]:
+    with open(DATA_DIR / "england_lad_2013.geojson", encoding="utf-8") as f:
+        return {
+            feature["properties"]["LAD13CD"]: feature["properties"]["LAD13NM"]
+            for feature in json.load(f)["features"]
+        }
+
+
+def authority_districts(gss_code: str) -> set[str]:
+    return set(_districts_by_authority().get(gss_code, {gss_code}))

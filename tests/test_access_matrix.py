@@ -1,0 +1,177 @@
+"""Who may open each page: every URL pattern of ours must be listed here, or the suite fails.
+
+Roles: anonymous; plain (signed in, no role in any hub); partner (partner staff of
+Wiltshire Music Centre); coordinator (of Devizes area only); staff; admin; outsider (staff of
+the other hub). Expected GET status per role, for Wiltshire's pages.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
+PUBLIC = dict.fromkeys(ROLES, 200)
+ANY_MEMBER = {
+    "anonymous": 302,
+    "plain": 404,
+    "partner": 200,
+    "coordinator": 200,
+    "staff": 200,
+    "admin": 200,
+    "outsider": 404,
+}
+STAFF_ONLY = ANY_MEMBER | {"partner": 403, "coordinator": 403}
+
+
+def only(allowed: set[str], ok: int = 200) -> dict[str, int]:
+    """Members get 403 unless in ``allowed``; non-members 404; anonymous sign in."""
+    return {
+        role: ok if role in allowed else ANY_MEMBER[role] if ANY_MEMBER[role] != 200 else 403
+        for role in ROLES
+    }
+
+
+# url name -> (path built from the world fixture, expected status by role)
+MATRIX = {
+    "core:home": (lambda w: "/", PUBLIC),
+    "core:healthz": (lambda w: "/healthz", PUBLIC),
+    "accounts:login": (lambda w: "/accounts/login/", PUBLIC),
+    # Signing out takes a POST; a GET is refused for everyone.
+    "accounts:logout": (lambda w: "/accounts/logout/", dict.fromkeys(ROLES, 405)),
+    "accounts:my-hubs": (
+        lambda w: "/accounts/me/",
+        # One role in one hub: straight to that hub's manage page.
+        dict.fromkeys(ROLES, 302) | {"plain": 200},
+    ),
+    "directory:hub-home": (lambda w: "/wiltshire/", PUBLIC),
+    "directory:search": (lambda w: "/wiltshire/directory/?q=Devizes", PUBLIC),
+    "directory:organisation": (lambda w: f"/wiltshire/directory/{w.school.pk}/", PUBLIC),
+    "clusters:list": (lambda w: "/wiltshire/clusters/", PUBLIC),
+    "clusters:detail": (lambda w: "/wiltshire/clusters/devizes-area/", PUBLIC),
+    "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
+    "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
+    "directory-manage:organisation-create": (
+        lambda w: "/wiltshire/manage/directory/new/",
+        STAFF_ONLY,
+    ),
+    "directory-manage:organisation-edit": (
+        lambda w: f"/wiltshire/manage/directory/{w.partner.pk}/edit/",
+        only({"partner", "staff", "admin"}),
+    ),
+    "directory-manage:register-import": (
+        lambda w: "/wiltshire/manage/directory/import/",
+        STAFF_ONLY,
+    ),
+    "clusters-manage:list": (
+        lambda w: "/wiltshire/manage/clusters/",
+        only({"coordinator", "staff", "admin"}),
+    ),
+    "clusters-manage:create": (lambda w: "/wiltshire/manage/clusters/new/", STAFF_ONLY),
+    "clusters-manage:assign": (lambda w: "/wiltshire/manage/clusters/assign/", STAFF_ONLY),
+    "clusters-manage:members": (
+        lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/",
+        only({"coordinator", "staff", "admin"}),
+    ),
+    "clusters-manage:edit": (
+        lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/edit/",
+        only({"coordinator", "staff", "admin"}),
+    ),
+    "clusters-manage:coordinator": (
+        lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/coordinator/",
+        STAFF_ONLY,
+    ),
+    # Adding and removing take a POST; a GET goes back to the members page.
+    "clusters-manage:member-add": (
+        lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/members/add/",
+        only({"coordinator", "staff", "admin"}, ok=302),
+    ),
+    "clusters-manage:member-remove": (
+        lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/members/remove/",
+        only({"coordinator", "staff", "admin"}, ok=302),
+    ),
+}
+
+
+def our_url_patterns():
+    """(name, view) of every named URL of ours: Django admin and the JSON API have their own
+    access rules and tests."""
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.app_name in {"admin", "api"} or p.namespace in {"admin", "api"}:
+                    continue
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                yield (f"{namespace}:{p.name}" if namespace else p.name), p.callback
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    names = {name for name, _ in our_url_patterns()}
+    assert names - MATRIX.keys() == set(), "Add these URLs to the access matrix"
+    assert MATRIX.keys() - names == set(), "These matrix entries have no URL any more"
+
+
+def test_every_view_declares_who_may_use_it():
+    undeclared = [name for name, view in our_url_patterns() if not hasattr(view, "access")]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(client_for, world, name, role):
+    build, expected = MATRIX[name]
+    response = client_for(role).get(build(world))
+    assert response.status_code == expected[role], (name, role)
+    if expected[role] == 302 and role == "anonymous" and name != "accounts:logout":
+        assert response["Location"].startswith("/accounts/login/") or name.endswith(
+            ("member-add", "member-remove")
+        )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/wiltshire/manage/clusters/{other_hub_cluster}/",
+        "/wiltshire/manage/clusters/{other_hub_cluster}/edit/",
+        "/wiltshire/manage/clusters/{other_hub_cluster}/coordinator/",
+        "/wiltshire/manage/directory/{other_school}/edit/",
+        "/wiltshire/directory/{other_school}/",
+        "/wiltshire/clusters/fenland/",
+        "/cambridgeshire/manage/",
+        "/cambridgeshire/manage/clusters/{other_hub_cluster}/",
+        "/no-such-hub/",
+    ],
+)
+def test_another_hubs_objects_are_not_found(client_for, world, path):
+    """Wiltshire staff reach Cambridgeshire's objects neither through Wiltshire's URLs nor
+    through Cambridgeshire's."""
+    url = path.format(other_hub_cluster=world.other_hub_cluster.pk, other_school=world.other_school.pk)
+    assert client_for("staff").get(url).status_code == 404
+
+
+def test_cambridgeshire_staff_get_404_for_wiltshire_staff_pages(client_for, world):
+    client = client_for("outsider")
+    for name, (build, _) in MATRIX.items():
+        if "-manage:" in name:
+            assert client.get(build(world)).status_code == 404, name
+
+
+def test_coordinator_cannot_edit_a_cluster_they_do_not_coordinate(client_for, world):
+    client = client_for("coordinator")
+    url = f"/wiltshire/manage/clusters/{world.other_cluster.pk}/edit/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"name": "Renamed", "area": "", "description": ""})
+    assert response.status_code == 403
+    world.other_cluster.refresh_from_db()
+    assert world.other_cluster.name == "Chippenham"
+
+
+def test_partner_staff_cannot_edit_another_organisation(client_for, world):
+    client = client_for("partner")
+    url = f"/wiltshire/manage/directory/{world.school.pk}/edit/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"kind": "school", "name": "Hacked"}).status_code == 403
+    world.school.refresh_from_db()
+    assert world.school.name == "Devizes Primary School"
