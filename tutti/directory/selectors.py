@@ -1,5 +1,6 @@
 """Reads of the directory. Every function takes the hub: nothing here crosses tenants."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -55,10 +56,7 @@ def directory_search(
     for word in filters.q.split():
         orgs = orgs.filter(Q(name__icontains=word) | Q(town__icontains=word) | urn_q(word))
     if filters.postcode:
-        compact = filters.postcode.replace(" ", "").upper()
-        orgs = orgs.filter(
-            Q(postcode__istartswith=filters.postcode.strip()) | Q(postcode__istartswith=compact)
-        )
+        orgs = orgs.filter(postcode__istartswith=normalise_postcode(filters.postcode))
     if filters.local_authority:
         orgs = orgs.filter(local_authority__code=filters.local_authority)
     if filters.kind:
@@ -70,6 +68,19 @@ def directory_search(
     if filters.expertise:
         orgs = orgs.filter(expertise__slug=filters.expertise)
     return orgs.select_related("local_authority").order_by("name", "pk").distinct()
+
+
+FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space before the inward code: "sn101aa" -> "SN10 1AA".
+
+    A partial postcode ("SN10", "SN10 1") is kept as typed, for a prefix search.
+    """
+    value = " ".join(value.upper().split())
+    match = FULL_POSTCODE.match(value.replace(" ", ""))
+    return f"{match[1]} {match[2]}" if match else value
 
 
 def urn_q(word: str) -> Q:
