@@ -48,6 +48,7 @@ MATRIX = {
     "clusters:list": (lambda w: "/wiltshire/clusters/", PUBLIC),
     "clusters:detail": (lambda w: "/wiltshire/clusters/devizes-area/", PUBLIC),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
+    "directory-manage:commitments": (lambda w: "/wiltshire/manage/commitments/", ANY_MEMBER),
     "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
     "directory-manage:organisation-create": (
         lambda w: "/wiltshire/manage/directory/new/",
@@ -147,7 +148,9 @@ def test_access(client_for, world, name, role):
 def test_another_hubs_objects_are_not_found(client_for, world, path):
     """Wiltshire staff reach Cambridgeshire's objects neither through Wiltshire's URLs nor
     through Cambridgeshire's."""
-    url = path.format(other_hub_cluster=world.other_hub_cluster.pk, other_school=world.other_school.pk)
+    url = path.format(
+        other_hub_cluster=world.other_hub_cluster.pk, other_school=world.other_school.pk
+    )
     assert client_for("staff").get(url).status_code == 404
 
 

@@ -11,7 +11,9 @@ class Cluster(BaseModel):
     hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="clusters")
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160)
-    area = models.CharField(max_length=200, blank=True, help_text="The towns and villages it covers.")
+    area = models.CharField(
+        max_length=200, blank=True, help_text="The towns and villages it covers."
+    )
     description = models.TextField(blank=True)
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -48,13 +48,13 @@ def cluster_create(*, hub: Hub, by: Any, coordinator: User | None = None, **fiel
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, by: Any, **fields: Any) -> Cluster:
     changed = [k for k in CLUSTER_FIELDS if k in fields and fields[k] != getattr(cluster, k)]
-    if "name" in changed:
-        if (
-            Cluster.objects.filter(hub=cluster.hub, name__iexact=fields["name"])
-            .exclude(pk=cluster.pk)
-            .exists()
-        ):
-            raise ClusterError(f"There is already a cluster called {fields['name']}.")
+    if (
+        "name" in changed
+        and Cluster.objects.filter(hub=cluster.hub, name__iexact=fields["name"])
+        .exclude(pk=cluster.pk)
+        .exists()
+    ):
+        raise ClusterError(f"There is already a cluster called {fields['name']}.")
     for name in changed:
         setattr(cluster, name, fields[name])
     if "name" in changed:
@@ -111,7 +111,11 @@ def cluster_add_member(*, cluster: Cluster, organisation: Organisation, by: Any)
     if not created:
         raise ClusterError(f"{organisation.name} is already a member of {cluster.name}.")
     audit(
-        "clusters.member.added", hub=cluster.hub, actor=by, obj=cluster, organisation=organisation.pk
+        "clusters.member.added",
+        hub=cluster.hub,
+        actor=by,
+        obj=cluster,
+        organisation=organisation.pk,
     )
     return member
 

@@ -4,7 +4,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tutti.clusters import selectors, services
-from tutti.clusters.forms import AssignmentUploadForm, ClusterForm, CoordinatorForm, MemberSearchForm
+from tutti.clusters.forms import (
+    AssignmentUploadForm,
+    ClusterForm,
+    CoordinatorForm,
+    MemberSearchForm,
+)
 from tutti.clusters.models import Cluster
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory.models import Organisation

@@ -28,9 +28,7 @@ def _district_polygons() -> dict[str, list[Ring]]:
     for feature in features:
         geometry = feature["geometry"]
         parts = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         polygons[feature["properties"]["LAD13CD"]] = [
             [(float(x), float(y)) for x, y in part[0]] for part in parts

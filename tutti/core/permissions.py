@@ -66,9 +66,7 @@ def hub_permission_required(capability: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(
-            request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
+        def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             _resolve_hub(request, hub_slug)

@@ -201,9 +201,12 @@ def _outcode_positions() -> dict[str, tuple[float, float]]:
 
 
 def demo_is_loaded() -> bool:
-    return Hub.objects.filter(slug="wiltshire").exists() and Organisation.objects.filter(
-        kind=OrganisationKind.SCHOOL, local_authority__code="865"
-    ).exists()
+    return (
+        Hub.objects.filter(slug="wiltshire").exists()
+        and Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL, local_authority__code="865"
+        ).exists()
+    )
 
 
 def _user(email: str, first: str, last: str, **extra) -> User:
@@ -247,7 +250,9 @@ def _nearest(school: Organisation, centres: dict[int, tuple[float, float, Cluste
 
 
 def _assign_wiltshire(hub: Hub, clusters: dict[str, Cluster], schools: list[Organisation]) -> None:
-    rules = [(prefix, clusters[name]) for name, _, prefixes in WILTSHIRE_CLUSTERS for prefix in prefixes]
+    rules = [
+        (prefix, clusters[name]) for name, _, prefixes in WILTSHIRE_CLUSTERS for prefix in prefixes
+    ]
     assigned: dict[int, Cluster] = {}
     unplaced = []
     for school in schools:
@@ -329,7 +334,9 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
             },
         )
         hub.local_authorities.set(LocalAuthority.objects.filter(code__in=spec["las"]))
-        text = CAMBRIDGESHIRE_COMMITMENTS if spec["slug"] == "cambridgeshire" else DEFAULT_COMMITMENTS
+        text = (
+            CAMBRIDGESHIRE_COMMITMENTS if spec["slug"] == "cambridgeshire" else DEFAULT_COMMITMENTS
+        )
         PartnerCommitments.objects.get_or_create(hub=hub, version=1, defaults={"text": text})
         hubs[spec["slug"]] = hub
 
@@ -376,8 +383,13 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
         _member(hub, _user(f"{short}.staff@example.org", hub.name, "Staff"), Role.HUB_STAFF)
     partner_staff = [
         ("wiltshire", "Wiltshire Music Centre", "centre.staff@example.org", "Centre", "Staff"),
-        ("the-music-partnership", "Entrust Music Service Staffordshire", "entrust.staff@example.org",
-         "Entrust", "Staff"),
+        (
+            "the-music-partnership",
+            "Entrust Music Service Staffordshire",
+            "entrust.staff@example.org",
+            "Entrust",
+            "Staff",
+        ),
     ]
     for hub_slug, org_name, email, first, last in partner_staff:
         membership = _member(hubs[hub_slug], _user(email, first, last), Role.PARTNER_STAFF)

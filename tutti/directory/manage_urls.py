@@ -8,5 +8,6 @@ urlpatterns = [
     path("directory/", views.manage_directory, name="directory"),
     path("directory/new/", views.organisation_create, name="organisation-create"),
     path("directory/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("commitments/", views.partner_commitments, name="commitments"),
     path("directory/import/", register_views.register_import, name="register-import"),
 ]

@@ -60,8 +60,9 @@ def organisation_update(
     *, hub: Hub, organisation: Organisation, by: Any, expertise: Any = None, **fields: Any
 ) -> Organisation:
     """Change an organisation's details. Register fields of schools are left to the import."""
-    changed = [k for k, v in fields.items() if k in ORGANISATION_FIELDS and v != getattr(
-        organisation, k)]
+    changed = [
+        k for k, v in fields.items() if k in ORGANISATION_FIELDS and v != getattr(organisation, k)
+    ]
     if organisation.is_school and "kind" in changed:
         raise DirectoryError("A school from the register stays a school.")
     for name in changed:
@@ -83,7 +84,9 @@ def partnership_accept_commitments(*, partnership: Partnership, by: Any) -> Part
         raise DirectoryError("This hub has not published partner commitments yet.")
     partnership.commitments_accepted = current
     partnership.commitments_accepted_at = timezone.now()
-    partnership.save(update_fields=["commitments_accepted", "commitments_accepted_at", "updated_at"])
+    partnership.save(
+        update_fields=["commitments_accepted", "commitments_accepted_at", "updated_at"]
+    )
     audit(
         "directory.partnership.commitments_accepted",
         hub=partnership.hub,

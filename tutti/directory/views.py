@@ -9,7 +9,7 @@ from tutti.clusters.models import Cluster
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory import selectors, services
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
-from tutti.directory.models import Organisation
+from tutti.directory.models import Organisation, Partnership, PartnershipStatus
 
 PAGE_SIZE = 25
 
@@ -83,9 +83,10 @@ def _organisation_for_edit(request: HttpRequest, pk: int) -> Organisation:
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")
     membership = request.membership
-    if not membership.has_capability("can_manage_directory"):
-        if not membership.pk or not membership.organisations.filter(pk=pk).exists():
-            raise PermissionDenied("You can edit only your own organisation.")
+    if not membership.has_capability("can_manage_directory") and (
+        not membership.pk or not membership.organisations.filter(pk=pk).exists()
+    ):
+        raise PermissionDenied("You can edit only your own organisation.")
     return organisation
 
 
@@ -130,4 +131,40 @@ def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
             return redirect("directory:organisation", hub_slug=hub_slug, pk=organisation.pk)
     return render(
         request, "directory/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@hub_permission_required("can_view_manage")
+def partner_commitments(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """The hub's partner commitments: partner staff accept them; staff see who has."""
+    hub = request.hub
+    membership = request.membership
+    current = hub.commitments.order_by("-version").first()
+    own = Partnership.objects.filter(
+        hub=hub, organisation__in=membership.organisations.all() if membership.pk else []
+    ).select_related("organisation", "commitments_accepted")
+    if request.method == "POST":
+        partnership = own.filter(pk=request.POST.get("partnership") or 0).first()
+        if partnership is None:
+            raise Http404("No such partnership of yours.")
+        try:
+            services.partnership_accept_commitments(partnership=partnership, by=request.user)
+        except services.DirectoryError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{partnership.organisation.name} accepts the partner commitments."
+            )
+        return redirect("directory-manage:commitments", hub_slug=hub_slug)
+    everyone = None
+    if membership.has_capability("can_manage_directory"):
+        everyone = (
+            Partnership.objects.filter(hub=hub, status=PartnershipStatus.ACTIVE)
+            .select_related("organisation", "commitments_accepted")
+            .order_by("organisation__name")
+        )
+    return render(
+        request,
+        "directory/partner_commitments.html",
+        {"current": current, "own": own, "everyone": everyone},
     )

@@ -77,7 +77,9 @@ def test_adding_twice_and_removing_a_non_member_are_refused(world):
     with pytest.raises(services.ClusterError, match="already a member"):
         services.cluster_add_member(cluster=world.cluster, organisation=world.school, by=None)
     with pytest.raises(services.ClusterError, match="not a member"):
-        services.cluster_remove_member(cluster=world.other_cluster, organisation=world.school, by=None)
+        services.cluster_remove_member(
+            cluster=world.other_cluster, organisation=world.school, by=None
+        )
     services.cluster_remove_member(cluster=world.cluster, organisation=world.school, by=None)
     assert not world.cluster.members.exists()
 

@@ -27,7 +27,7 @@ def test_empty_state_when_a_hub_has_no_clusters(client, world):
 def test_public_list_queries_do_not_grow_with_clusters(
     client, world, django_assert_num_queries, extra_rows
 ):
-    for n in range(extra_rows):
+    for _ in range(extra_rows):
         cluster = ClusterFactory(hub=world.hub, coordinator=world.users["staff"])
         ClusterMemberFactory(cluster=cluster, organisation=SchoolFactory(local_authority=world.la))
     # hub, then the clusters with their coordinators and member counts
@@ -86,8 +86,10 @@ def test_create_form_reshows_with_messages_and_writes_nothing(client_for, world)
 def test_staff_appoint_and_vacate_a_coordinator(client_for, world):
     client = client_for("staff")
     url = f"/wiltshire/manage/clusters/{world.other_cluster.pk}/coordinator/"
-    client.post(url, {"email": "jacki.pattenden@example.org", "first_name": "Jacki",
-                      "last_name": "Pattenden"})
+    client.post(
+        url,
+        {"email": "jacki.pattenden@example.org", "first_name": "Jacki", "last_name": "Pattenden"},
+    )
     world.other_cluster.refresh_from_db()
     assert world.other_cluster.coordinator_display == "Jacki Pattenden"
     client.post(url, {"action": "vacate"})
@@ -98,8 +100,12 @@ def test_staff_appoint_and_vacate_a_coordinator(client_for, world):
 def test_coordinator_edits_their_own_cluster(client_for, world):
     response = client_for("coordinator").post(
         f"/wiltshire/manage/clusters/{world.cluster.pk}/edit/",
-        {"name": "Devizes area", "area": "Devizes, Potterne and the Lavingtons",
-         "description": "", "contact_email": "devizes@example.org"},
+        {
+            "name": "Devizes area",
+            "area": "Devizes, Potterne and the Lavingtons",
+            "description": "",
+            "contact_email": "devizes@example.org",
+        },
     )
     assert response.status_code == 302
     world.cluster.refresh_from_db()

@@ -77,8 +77,13 @@ def test_organisation_page(client, world):
 def test_staff_add_a_partner(client_for, world):
     response = client_for("staff").post(
         "/wiltshire/manage/directory/new/",
-        {"kind": "tutor", "name": "Salisbury Strings", "postcode": "SP1 2AB",
-         "website": "salisbury-strings.example.org", "listed_publicly": "on"},
+        {
+            "kind": "tutor",
+            "name": "Salisbury Strings",
+            "postcode": "SP1 2AB",
+            "website": "salisbury-strings.example.org",
+            "listed_publicly": "on",
+        },
     )
     organisation = Organisation.objects.get(name="Salisbury Strings")
     assert response.status_code == 302
@@ -100,9 +105,43 @@ def test_partner_form_reshows_with_messages(client_for, world):
 def test_partner_staff_edit_their_own_organisation(client_for, world):
     response = client_for("partner").post(
         f"/wiltshire/manage/directory/{world.partner.pk}/edit/",
-        {"kind": "venue", "name": "Wiltshire Music Centre", "town": "Bradford on Avon",
-         "listed_publicly": "on"},
+        {
+            "kind": "venue",
+            "name": "Wiltshire Music Centre",
+            "town": "Bradford on Avon",
+            "listed_publicly": "on",
+        },
     )
     assert response.status_code == 302
     world.partner.refresh_from_db()
     assert (world.partner.kind, world.partner.town) == ("venue", "Bradford on Avon")
+
+
+def test_partner_staff_accept_the_current_commitments(client_for, world):
+    world.hub.commitments.create(version=1, text="Quality assurance")
+    current = world.hub.commitments.create(version=2, text="Quality assurance; data")
+    client = client_for("partner")
+    partnership = Partnership.objects.get(hub=world.hub, organisation=world.partner)
+    assert "Not accepted yet" in client.get("/wiltshire/manage/commitments/").content.decode()
+    response = client.post("/wiltshire/manage/commitments/", {"partnership": partnership.pk})
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.commitments_accepted == current
+
+
+def test_nobody_accepts_for_an_organisation_they_do_not_act_for(client_for, world):
+    world.hub.commitments.create(version=1, text="Quality assurance")
+    other = OrganisationFactory(hub=world.hub)
+    partnership = Partnership.objects.get(organisation=other)
+    response = client_for("partner").post(
+        "/wiltshire/manage/commitments/", {"partnership": partnership.pk}
+    )
+    assert response.status_code == 404
+    partnership.refresh_from_db()
+    assert partnership.commitments_accepted is None
+
+
+def test_staff_see_who_has_accepted(client_for, world):
+    world.hub.commitments.create(version=1, text="Quality assurance")
+    html = client_for("staff").get("/wiltshire/manage/commitments/").content.decode()
+    assert "Wiltshire Music Centre" in html and "Not accepted" in html
