@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: run test setup demo lint format browser-deps clean
+.PHONY: run test test-postgres setup demo lint format browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@if [ -f package-lock.json ] && [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -c 'import tests.browser as b; print(b.status_line())'
+	@if [ -n "$${DATABASE_URL:-}" ]; then echo "Database: $${DATABASE_URL%%://*}, from DATABASE_URL"; else echo "Database: SQLite (set DATABASE_URL to test on PostgreSQL)"; fi
+	@# The exported DJANGO_SETTINGS_MODULE (local, for `make run`) would win over pyproject.toml.
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+# The same tests against a throwaway PostgreSQL server (needs the postgresql package).
+test-postgres: $(STAMP)
+	bash scripts/with_postgres.sh $(MAKE) test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,10 +1,182 @@
-"""The JSON API: one NinjaAPI, each app adds its router. Docs at /api/docs."""
+"""The JSON API: one NinjaAPI, each app adds its router. Docs at /api/docs.
 
-from ninja import NinjaAPI
+Every error is JSON, ``{"detail": "...", "errors": [{"field": ..., "message": ...}]}``, whatever
+raised it: a tenancy check, a model's ``full_clean()``, a service's rule, or bad input.
+"""
 
-api = NinjaAPI(
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from tutti.clusters.api import router as clusters_router
+from tutti.clusters.services import ClusterError
+from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
+from tutti.directory.api import router as directory_router
+from tutti.directory.services import DirectoryError
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json; charset=utf-8"
+
+
+class TuttiAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        # Anything else under /api/ answers in JSON too, not with the website's 404 page.
+        return [*patterns, re_path(r"", unknown_path)], app_name, namespace
+
+
+def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ninja answers a method a path does not have with a plain-text 405; say it in JSON."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type") == JSON:
+            return response
+        allowed = response.get("Allow", "")
+        json_response = error(api, request, 405, f"This path takes only {allowed}.")
+        json_response["Allow"] = allowed
+        return json_response
+
+    return wrapper
+
+
+api = TuttiAPI(
     title="Tutti API",
     version="1",
-    description="Read a hub's partner directory and musical clusters; hub staff can write.",
+    description=(
+        "Read a hub's partner directory and musical clusters; hub staff can write. "
+        "Writes use the website's session: sign in first and send the CSRF token in the "
+        "X-CSRFToken header. Errors are JSON: "
+        '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
+    ),
     urls_namespace="api",
+    # Nothing from another host: Swagger UI comes from our static files because ninja is an
+    # installed app (config/settings/base.py), and its badge from validator.swagger.io is off.
+    docs=Swagger(settings={"validatorUrl": None}),
+    # Every operation needs a signed-in session unless it says otherwise (auth=None).
+    auth=django_auth,
 )
+
+
+def error(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[FieldError] | None = None,
+) -> HttpResponse:
+    body = ErrorOut(detail=detail, errors=errors or [])
+    return api.create_response(request, body.model_dump(), status=status)
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return error(api, request, 404, "There is no such API path. See /api/docs.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(api, request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(api, request, 403, str(exc) or "Your role cannot do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = exc.message if exc.message != "Unauthorized" else NOT_SIGNED_IN
+    return error(api, request, 401, message)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check (403).
+    message = str(exc)
+    if exc.status_code == 400 and message == "Cannot parse request body":
+        message = "The request body is not valid JSON."
+    return error(api, request, exc.status_code, message)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = field_errors(exc)
+    detail = " ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
+    return error(api, request, 400, detail or "Invalid input.", errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_unprocessable(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")))
+        for e in exc.errors
+    ]
+    detail = " ".join(f"{e.field}: {e.message}" if e.field else e.message for e in errors)
+    return error(api, request, 422, detail or "Invalid input.", errors)
+
+
+def _field_name(loc: Any) -> str | None:
+    """``("body", "payload", "name")`` → ``"name"``; ``("query", "page")`` → ``"page"``."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in {"payload", "query"}:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Reading the body can fail before any view runs, e.g. multipart without a boundary when
+    # the CSRF check looks for a form token.
+    return error(api, request, 400, "The request body could not be read; send JSON.")
+
+
+@api.exception_handler(DirectoryError)
+def on_directory_rule(request: HttpRequest, exc: DirectoryError) -> HttpResponse:
+    return error(api, request, 400, str(exc))
+
+
+@api.exception_handler(ClusterError)
+def on_cluster_conflict(request: HttpRequest, exc: ClusterError) -> HttpResponse:
+    # Every cluster rule is a clash with what is there: a name in use, a member already in.
+    return error(api, request, 409, str(exc))
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Two requests racing past a service's check meet the database constraint instead.
+    logger.warning("API request conflicted with a constraint: %s", exc)
+    return error(api, request, 409, "This clashes with a change made at the same time; retry.")
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API request failed", exc_info=exc)
+    return error(api, request, 500, "Something went wrong on our side.")
+
+
+api.add_router("/hubs", directory_router)
+api.add_router("/hubs", clusters_router)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Serves the API docs' Swagger UI from our static files instead of a CDN.
+    "ninja",
     "tutti.core",
     "tutti.accounts",
     "tutti.directory",

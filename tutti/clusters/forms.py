@@ -13,8 +13,12 @@ class ClusterForm(forms.ModelForm):
 
 class CoordinatorForm(forms.Form):
     email = forms.EmailField(label="Coordinator's email address")
-    first_name = forms.CharField(label="First name", required=False, max_length=150)
-    last_name = forms.CharField(label="Last name", required=False, max_length=150)
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        help_text="Shown on the public clusters page. Their email address is not.",
+    )
+    last_name = forms.CharField(label="Last name", max_length=150)
 
 
 class MemberSearchForm(forms.Form):

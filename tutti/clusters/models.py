@@ -49,7 +49,10 @@ class Cluster(BaseModel):
 
     @property
     def coordinator_display(self) -> str:
-        return str(self.coordinator) if self.coordinator_id else "Vacant (TBC)"
+        if not self.coordinator_id:
+            return "Vacant (TBC)"
+        # Never fall back to the email address: this is shown on public pages.
+        return self.coordinator.get_full_name() or "Appointed (name to follow)"
 
 
 class ClusterMember(BaseModel):

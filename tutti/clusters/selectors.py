@@ -3,9 +3,17 @@
 from collections import defaultdict
 
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 
 from tutti.clusters.models import Cluster
-from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
+from tutti.core.maps import (
+    MapPoint,
+    MapShape,
+    SvgMap,
+    authority_outline,
+    build_map,
+    convex_hull,
+)
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
@@ -37,12 +45,24 @@ def members_by_kind(members: list[Organisation]) -> list[tuple[str, list[Organis
     ]
 
 
-def cluster_map(*, hub: Hub, members: list[Organisation]) -> SvgMap:
-    """Members as points over the outlines of the hub's local authorities."""
+def cluster_map(*, hub: Hub, cluster: Cluster, members: list[Organisation]) -> SvgMap:
+    """The hub's area with its other schools faint, the cluster's outline and its members."""
     shapes = [
-        MapShape(label=la.name, rings=authority_outline(la.gss_code))
+        MapShape(label=la.name, rings=authority_outline(la.gss_code), group="map-area")
         for la in hub.local_authorities.all()
         if la.gss_code
+    ]
+    located = [o for o in members if o.has_location]
+    hull = convex_hull((o.longitude, o.latitude) for o in located)
+    if len(hull) > 3:
+        shapes.append(MapShape(label=f"Area of {cluster.name}", rings=[hull], group="map-cluster"))
+    member_ids = {o.pk for o in members}
+    context = [
+        MapPoint(lat=lat, lon=lon, label="", group="context")
+        for pk, lat, lon in hub_organisations(hub=hub)
+        .filter(is_open=True, latitude__isnull=False, longitude__isnull=False)
+        .values_list("pk", "latitude", "longitude")
+        if pk not in member_ids
     ]
     points = [
         MapPoint(
@@ -50,12 +70,11 @@ def cluster_map(*, hub: Hub, members: list[Organisation]) -> SvgMap:
             lon=o.longitude,
             label=o.name,
             group=o.kind,
-            url=f"/{hub.slug}/directory/{o.pk}/",
+            url=reverse("directory:organisation", kwargs={"hub_slug": hub.slug, "pk": o.pk}),
         )
-        for o in members
-        if o.has_location
+        for o in located
     ]
-    return build_map(points=points, shapes=shapes)
+    return build_map(points=context + points, shapes=shapes, fit_to_points=not shapes)
 
 
 def cluster_candidates(*, cluster: Cluster, q: str, limit: int = 20) -> list[Organisation]:

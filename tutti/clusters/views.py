@@ -35,7 +35,7 @@ def cluster_detail(request: HttpRequest, hub_slug: str, cluster_slug: str) -> Ht
             "cluster": cluster,
             "groups": selectors.members_by_kind(members),
             "member_count": len(members),
-            "map": selectors.cluster_map(hub=request.hub, members=members),
+            "map": selectors.cluster_map(hub=request.hub, cluster=cluster, members=members),
         },
     )
 

@@ -114,9 +114,13 @@ def build_map(
     min_lon, max_lon = (min_lon + max_lon - span) / 2, (min_lon + max_lon + span) / 2
     min_lat, max_lat = (min_lat + max_lat - span) / 2, (min_lat + max_lat + span) / 2
     k = math.cos(math.radians((min_lat + max_lat) / 2))
-    inner_w = width - 2 * padding
-    scale = inner_w / ((max_lon - min_lon) * k)
-    height = min(max_height, round((max_lat - min_lat) * scale) + 2 * padding)
+    # Fit the frame inside width x max_height, keeping its proportions.
+    scale = min(
+        (width - 2 * padding) / ((max_lon - min_lon) * k),
+        (max_height - 2 * padding) / (max_lat - min_lat),
+    )
+    width = round((max_lon - min_lon) * k * scale) + 2 * padding
+    height = round((max_lat - min_lat) * scale) + 2 * padding
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         return (
@@ -175,3 +179,26 @@ def district_names() -> dict[str, str]:
 
 def authority_districts(gss_code: str) -> set[str]:
     return set(_districts_by_authority().get(gss_code, {gss_code}))
+
+
+def convex_hull(points: Iterable[tuple[float, float]]) -> Ring:
+    """The smallest convex ring around the points (Andrew's monotone chain), closed."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return list(pts)
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: Ring = []
+    upper: Ring = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    hull = lower[:-1] + upper[:-1]
+    return [*hull, hull[0]]

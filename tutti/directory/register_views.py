@@ -1,10 +1,38 @@
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from tutti.core.permissions import hub_permission_required
+from tutti.directory import register
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File from Get Information about Schools",
+        help_text="The CSV file (or the zip file it came in) exactly as you downloaded it.",
+    )
 
 
 @hub_permission_required("can_import_schools")
 def register_import(request: HttpRequest, hub_slug: str) -> HttpResponse:
-    """Placeholder: the upload page for the school register."""
-    return render(request, "directory/register_import.html", {})
+    """Upload a GIAS download. It imports the whole file: the register is national open data."""
+    post = request.method == "POST"
+    form = RegisterUploadForm(request.POST, request.FILES) if post else RegisterUploadForm()
+    report = None
+    if post and form.is_valid():
+        report = register.register_import(
+            data=form.cleaned_data["file"].read(),
+            by=request.user,
+            hub=request.hub,  # type: ignore[attr-defined]
+        )
+        if report.ok:
+            messages.success(request, f"The school register was imported. {report.summary}")
+            return redirect("directory-manage:directory", hub_slug=hub_slug)
+    status = 400 if post else 200
+    return render(
+        request,
+        "directory/register_import.html",
+        {"form": form, "report": report},
+        status=status,
+    )

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from tutti.directory.models import (
     Hub,
@@ -67,7 +67,20 @@ def directory_search(
         )
     if filters.expertise:
         orgs = orgs.filter(expertise__slug=filters.expertise)
-    return orgs.select_related("local_authority").order_by("name", "pk").distinct()
+    orgs = orgs.select_related("local_authority")
+    q = " ".join(filters.q.split())
+    if q:
+        # An exact name first, then names that start with the words typed, then the rest.
+        orgs = orgs.annotate(
+            rank=Case(
+                When(name__iexact=q, then=Value(0)),
+                When(name__istartswith=q, then=Value(1)),
+                default=Value(2),
+            )
+        ).order_by("rank", "name", "pk")
+    else:
+        orgs = orgs.order_by("name", "pk")
+    return orgs.distinct()
 
 
 FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")

@@ -56,8 +56,8 @@ def test_cluster_page_queries_do_not_grow_with_members(
         ClusterMemberFactory(
             cluster=world.cluster, organisation=SchoolFactory(local_authority=world.la)
         )
-    # hub, cluster, members, hub's local authorities for the map outline
-    with django_assert_num_queries(4):
+    # hub, cluster, members, the hub's authorities (outline) and its other schools (context)
+    with django_assert_num_queries(5):
         assert client.get("/wiltshire/clusters/devizes-area/").status_code == 200
 
 

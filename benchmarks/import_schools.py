@@ -1,0 +1,127 @@
+"""How fast the national school register imports, on SQLite and (optionally) PostgreSQL.
+
+    .venv/bin/python benchmarks/import_schools.py [--postgres-url URL]
+
+Each database is fresh: a temporary SQLite file, and a throwaway database created on the
+PostgreSQL server (URL, or the environment variable BENCH_DATABASE_URL) and dropped afterwards.
+Three passes: the first creates every school, the second finds nothing to change (the import is
+idempotent), the third changes every school's name (the worst case for updates).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIONAL_FILE = ROOT / "data" / "england_schools_2026-06.csv"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="A PostgreSQL server to try too, e.g. postgres://postgres@127.0.0.1:5432/postgres",
+    )
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: benchmark one database
+    args = parser.parse_args()
+    if args.run:
+        run(args.run)
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        benchmark_in_child("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+    if args.postgres_url:
+        with throwaway_postgres_database(args.postgres_url) as url:
+            benchmark_in_child("PostgreSQL", url)
+
+
+def benchmark_in_child(label: str, url: str) -> None:
+    # Django is set up once per process, so each database gets its own.
+    print(f"{label}:", flush=True)
+    subprocess.run([sys.executable, __file__, "--run", url], check=True, cwd=ROOT)
+
+
+@contextmanager
+def throwaway_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards; yields its URL."""
+    import dj_database_url
+    import psycopg
+
+    c = dj_database_url.parse(server_url)
+    connect = {
+        "host": c["HOST"] or None,
+        "port": c["PORT"] or None,
+        "user": c["USER"] or None,
+        "password": c["PASSWORD"] or None,
+        "dbname": c["NAME"] or "postgres",
+        "autocommit": True,
+    }
+    name = f"tutti_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**connect) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(**connect) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def run(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tutti.directory.models import Organisation
+    from tutti.directory.register import register_import
+
+    call_command("migrate", verbosity=0)
+    data = NATIONAL_FILE.read_bytes()
+    renamed = rename_every_school(data)
+    for label, payload in (
+        ("first pass (all new)", data),
+        ("second pass (nothing changes)", data),
+        ("third pass (every name changed)", renamed),
+    ):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        report = register_import(data=payload)
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
+        assert report.ok, report.errors[:5]
+        print(
+            f"  {label:34} {report.rows:,} rows in {seconds:5.2f} s = "
+            f"{report.rows / seconds:8,.0f} rows/s (CPU {cpu:5.2f} s)   "
+            f"(created {report.created:,}, updated {report.updated:,}, "
+            f"unchanged {report.unchanged:,})",
+            flush=True,
+        )
+    print(f"  schools in the database: {Organisation.objects.count():,}")
+
+
+def rename_every_school(data: bytes) -> bytes:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    column = rows[0].index("EstablishmentName")
+    for row in rows[1:]:
+        row[column] += " (renamed)"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The demo on the real register: the Done-when points of the foundation, as tests."""
+
+import csv
+
+import pytest
+from django.conf import settings
+
+from tutti.clusters.models import Cluster
+from tutti.demo.loader import WILTSHIRE_CLUSTERS, load_demo
+from tutti.directory.models import Hub, Organisation
+
+
+@pytest.fixture
+def demo(db):
+    load_demo(echo=lambda line: None)
+
+
+def wiltshire_register_names() -> list[str]:
+    with open(settings.BASE_DIR / "data/england_schools_2026-06.csv", encoding="utf-8") as f:
+        return [row["EstablishmentName"] for row in csv.DictReader(f) if row["LA (code)"] == "865"]
+
+
+def test_the_three_hubs_with_their_authorities(demo):
+    hubs = {h.slug: sorted(la.code for la in h.local_authorities.all()) for h in Hub.objects.all()}
+    assert hubs == {
+        "wiltshire": ["865"],
+        "cambridgeshire": ["873"],
+        "the-music-partnership": ["860", "861", "894"],
+    }
+    counts = {
+        code: Organisation.objects.filter(local_authority__code=code).count()
+        for code in ["865", "873", "860", "861", "894"]
+    }
+    assert counts == {"865": 232, "873": 255, "860": 385, "861": 88, "894": 71}
+
+
+def test_wiltshire_clusters_page_shows_the_twelve_clusters(client, demo):
+    html = client.get("/wiltshire/clusters/").content.decode()
+    for name, coordinator, _ in WILTSHIRE_CLUSTERS:
+        assert name.replace("&", "&amp;") in html
+        if coordinator:
+            assert coordinator in html
+    assert html.count("Vacant (TBC)") == 2
+    vacant = Cluster.objects.filter(hub__slug="wiltshire", coordinator=None)
+    assert sorted(c.name for c in vacant) == ["Amesbury area", "Salisbury & Wilton"]
+
+
+def test_every_wiltshire_school_is_in_one_cluster(demo):
+    schools = Organisation.objects.filter(local_authority__code="865")
+    assert all(s.clusters.filter(hub__slug="wiltshire").count() == 1 for s in schools)
+
+
+def test_the_directory_finds_each_wiltshire_school_by_name(client, demo):
+    names = wiltshire_register_names()
+    assert len(names) == 232
+    for name in names:
+        response = client.get("/wiltshire/directory/", {"q": name})
+        found = [o.name for o in response.context["page"].object_list]
+        assert name in found, name
+
+
+def test_loading_again_keeps_the_data_and_is_quick(demo, django_assert_max_num_queries):
+    before = Organisation.objects.count(), Cluster.objects.count()
+    with django_assert_max_num_queries(10):
+        load_demo(echo=lambda line: None)
+    assert (Organisation.objects.count(), Cluster.objects.count()) == before

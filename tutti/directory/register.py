@@ -1,0 +1,692 @@
+"""Import of the official school register: DfE "Get Information about Schools" (GIAS).
+
+A GIAS download is a CSV of any selection of its columns; only URN is required. Each row is
+matched to a school by URN, which is created or updated. Nothing is ever deleted: a school that
+closes stays in the directory, marked closed.
+
+All or nothing: every row is checked before anything is written. One bad row writes nothing, and
+the report names every bad cell, so staff can fix the file (or tell us) in one go.
+
+An empty cell means "the register doesn't say": it never erases what Tutti already holds. GIAS
+leaves cells empty when it has no value (pupil numbers and FSM of closed or new schools, a
+website it was never told), and staff may have filled some of those in by hand. The one exception
+is the close date, which is cleared when the row says the school is open.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from pyproj import Transformer
+
+from tutti.core.audit import audit
+from tutti.directory.models import LocalAuthority, Organisation, OrganisationKind
+
+BATCH_SIZE = 1000
+# A full national GIAS extract is about 60 MB; anything far larger inside a zip is not one.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+
+
+@dataclass
+class RowError:
+    line: int  # the file's line number; the header is line 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.column:
+            return f"Line {self.line}: {self.message}"
+        return f"Line {self.line}, {self.column}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``closed`` counts schools that this import marked closed."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        new = f"{self.created:,} new school{'s' if self.created != 1 else ''}"
+        text = f"{rows}: {new}, {self.updated:,} updated, {self.unchanged:,} unchanged"
+        if self.closed:
+            text += f", {self.closed:,} marked closed"
+        if self.skipped:
+            text += f", {self.skipped:,} skipped (outside the chosen local authorities)"
+        return text + "."
+
+
+# Our name for each column -> the GIAS names for it. Headers are matched ignoring case and
+# spacing; the full extract, the "search results" export and our national file all agree on
+# these, and a few downloads drop the " (name)" suffix.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "urn": ("URN",),
+    "name": ("EstablishmentName",),
+    "la_code": ("LA (code)",),
+    "la_name": ("LA (name)",),
+    "gss_code": ("GSSLACode (name)", "GSSLACode (code)", "GSSLACode"),
+    "type": ("TypeOfEstablishment (name)", "TypeOfEstablishment"),
+    "phase": ("PhaseOfEducation (name)", "PhaseOfEducation"),
+    "status": ("EstablishmentStatus (name)", "EstablishmentStatus"),
+    "close_date": ("CloseDate",),
+    "street": ("Street",),
+    "locality": ("Locality",),
+    "address3": ("Address3",),
+    "town": ("Town",),
+    "postcode": ("Postcode",),
+    "website": ("SchoolWebsite",),
+    "phone": ("TelephoneNum",),
+    "pupils": ("NumberOfPupils",),
+    "fsm": ("PercentageFSM",),
+    "latitude": ("Latitude",),
+    "longitude": ("Longitude",),
+    "easting": ("Easting",),
+    "northing": ("Northing",),
+}
+
+# Plain text columns -> the Organisation field they fill.
+TEXT_FIELDS = {
+    "name": "name",
+    "type": "establishment_type",
+    "phase": "phase",
+    "town": "town",
+    "postcode": "postcode",
+    "phone": "phone",
+}
+
+# "Proposed to open" is not open yet, but it is not closed either, and the directory shows a
+# school that is not open as "Closed"; so it counts as open.
+STATUSES = {
+    "open": True,
+    "open, but proposed to close": True,
+    "open but proposed to close": True,
+    "proposed to open": True,
+    "closed": False,
+}
+
+# The register's "Does not apply": an establishment outside any local authority.
+NO_LA_CODE = "000"
+MAX_INT = 2_147_483_647  # PositiveIntegerField's ceiling on PostgreSQL
+
+# Great Britain, in WGS84 (the bounds the Organisation model validates) and in the British
+# National Grid (OSGB36, metres).
+LAT_RANGE = (49.0, 61.0)
+LON_RANGE = (-9.0, 3.0)
+EASTING_RANGE = (0, 700_000)
+NORTHING_RANGE = (0, 1_300_000)
+
+# Text decoded as UTF-8 that holds C1 control characters was, somewhere upstream, Windows-1252
+# read as Latin-1: "St John\x92s" was "St John\u2019s" (a curly apostrophe).
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+DMY_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+LA_CODE = re.compile(r"\d{3}")
+GSS_CODE = re.compile(r"[A-Z]\d{8}")
+WHOLE_NUMBER = re.compile(r"\d+")
+URL_VALIDATOR = URLValidator()
+
+
+class CellError(ValueError):
+    """A cell's value is wrong; the message says why, in plain English."""
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    urn: int
+    values: dict[str, Any]  # Organisation field -> value, for the cells the row fills
+    named: bool = False  # the row gives a name (perhaps a bad one, reported on its own)
+    la_code: str = ""
+    grid: tuple[float, float] | None = None  # easting, northing, waiting to be converted
+
+
+@dataclass
+class LocalAuthorityInfo:
+    # Counted, because a file can disagree with itself: our national file puts the Isles of
+    # Scilly under Cornwall's code. The name most rows give wins.
+    names: Counter[str] = field(default_factory=Counter)
+    gss_codes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def name(self) -> str:
+        return self.names.most_common(1)[0][0] if self.names else ""
+
+    @property
+    def gss_code(self) -> str:
+        return self.gss_codes.most_common(1)[0][0] if self.gss_codes else ""
+
+
+def register_import(
+    *,
+    data: bytes,
+    by: Any = None,
+    hub: Any = None,
+    la_codes: set[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Create or update schools from a GIAS CSV, all or nothing; ``progress`` gets row counts.
+
+    ``la_codes`` limits the import to those local authorities (DfE codes); other rows are
+    skipped. ``progress`` is called with the number of rows just handled, as they are written,
+    so that ``tqdm.update`` fits it.
+    """
+    report = ImportReport()
+    try:
+        text = decode_register(data)
+        header, records = _read_csv(text)
+    except CellError as e:
+        report.errors.append(RowError(1, "", str(e)))
+        return report
+    columns = _match_columns(header)
+    if "urn" not in columns:
+        report.errors.append(
+            RowError(
+                1,
+                "URN",
+                "the header row has no URN column, so no row can be matched to a school. "
+                "Every GIAS download has one: include URN when you choose the fields.",
+            )
+        )
+        return report
+    if la_codes is not None and "la_code" not in columns:
+        report.errors.append(
+            RowError(
+                1,
+                "LA (code)",
+                "the header row has no LA (code) column, so the rows can't be limited to "
+                "your local authorities.",
+            )
+        )
+        return report
+    if not records:
+        report.errors.append(RowError(1, "", "the file has no rows under its header."))
+        return report
+
+    report.rows = len(records)
+    rows, authorities = _parse_rows(records, header, columns, la_codes, report)
+    easting_column = header[columns["easting"]] if "easting" in columns else "Easting"
+    _convert_grid_references(rows, easting_column, report)
+
+    with transaction.atomic():
+        touched = sorted({name for row in rows for name in row.values})
+        if any(row.la_code for row in rows):
+            touched.append("local_authority_id")
+        existing = _existing_schools([row.urn for row in rows], touched)
+        name_column = header[columns["name"]] if "name" in columns else "EstablishmentName"
+        for row in rows:
+            if row.urn not in existing and not row.named:
+                report.errors.append(
+                    RowError(
+                        row.line,
+                        name_column,
+                        f"URN {row.urn} is not in Tutti yet, so it needs a name.",
+                    )
+                )
+        if report.errors:
+            position = {name: i for i, name in enumerate(header)}
+            report.errors.sort(key=lambda e: (e.line, position.get(e.column, -1)))
+            return report
+        if progress is not None and report.skipped:
+            progress(report.skipped)
+        _write(rows, existing, authorities, report, progress)
+        audit(
+            "directory.register.imported",
+            hub=hub,
+            actor=by,
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            closed=report.closed,
+            skipped=report.skipped,
+        )
+    return report
+
+
+def decode_register(data: bytes) -> str:
+    """The file's text: UTF-8 (with or without BOM), or Windows-1252 as GIAS serves it."""
+    if data.startswith(b"PK\x03\x04"):
+        data = _unzip(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise CellError(
+                "this is not a CSV file. Download the CSV from Get Information about Schools "
+                "and upload it as it is."
+            ) from None
+    return C1_CONTROLS.sub(_from_cp1252, text)
+
+
+def count_rows(data: bytes) -> int:
+    """How many rows the file has under its header (0 if it can't be read)."""
+    try:
+        return len(_read_csv(decode_register(data))[1])
+    except CellError:
+        return 0
+
+
+def _from_cp1252(match: re.Match[str]) -> str:
+    return match.group().encode("latin-1").decode("cp1252", errors="ignore")
+
+
+def _unzip(data: bytes) -> bytes:
+    # GIAS hands out its downloads as zip files; accept one with a single CSV inside.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" in names:
+                raise CellError(
+                    "this is an Excel workbook. Upload the CSV file from Get Information about "
+                    "Schools, or save the sheet as “CSV (comma delimited)” first."
+                )
+            members = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
+            if len(members) != 1:
+                raise CellError(
+                    f"the zip file holds {len(members)} CSV files; it should hold exactly one."
+                )
+            if members[0].file_size > MAX_UNZIPPED_BYTES:
+                raise CellError("the CSV file inside the zip is too large to be the register.")
+            return archive.read(members[0])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
+        raise CellError("the zip file is damaged; download it again.") from None
+
+
+def _read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the records, each record with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    records: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for record in reader:
+            start, last_line = last_line + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None:
+                header = record
+            else:
+                records.append((start, record))
+    except csv.Error as e:
+        raise CellError(f"the file can't be read as CSV near line {last_line + 1}.") from e
+    if header is None:
+        raise CellError("the file is empty.")
+    return header, records
+
+
+def _match_columns(header: list[str]) -> dict[str, int]:
+    """Our column name -> its index in the header, for the columns the file has."""
+    positions = {_normalise(name): i for i, name in reversed(list(enumerate(header)))}
+    columns = {}
+    for key, names in COLUMNS.items():
+        for name in names:
+            if _normalise(name) in positions:
+                columns[key] = positions[_normalise(name)]
+                break
+    return columns
+
+
+def _normalise(header: str) -> str:
+    return " ".join(header.replace("\ufeff", "").split()).lower()
+
+
+def _parse_rows(
+    records: list[tuple[int, list[str]]],
+    header: list[str],
+    columns: dict[str, int],
+    la_codes: set[str] | None,
+    report: ImportReport,
+) -> tuple[list[ParsedRow], dict[str, LocalAuthorityInfo]]:
+    rows: list[ParsedRow] = []
+    authorities: dict[str, LocalAuthorityInfo] = {}
+    seen: dict[int, int] = {}  # URN -> line
+    for line, record in records:
+        cells = {key: record[i].strip() if i < len(record) else "" for key, i in columns.items()}
+        if la_codes is not None and cells["la_code"] not in la_codes:
+            report.skipped += 1
+            continue
+
+        def bad(key: str, message: str, line: int = line) -> None:
+            report.errors.append(RowError(line, header[columns[key]], message))
+
+        try:
+            urn = _parse_urn(cells["urn"])
+        except CellError as e:
+            bad("urn", str(e))
+            continue
+        if urn in seen:
+            bad("urn", f"URN {urn} is also on line {seen[urn]}.")
+            continue
+        seen[urn] = line
+        row = ParsedRow(line=line, urn=urn, values={}, named=bool(cells.get("name")))
+        for key, parse in CELL_PARSERS.items():
+            if cells.get(key):
+                try:
+                    parse(row, cells[key])
+                except CellError as e:
+                    bad(key, str(e))
+        try:
+            _parse_address(row, cells)
+        except CellError as e:
+            bad(next(k for k in ("street", "locality", "address3") if k in columns), str(e))
+        _parse_status(row, cells, bad)
+        _parse_position(row, cells, bad)
+        if row.la_code:
+            info = authorities.setdefault(row.la_code, LocalAuthorityInfo())
+            if la_name := cells.get("la_name", ""):
+                try:
+                    info.names[_text(la_name, 120)] += 1
+                except CellError as e:
+                    bad("la_name", str(e))
+            gss = cells.get("gss_code", "")
+            # GIAS writes a placeholder (X999999) where it has no ONS code: that is "unknown".
+            if GSS_CODE.fullmatch(gss):
+                info.gss_codes[gss] += 1
+        rows.append(row)
+    return rows, authorities
+
+
+def _q(value: str) -> str:
+    """A cell's value quoted for a message, cut short if long."""
+    return f"“{value if len(value) <= 40 else value[:39] + '…'}”"
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _text(value: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise CellError(f"{_q(value)} is longer than {max_length} characters.")
+    return value
+
+
+def _parse_urn(value: str) -> int:
+    if not WHOLE_NUMBER.fullmatch(value) or not 0 < int(value) <= MAX_INT:
+        if not value:
+            raise CellError("the URN is missing.")
+        raise CellError(f"{_q(value)} is not a URN (a whole number, e.g. 107806).")
+    return int(value)
+
+
+def _parse_number(value: str) -> Decimal:
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise CellError(f"{_q(value)} is not a number.") from None
+    if not number.is_finite():
+        raise CellError(f"{_q(value)} is not a number.")
+    return number
+
+
+def _parse_text_cell(key: str) -> Callable[[ParsedRow, str], None]:
+    field_name = TEXT_FIELDS[key]
+    max_length = Organisation._meta.get_field(field_name).max_length or 0
+
+    def parse(row: ParsedRow, value: str) -> None:
+        row.values[field_name] = _text(value, max_length)
+
+    return parse
+
+
+def _parse_postcode(row: ParsedRow, value: str) -> None:
+    row.values["postcode"] = _text(" ".join(value.upper().split()), 10)
+
+
+def _parse_pupils(row: ParsedRow, value: str) -> None:
+    number = _parse_number(value)
+    if number != number.to_integral_value():
+        raise CellError(f"{_q(value)} is not a whole number.")
+    if not 0 <= number <= MAX_INT:
+        raise CellError(f"{_q(value)} is not a number of pupils.")
+    row.values["pupils"] = int(number)
+
+
+def _parse_fsm(row: ParsedRow, value: str) -> None:
+    number = _parse_number(value.removesuffix("%"))
+    if not 0 <= number <= 100:
+        raise CellError(f"{_q(value)} is not a percentage between 0 and 100.")
+    # Stored to one decimal place; rounding here keeps a second import from seeing a change.
+    row.values["percent_fsm"] = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _parse_close_date(row: ParsedRow, value: str) -> None:
+    row.values["closed_on"] = _parse_date(value)
+
+
+def _parse_date(value: str) -> date:
+    try:
+        if match := DMY_DATE.fullmatch(value):
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f"{_q(value)} is not a date like 31-08-2023 (day-month-year).") from None
+
+
+def _parse_website(row: ParsedRow, value: str) -> None:
+    url = value if "://" in value else f"https://{value}"
+    # A website the register has wrong is dropped, not an error: staff can't correct GIAS,
+    # and one mistyped address must not stop the whole register from importing.
+    try:
+        URL_VALIDATOR(url)
+    except ValidationError:
+        return
+    if len(url) <= Organisation._meta.get_field("website").max_length:  # type: ignore[operator]
+        row.values["website"] = url
+
+
+def _parse_la_code(row: ParsedRow, value: str) -> None:
+    if not LA_CODE.fullmatch(value):
+        raise CellError(f"{_q(value)} is not a local authority code (three digits, e.g. 383).")
+    if value != NO_LA_CODE:
+        row.la_code = value
+
+
+CELL_PARSERS: dict[str, Callable[[ParsedRow, str], None]] = {
+    **{key: _parse_text_cell(key) for key in TEXT_FIELDS if key != "postcode"},
+    "postcode": _parse_postcode,
+    "pupils": _parse_pupils,
+    "fsm": _parse_fsm,
+    "close_date": _parse_close_date,
+    "website": _parse_website,
+    "la_code": _parse_la_code,
+}
+
+
+def _parse_address(row: ParsedRow, cells: dict[str, str]) -> None:
+    parts = [cells.get(key, "") for key in ("street", "locality", "address3")]
+    address = ", ".join(part for part in parts if part)
+    if address:
+        row.values["address"] = _text(address, 300)
+
+
+def _parse_status(row: ParsedRow, cells: dict[str, str], bad: Callable[[str, str], None]) -> None:
+    status = cells.get("status", "")
+    if not status:
+        return
+    is_open = STATUSES.get(" ".join(status.lower().split()))
+    if is_open is None:
+        bad(
+            "status",
+            f"{_q(status)} is not a status we know: Open, Closed, "
+            "Open but proposed to close, or Proposed to open.",
+        )
+        return
+    row.values["is_open"] = is_open
+    if is_open and "closed_on" not in row.values:
+        row.values["closed_on"] = None
+
+
+def _parse_position(row: ParsedRow, cells: dict[str, str], bad: Callable[[str, str], None]) -> None:
+    """Latitude and longitude as given, or else the grid reference, converted later in bulk."""
+    for first, second, ranges in (
+        ("latitude", "longitude", (LAT_RANGE, LON_RANGE)),
+        ("easting", "northing", (EASTING_RANGE, NORTHING_RANGE)),
+    ):
+        given = {key: cells.get(key, "") for key in (first, second)}
+        if not any(given.values()):
+            continue
+        numbers = {}
+        for (key, value), (low, high) in zip(given.items(), ranges, strict=True):
+            other = second if key == first else first
+            if not value:
+                bad(other, f"{_a(other)} needs {_a(key)} on the same row.")
+                continue
+            try:
+                number = float(_parse_number(value))
+            except CellError as e:
+                bad(key, str(e))
+                continue
+            if not low <= number <= high:
+                bad(key, f"{_q(value)} is not in Great Britain ({key} {low:,} to {high:,}).")
+                continue
+            numbers[key] = number
+        if len(numbers) < 2:
+            return
+        if first == "latitude":
+            row.values["latitude"] = numbers["latitude"]
+            row.values["longitude"] = numbers["longitude"]
+        else:
+            row.grid = (numbers["easting"], numbers["northing"])
+        return
+
+
+@cache
+def _grid_to_wgs84() -> Transformer:
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+def _convert_grid_references(rows: list[ParsedRow], column: str, report: ImportReport) -> None:
+    """Easting/Northing (British National Grid) to latitude/longitude, all rows in one call."""
+    waiting = [row for row in rows if row.grid is not None]
+    if not waiting:
+        return
+    eastings = [row.grid[0] for row in waiting]  # type: ignore[index]
+    northings = [row.grid[1] for row in waiting]  # type: ignore[index]
+    longitudes, latitudes = _grid_to_wgs84().transform(eastings, northings)
+    for row, lat, lon in zip(waiting, latitudes, longitudes, strict=True):
+        # Six places is about 10 cm: finer than the register, and stable from one import to
+        # the next, so a second import sees no change.
+        lat, lon = round(lat, 6), round(lon, 6)
+        if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+            report.errors.append(
+                RowError(row.line, column, "this grid reference is not in Great Britain.")
+            )
+            continue
+        row.values["latitude"], row.values["longitude"] = lat, lon
+
+
+def _existing_schools(urns: list[int], fields: list[str]) -> dict[int, dict[str, Any]]:
+    """URN -> the school's id and current values of ``fields``, for the URNs already here."""
+    schools: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(urns), BATCH_SIZE):
+        batch = urns[start : start + BATCH_SIZE]
+        for values in (
+            Organisation.objects.filter(urn__in=batch).order_by().values("urn", "id", *fields)
+        ):
+            schools[values["urn"]] = values
+    return schools
+
+
+def _save_local_authorities(authorities: dict[str, LocalAuthorityInfo]) -> dict[str, int]:
+    """Create or update the local authorities the file names; their ids by code."""
+    existing = {la.code: la for la in LocalAuthority.objects.filter(code__in=authorities)}
+    new = [
+        # A file without LA (name) still names the authority by code; a later import fills it.
+        LocalAuthority(
+            code=code, name=info.name or f"Local authority {code}", gss_code=info.gss_code
+        )
+        for code, info in authorities.items()
+        if code not in existing
+    ]
+    LocalAuthority.objects.bulk_create(new)
+    for code, info in authorities.items():
+        la = existing.get(code)
+        if la is None:
+            continue
+        changed = {"name": info.name, "gss_code": info.gss_code}
+        changed = {k: v for k, v in changed.items() if v and getattr(la, k) != v}
+        if changed:
+            for name, value in changed.items():
+                setattr(la, name, value)
+            la.save(update_fields=list(changed))
+    return dict(LocalAuthority.objects.filter(code__in=authorities).values_list("code", "id"))
+
+
+def _write(
+    rows: list[ParsedRow],
+    existing: dict[int, dict[str, Any]],
+    authorities: dict[str, LocalAuthorityInfo],
+    report: ImportReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    now = timezone.now()
+    la_ids = _save_local_authorities(authorities)
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = rows[start : start + BATCH_SIZE]
+        new: list[Organisation] = []
+        changes: dict[str, list[Organisation]] = defaultdict(list)
+        changed_ids: list[int] = []
+        for row in batch:
+            values = dict(row.values)
+            if row.la_code:
+                values["local_authority_id"] = la_ids[row.la_code]
+            current = existing.get(row.urn)
+            if current is None:
+                new.append(
+                    Organisation(
+                        kind=OrganisationKind.SCHOOL,
+                        urn=row.urn,
+                        register_updated_at=now,
+                        **values,
+                    )
+                )
+                report.closed += values.get("is_open") is False
+                continue
+            fields = [name for name, value in values.items() if current[name] != value]
+            if not fields:
+                report.unchanged += 1
+                continue
+            report.closed += "is_open" in fields and values["is_open"] is False
+            for name in fields:
+                changes[name].append(Organisation(pk=current["id"], **{name: values[name]}))
+            changed_ids.append(current["id"])
+        Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        # Field by field, each holding only the schools whose value changed: bulk_update's cost
+        # grows with schools x fields, and a new register changes few fields of most schools.
+        for name, schools in changes.items():
+            Organisation.objects.bulk_update(schools, [name], batch_size=BATCH_SIZE)
+        if changed_ids:
+            # The same for every school, so no CASE is needed (and bulk_update skips auto_now).
+            Organisation.objects.filter(pk__in=changed_ids).update(
+                register_updated_at=now, updated_at=now
+            )
+        report.created += len(new)
+        report.updated += len(changed_ids)
+        if progress is not None:
+            progress(len(batch))
