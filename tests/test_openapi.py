@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
@@ -223,7 +225,18 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def staff_session(client_for, world):
+def keep_test_connection():
+    """WSGIHandler closes the database connection after each request, which on PostgreSQL
+    would end the test's transaction; Django's test client disconnects the same signal."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_session(client_for, world, keep_test_connection):
     token = get_random_string(32)
     cookies = {"sessionid": client_for("staff").cookies["sessionid"].value, "csrftoken": token}
     return world, cookies, {"X-CSRFToken": token}
