@@ -127,34 +127,36 @@ def _posted_organisation(request: HttpRequest) -> Organisation:
     return get_object_or_404(hub_organisations(hub=request.hub), pk=int(pk))
 
 
+def _change_members(request: HttpRequest, hub_slug: str, pk: int, change, done: str):
+    """Add or remove the posted organisation; a GET just goes back to the members page."""
+    cluster = _cluster_for_edit(request, pk)
+    if request.method == "POST":
+        organisation = _posted_organisation(request)
+        try:
+            change(cluster=cluster, organisation=organisation, by=request.user)
+        except services.ClusterError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done.format(organisation=organisation, cluster=cluster))
+    return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+
+
 @hub_permission_required("can_edit_cluster")
 def cluster_member_add(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    cluster = _cluster_for_edit(request, pk)
-    if request.method != "POST":
-        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
-    organisation = _posted_organisation(request)
-    try:
-        services.cluster_add_member(cluster=cluster, organisation=organisation, by=request.user)
-    except services.ClusterError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Added {organisation.name} to {cluster.name}.")
-    return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+    return _change_members(
+        request, hub_slug, pk, services.cluster_add_member, "Added {organisation} to {cluster}."
+    )
 
 
 @hub_permission_required("can_edit_cluster")
 def cluster_member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    cluster = _cluster_for_edit(request, pk)
-    if request.method != "POST":
-        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
-    organisation = _posted_organisation(request)
-    try:
-        services.cluster_remove_member(cluster=cluster, organisation=organisation, by=request.user)
-    except services.ClusterError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Removed {organisation.name} from {cluster.name}.")
-    return redirect("clusters-manage:members", hub_slug=hub_slug, pk=pk)
+    return _change_members(
+        request,
+        hub_slug,
+        pk,
+        services.cluster_remove_member,
+        "Removed {organisation} from {cluster}.",
+    )
 
 
 @hub_permission_required("can_manage_clusters")

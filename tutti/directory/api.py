@@ -234,8 +234,6 @@ def organisation_update(
 ) -> Any:
     """Change some of an organisation's details; fields left out stay as they are."""
     organisation = _organisation_for_edit(request, id)
-    if payload.get("kind") == OrganisationKind.SCHOOL and not organisation.is_school:
-        raise invalid("kind", "Schools come from the official register: nothing can become one.")
     fields = _fields_from(payload)
     services.organisation_update(
         hub=request.hub,  # type: ignore[attr-defined]

@@ -63,16 +63,18 @@ def organisation_update(
     changed = [
         k for k, v in fields.items() if k in ORGANISATION_FIELDS and v != getattr(organisation, k)
     ]
-    if organisation.is_school and "kind" in changed:
-        raise DirectoryError("A school from the register stays a school.")
+    if "kind" in changed and OrganisationKind.SCHOOL in (organisation.kind, fields["kind"]):
+        raise DirectoryError("Schools come from the official register: their kind cannot change.")
     for name in changed:
         setattr(organisation, name, fields[name])
     organisation.full_clean()
     if changed:
         organisation.save(update_fields=[*changed, "updated_at"])
-    if expertise is not None:
+    if expertise is not None and set(expertise) != set(organisation.expertise.all()):
         organisation.expertise.set(expertise)
-    audit("directory.organisation.updated", hub=hub, actor=by, obj=organisation, fields=changed)
+        changed.append("expertise")
+    if changed:
+        audit("directory.organisation.updated", hub=hub, actor=by, obj=organisation, fields=changed)
     return organisation
 
 

@@ -268,7 +268,9 @@ def test_a_school_stays_a_school(client_for, world):
     url = f"{HUB}/organisations/{world.school.pk}"
     response = send(client_for("staff"), "PATCH", url, {"kind": "tutor"})
     assert response.status_code == 400
-    assert response.json()["detail"] == "A school from the register stays a school."
+    assert response.json()["detail"] == (
+        "Schools come from the official register: their kind cannot change."
+    )
 
 
 def test_update_with_bad_input_is_400(client_for, world):
