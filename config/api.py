@@ -26,6 +26,7 @@ from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
 from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
+from tutti.events.api import router as events_router
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ api = TuttiAPI(
     title="Tutti API",
     version="1",
     description=(
-        "Read a hub's partner directory and musical clusters; hub staff can write. "
+        "Read a hub's partner directory, musical clusters and What's On; hub staff can write "
+        "to the directory and clusters. "
         "Writes use the website's session: sign in first and send the CSRF token in the "
         "X-CSRFToken header. Errors are JSON: "
         '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
@@ -180,3 +182,4 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/hubs", directory_router)
 api.add_router("/hubs", clusters_router)
+api.add_router("/hubs", events_router)

@@ -10,8 +10,10 @@ urlpatterns = [
     path("", include("tutti.core.urls")),
     # Hub pages last: their first segment is the hub's slug.
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
+    path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
+    path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),
     path("<slug:hub_slug>/", include("tutti.directory.urls")),
 ]
 

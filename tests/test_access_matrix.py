@@ -8,6 +8,10 @@ the other hub). Expected GET status per role, for Wiltshire's pages.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tutti.events.models import Booking, Event
+from tutti.events.tests.factories import BookingFactory, EventFactory
+from tutti.events.tokens import booking_token
+
 ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
 PUBLIC = dict.fromkeys(ROLES, 200)
 ANY_MEMBER = {
@@ -30,6 +34,20 @@ def only(allowed: set[str], ok: int = 200) -> dict[str, int]:
     }
 
 
+def _event(w) -> Event:
+    """A published event of the coordinator's cluster, organised by the partner's organisation,
+    so both may manage it."""
+    event = Event.objects.filter(hub=w.hub, title="Devizes cluster meeting").first()
+    return event or EventFactory(
+        hub=w.hub, title="Devizes cluster meeting", cluster=w.cluster, organiser=w.partner
+    )
+
+
+def _booking(w) -> Booking:
+    event = _event(w)
+    return event.bookings.first() or BookingFactory(event=event)
+
+
 # url name -> (path built from the world fixture, expected status by role)
 MATRIX = {
     "core:home": (lambda w: "/", PUBLIC),
@@ -47,6 +65,18 @@ MATRIX = {
     "directory:organisation": (lambda w: f"/wiltshire/directory/{w.school.pk}/", PUBLIC),
     "clusters:list": (lambda w: "/wiltshire/clusters/", PUBLIC),
     "clusters:detail": (lambda w: "/wiltshire/clusters/devizes-area/", PUBLIC),
+    "events:list": (lambda w: "/wiltshire/whats-on/", PUBLIC),
+    "events:feed": (lambda w: "/wiltshire/whats-on/feed.ics", PUBLIC),
+    "events:detail": (lambda w: f"/wiltshire/whats-on/{_event(w).pk}/", PUBLIC),
+    "events:event-ics": (lambda w: f"/wiltshire/whats-on/{_event(w).pk}/event.ics", PUBLIC),
+    "events:booking": (
+        lambda w: f"/wiltshire/whats-on/bookings/{booking_token(_booking(w))}/",
+        PUBLIC,
+    ),
+    "events:booking-cancel": (
+        lambda w: f"/wiltshire/whats-on/bookings/{booking_token(_booking(w))}/cancel/",
+        PUBLIC,
+    ),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
     "directory-manage:commitments": (lambda w: "/wiltshire/manage/commitments/", ANY_MEMBER),
     "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
@@ -88,6 +118,35 @@ MATRIX = {
     "clusters-manage:member-remove": (
         lambda w: f"/wiltshire/manage/clusters/{w.cluster.pk}/members/remove/",
         only({"coordinator", "staff", "admin"}, ok=302),
+    ),
+    # Coordinators and partner staff manage their own cluster's and organisation's events.
+    "events-manage:list": (lambda w: "/wiltshire/manage/events/", ANY_MEMBER),
+    "events-manage:create": (lambda w: "/wiltshire/manage/events/new/", ANY_MEMBER),
+    "events-manage:detail": (lambda w: f"/wiltshire/manage/events/{_event(w).pk}/", ANY_MEMBER),
+    "events-manage:edit": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/edit/",
+        ANY_MEMBER,
+    ),
+    "events-manage:cancel": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/cancel/",
+        ANY_MEMBER,
+    ),
+    "events-manage:booking-cancel": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/bookings/{_booking(w).pk}/cancel/",
+        ANY_MEMBER,
+    ),
+    "events-manage:attendees-csv": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/attendees.csv",
+        ANY_MEMBER,
+    ),
+    # These take a POST; a GET goes back to the event's page.
+    "events-manage:publish": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/publish/",
+        ANY_MEMBER | {role: 302 for role, status in ANY_MEMBER.items() if status == 200},
+    ),
+    "events-manage:duplicate": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/duplicate/",
+        ANY_MEMBER | {role: 302 for role, status in ANY_MEMBER.items() if status == 200},
     ),
 }
 

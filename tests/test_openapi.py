@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.api import api
+from tutti.events.tests.factories import EventFactory
 
 ROLES = ("anonymous", "plain", "outsider", "partner", "coordinator", "staff", "admin")
 
@@ -40,6 +41,12 @@ class Case:
 
 
 HUB = "/api/hubs/wiltshire"
+
+
+def _event(world):
+    return world.hub.events.first() or EventFactory(hub=world.hub, cluster=world.cluster)
+
+
 ANYONE = (200,) * len(ROLES)
 
 MATRIX: dict[tuple[str, str], Case] = {
@@ -88,6 +95,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: f"{HUB}/clusters/{w.cluster.pk}/members/{w.school.pk}",
         None,
         (401, 404, 404, 403, 204, 204, 204),
+    ),
+    ("GET", "/api/hubs/{hub_slug}/events"): Case(lambda w: f"{HUB}/events", None, ANYONE),
+    ("GET", "/api/hubs/{hub_slug}/events/{id}"): Case(
+        lambda w: f"{HUB}/events/{_event(w).pk}", None, ANYONE
     ),
 }
 

@@ -38,10 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # Serves the API docs' Swagger UI from our static files instead of a CDN.
     "ninja",
+    # Django's task API (a backport of django.tasks) and its PostgreSQL/SQLite-backed queue.
+    "django_tasks",
+    "django_tasks_db",
     "tutti.core",
     "tutti.accounts",
     "tutti.directory",
     "tutti.clusters",
+    "tutti.events",
     "tutti.demo",
 ]
 
@@ -126,6 +130,13 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tutti <no-reply@tutti.example.org>")
 
+# Emails and other slow work leave the request as tasks. Here they run at once, in the process
+# that enqueued them; production stores them in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The address of the site, for links in emails sent outside any request (no trailing slash).
+SITE_URL = (env("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -137,3 +148,10 @@ LOGGING = {
 def require_secret_key() -> None:
     if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (a long random string).")
+
+
+def require_site_url() -> None:
+    if not env("SITE_URL"):
+        raise ImproperlyConfigured(
+            "Set SITE_URL in the environment (e.g. https://tutti.example.org): emails link to it."
+        )

@@ -1,10 +1,14 @@
 """Production: every secret from the environment; missing ones stop start-up."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, require_secret_key
+from .base import env, env_bool, require_secret_key, require_site_url
 
 DEBUG = False
 require_secret_key()
+require_site_url()
+
+# Tasks (booking emails) wait in the database until a worker runs them: `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from tutti.accounts.models import Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.maps import authority_districts, district_at, district_names
+from tutti.demo.events import load_events
 from tutti.directory.models import (
     Expertise,
     Hub,
@@ -427,6 +428,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
         la,
         list(Organisation.objects.filter(kind=OrganisationKind.SCHOOL, local_authority=la)),
     )
+    load_events(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

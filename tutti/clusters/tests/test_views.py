@@ -56,8 +56,9 @@ def test_cluster_page_queries_do_not_grow_with_members(
         ClusterMemberFactory(
             cluster=world.cluster, organisation=SchoolFactory(local_authority=world.la)
         )
-    # hub, cluster, members, the hub's authorities (outline) and its other schools (context)
-    with django_assert_num_queries(5):
+    # The hub, the cluster, its upcoming meetings, its members, the hub's authorities (for the
+    # outline) and the hub's other schools (drawn faint).
+    with django_assert_num_queries(6):
         assert client.get("/wiltshire/clusters/devizes-area/").status_code == 200
 
 

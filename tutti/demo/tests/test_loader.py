@@ -4,10 +4,12 @@ import csv
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tutti.clusters.models import Cluster
 from tutti.demo.loader import WILTSHIRE_CLUSTERS, load_demo
 from tutti.directory.models import Hub, Organisation
+from tutti.events.models import Event
 
 
 @pytest.fixture
@@ -64,3 +66,27 @@ def test_loading_again_keeps_the_data_and_is_quick(demo, django_assert_max_num_q
     with django_assert_max_num_queries(10):
         load_demo(echo=lambda line: None)
     assert (Organisation.objects.count(), Cluster.objects.count()) == before
+
+
+def test_the_demo_whats_on_has_a_term_of_upcoming_events(client, demo):
+    events = Event.objects.filter(status="published")
+    assert all(e.starts_at > timezone.now() for e in events)
+    wiltshire = events.filter(hub__slug="wiltshire")
+    assert sorted(e.cluster.name for e in wiltshire) == sorted(c[0] for c in WILTSHIRE_CLUSTERS)
+    titles = set(events.values_list("title", flat=True))
+    assert {
+        "Soundpots Conference: Putting Music at the Heart of Early Years Education",
+        "Termly CPD Day for music in schools",
+        "Staffordshire Young Musician: the live final",
+        "Primary music CPD network",
+        "Secondary music CPD network",
+    } <= titles
+    for phase in ("Primary", "Secondary"):
+        assert events.get(title=f"{phase} music CPD network").sessions.count() == 3
+    devizes = wiltshire.get(cluster__name="Devizes area")
+    html = client.get(f"/wiltshire/whats-on/{devizes.pk}/").content.decode()
+    assert "1 place left" in html
+    assert (
+        "Devizes area Musical Cluster meeting"
+        in client.get("/wiltshire/whats-on/").content.decode()
+    )

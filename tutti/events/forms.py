@@ -1,0 +1,245 @@
+from datetime import date, datetime
+
+from django import forms
+from django.utils import timezone
+
+from tutti.events.models import AUDIENCE_FIELDS, Audience, Event
+from tutti.events.selectors import EventFilters
+from tutti.events.services import SessionSpec
+
+ANY = [("", "Any")]
+# Dates outside these years are typing mistakes (and would overflow date arithmetic).
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
+PRICES = [("", "Free or paid"), ("free", "Free"), ("paid", "Paid")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EventFilterForm(forms.Form):
+    """What's On filters, from the query string. A bad value is reported and left out."""
+
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    category = forms.ChoiceField(label="Category", required=False)
+    cluster = forms.ChoiceField(label="Cluster", required=False)
+    audience = forms.ChoiceField(label="For", required=False, choices=ANY + Audience.choices)
+    date_from = forms.DateField(label="From", required=False, widget=DateInput)
+    date_to = forms.DateField(label="To", required=False, widget=DateInput)
+    price = forms.ChoiceField(label="Price", required=False, choices=PRICES)
+
+    def __init__(self, *args, hub, categories, clusters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = ANY + [(c.slug, c.name) for c in categories]
+        self.fields["cluster"].choices = ANY + [(c.slug, c.name) for c in clusters]
+        for name in ("category", "cluster", "audience"):
+            self.fields[name].error_messages["invalid_choice"] = (
+                f"There is no {name} “%(value)s” in this hub's What's On."
+            )
+        self.fields["price"].error_messages["invalid_choice"] = "Price must be free or paid."
+        for name, label in (("date_from", "From"), ("date_to", "To")):
+            self.fields[name].error_messages["invalid"] = f"{label}: enter a date like 2026-07-15."
+
+    def _clean_day(self, name: str, label: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST.year <= day.year <= LATEST.year:
+            raise forms.ValidationError(
+                f"{label}: enter a date between {EARLIEST.year} and {LATEST.year}."
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._clean_day("date_from", "From")
+
+    def clean_date_to(self):
+        return self._clean_day("date_to", "To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "To: the date is before the From date.")
+        return data
+
+    def filters(self) -> EventFilters:
+        """The filters that were given and valid; the others are dropped, with a message."""
+        if not self.is_bound:
+            return EventFilters()
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return EventFilters(
+            q=data.get("q") or "",
+            category=data.get("category") or "",
+            cluster=data.get("cluster") or "",
+            audience=data.get("audience") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            price=data.get("price") or "",
+        )
+
+    def problems(self) -> list[str]:
+        return [str(e) for errors in self.errors.values() for e in errors] if self.is_bound else []
+
+
+class BookingForm(forms.Form):
+    name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We send the confirmation and a link to cancel here.",
+    )
+    organisation_name = forms.CharField(
+        label="School or organisation", max_length=200, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Included in the email to everyone who booked.",
+    )
+
+
+class EventForm(forms.ModelForm):
+    online_link = forms.URLField(
+        label="Online link",
+        required=False,
+        assume_scheme="https",
+        help_text="Sent to people with a place; never shown on the public page.",
+    )
+    audiences = forms.MultipleChoiceField(
+        label="Who is it for?",
+        choices=Audience.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "category",
+            "audiences",
+            "cluster",
+            "organiser",
+            "venue",
+            "is_online",
+            "online_link",
+            "capacity",
+            "price",
+            "booking_opens_at",
+            "booking_closes_at",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "booking_opens_at": DateTimeInput,
+            "booking_closes_at": DateTimeInput,
+        }
+        labels = {
+            "price": "Price (£)",
+            "booking_opens_at": "Booking opens",
+            "booking_closes_at": "Booking closes",
+            "is_online": "It takes place online (or also online)",
+        }
+        help_texts = {
+            "venue": "A school or partner from the hub's directory.",
+            "booking_opens_at": "Leave empty to open booking when the event is published.",
+            "booking_closes_at": "Leave empty to take bookings until it starts.",
+        }
+
+    def __init__(self, *args, categories, clusters, organisations, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].empty_label = None
+        self.fields["cluster"].queryset = clusters
+        self.fields["cluster"].empty_label = "None: not a cluster's event"
+        self.fields["organiser"].queryset = organisations
+        self.fields["organiser"].empty_label = "The hub"
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].empty_label = "None yet, or online only"
+        self.fields["capacity"].widget.attrs["min"] = 1
+        self.fields["price"].widget.attrs["min"] = 0
+        if self.instance.pk:
+            self.initial["audiences"] = self.instance.audience_values
+
+    def event_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        audiences = set(data.pop("audiences", []))
+        for audience, field in AUDIENCE_FIELDS.items():
+            data[field] = audience in audiences
+        return data
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput)
+    start = forms.TimeField(label="Starts", widget=TimeInput)
+    end = forms.TimeField(label="Ends", widget=TimeInput)
+    title = forms.CharField(
+        label="Session name", required=False, max_length=200, help_text="Only for a series."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The session must end after it starts.")
+        return data
+
+    def spec(self) -> SessionSpec:
+        london = timezone.get_current_timezone()
+        data = self.cleaned_data
+        return SessionSpec(
+            starts_at=datetime.combine(data["date"], data["start"], tzinfo=london),
+            ends_at=datetime.combine(data["date"], data["end"], tzinfo=london),
+            title=data.get("title", ""),
+        )
+
+
+SessionFormSet = forms.formset_factory(
+    SessionForm, extra=2, min_num=1, validate_min=True, max_num=12, can_delete=True
+)
+
+
+def session_initial(event: Event) -> list[dict]:
+    rows = []
+    for session in event.sessions.order_by("starts_at", "pk"):
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        rows.append(
+            {"date": start.date(), "start": start.time(), "end": end.time(), "title": session.title}
+        )
+    return rows
+
+
+def session_specs(formset) -> list[SessionSpec]:
+    return [
+        form.spec()
+        for form in formset.forms
+        if form.cleaned_data.get("date") and not form.cleaned_data.get("DELETE")
+    ]

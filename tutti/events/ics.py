@@ -1,0 +1,85 @@
+"""Calendars in iCalendar (RFC 5545) form: the What's On feeds and the file sent with a booking.
+
+Every time is written in UTC (``DTSTART:20260715T180000Z``), which every calendar client reads
+the same way on both sides of the clocks changing; it shows the time in the reader's own zone.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from tutti.events.models import Event, EventSession
+
+PRODID = "-//Tutti//What's On//EN"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _uid(session: EventSession) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "tutti"
+    return f"event-{session.event_id}-session-{session.pk}@{host}"
+
+
+def _location(event: Event) -> str:
+    if event.venue_id is None:
+        return "Online" if event.is_online else ""
+    venue = event.venue
+    parts = [venue.name, venue.address, venue.town, venue.postcode]
+    place = ", ".join(p for p in parts if p)
+    return f"{place} (and online)" if event.is_online else place
+
+
+def _vevents(event: Event, sessions: list[EventSession], stamp: datetime) -> list[CalendarEvent]:
+    url = absolute_url(
+        reverse("events:detail", kwargs={"hub_slug": event.hub.slug, "pk": event.pk})
+    )
+    items = []
+    for number, session in enumerate(sessions, start=1):
+        item = CalendarEvent()
+        item.add("uid", _uid(session))
+        item.add("dtstamp", stamp)
+        item.add("last-modified", max(event.updated_at, session.updated_at).astimezone(UTC))
+        item.add("dtstart", session.starts_at.astimezone(UTC))
+        item.add("dtend", session.ends_at.astimezone(UTC))
+        title = event.title
+        if len(sessions) > 1:
+            title = f"{title}: {session.title or f'session {number} of {len(sessions)}'}"
+        item.add("summary", title)
+        item.add("description", f"{event.summary}\n\n{url}")
+        item.add("url", url)
+        location = _location(event)
+        if location:
+            item.add("location", location)
+        item.add("categories", [event.category.name])
+        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        # A cancellation is a new version of the entry, so clients replace the old one.
+        item.add("sequence", 1 if event.is_cancelled else 0)
+        items.append(item)
+    return items
+
+
+def calendar_bytes(events: Iterable[Event], *, name: str, subscription: bool = False) -> bytes:
+    """A calendar of these events: a feed to subscribe to, or a file to import once."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    if subscription:
+        # Ask subscribed clients to check for changes every hour.
+        calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+    stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
+    for event in events:
+        for item in _vevents(event, list(event.sessions.all()), stamp):
+            calendar.add_component(item)
+    return calendar.to_ical()

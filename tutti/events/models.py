@@ -1,0 +1,322 @@
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from tutti.core.models import BaseModel
+
+# The categories every hub starts with, in the order the What's On filter lists them.
+DEFAULT_CATEGORIES = [
+    "Training and Development for Schools and Providers",
+    "Cluster meetings",
+    "Concerts and performances",
+    "Festivals",
+    "Conferences",
+    "Competitions",
+    "Workshops and courses",
+    "Holiday courses",
+]
+
+
+class EventCategory(BaseModel):
+    """A hub's own heading for its What's On, e.g. "Cluster meetings"."""
+
+    hub = models.ForeignKey(
+        "directory.Hub", on_delete=models.CASCADE, related_name="event_categories"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=110)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "event categories"
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "slug"], name="event_category_slug_unique"),
+            models.UniqueConstraint(fields=["hub", "name"], name="event_category_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audience(models.TextChoices):
+    SCHOOLS = "schools", "Schools"
+    PROVIDERS = "providers", "Providers and tutors"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    FAMILIES = "families", "Families"
+
+
+# Each audience is a boolean column, so a filter is a plain indexed WHERE on any database.
+AUDIENCE_FIELDS = {
+    Audience.SCHOOLS: "for_schools",
+    Audience.PROVIDERS: "for_providers",
+    Audience.YOUNG_PEOPLE: "for_young_people",
+    Audience.FAMILIES: "for_families",
+}
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Event(BaseModel):
+    """Something on the hub's What's On: a meeting, a CPD day, a concert, a series of sessions.
+
+    ``starts_at`` and ``ends_at`` are the start of the first session and the end of the last,
+    kept by the services so that lists and filters read one table.
+    """
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences, shown in the What's On list."
+    )
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(EventCategory, on_delete=models.PROTECT, related_name="events")
+    for_schools = models.BooleanField("for schools", default=False)
+    for_providers = models.BooleanField("for providers and tutors", default=False)
+    for_young_people = models.BooleanField("for young people", default=False)
+    for_families = models.BooleanField("for families", default=False)
+    cluster = models.ForeignKey(
+        "clusters.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    venue = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events_hosted",
+    )
+    is_online = models.BooleanField("online", default=False)
+    online_link = models.URLField(
+        blank=True, help_text="Sent to people with a place; never shown on the public page."
+    )
+    organiser = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events_organised",
+        help_text="The partner organisation running it; empty when the hub runs it.",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Places available. Leave empty for no limit."
+    )
+    price = models.DecimalField(
+        max_digits=7, decimal_places=2, default=Decimal("0.00"), help_text="0 for a free event."
+    )
+    booking_opens_at = models.DateTimeField(null=True, blank=True)
+    booking_closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["hub", "status", "ends_at"], name="event_hub_status_ends"),
+            models.Index(fields=["hub", "status", "starts_at"], name="event_hub_status_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=EventStatus.values), name="event_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_it_starts",
+                violation_error_message="The event must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="event_capacity_positive",
+                violation_error_message="Places must be at least 1; leave it empty for no limit.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="event_price_not_negative",
+                violation_error_message="The price cannot be less than 0.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_opens_at__isnull=True)
+                | models.Q(booking_closes_at__isnull=True)
+                | models.Q(booking_closes_at__gt=models.F("booking_opens_at")),
+                name="event_booking_closes_after_it_opens",
+                violation_error_message="Booking must close after it opens.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"hub_slug": self.hub.slug, "pk": self.pk})
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def audiences(self) -> list[str]:
+        return [str(a.label) for a, name in AUDIENCE_FIELDS.items() if getattr(self, name)]
+
+    @property
+    def audience_values(self) -> list[str]:
+        return [str(a.value) for a, name in AUDIENCE_FIELDS.items() if getattr(self, name)]
+
+
+class EventSession(BaseModel):
+    """One meeting of an event. A one-off event has one; a series (a CPD network) has several."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message="Each session must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.event} session"
+
+    @property
+    def hours(self) -> float:
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITING = "waiting", "On the waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def new_booking_reference() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Booking(BaseModel):
+    """A place on an event (all of its sessions), or a place in its waiting list.
+
+    ``created_at`` orders the waiting list: first come, first served.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_bookings",
+        help_text="The person coming, when they have an account and booked themselves.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who made the booking, when signed in: a colleague may book for someone.",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=BookingStatus.choices)
+    # Unguessable and never reused: the cancel link carries it, signed.
+    reference = models.CharField(max_length=32, unique=True, default=new_booking_reference)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="booking_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=~models.Q(status="cancelled"),
+                name="one_live_booking_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=models.Q(user__isnull=False) & ~models.Q(status="cancelled"),
+                name="one_live_booking_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != BookingStatus.CANCELLED
+
+
+class AttendanceStatus(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    ABSENT = "absent", "Absent"
+
+
+class Attendance(BaseModel):
+    """Whether a booked person came to one session."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "session"], name="one_attendance_per_session"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AttendanceStatus.values),
+                name="attendance_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.name}: {self.get_status_display()} at {self.session}"

@@ -1,0 +1,392 @@
+"""Writes to events and bookings. Each is atomic and audited; emails leave after the commit."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tutti.core.audit import audit
+from tutti.directory.models import Hub
+from tutti.directory.selectors import hub_organisations
+from tutti.events.models import (
+    DEFAULT_CATEGORIES,
+    Booking,
+    BookingStatus,
+    Event,
+    EventCategory,
+    EventSession,
+    EventStatus,
+)
+from tutti.events.tasks import send_booking_email
+
+EVENT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "category",
+    "for_schools",
+    "for_providers",
+    "for_young_people",
+    "for_families",
+    "cluster",
+    "venue",
+    "is_online",
+    "online_link",
+    "organiser",
+    "capacity",
+    "price",
+    "booking_opens_at",
+    "booking_closes_at",
+)
+
+
+class EventError(Exception):
+    """An event change that the rules do not allow; the message is for the user."""
+
+
+class BookingError(Exception):
+    """A booking that the rules do not allow; the message is for the person booking."""
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+
+
+def _london(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
+
+
+def _queue_email(booking: Booking, kind: str) -> None:
+    booking_id = booking.pk
+    transaction.on_commit(lambda: send_booking_email.enqueue(booking_id=booking_id, kind=kind))
+
+
+# Categories
+
+
+def categories_seed(*, hub: Hub) -> list[EventCategory]:
+    """Give a hub the default categories it does not have yet; safe to run again."""
+    existing = set(EventCategory.objects.filter(hub=hub).values_list("slug", flat=True))
+    new = [
+        EventCategory(hub=hub, name=name, slug=slugify(name), position=position)
+        for position, name in enumerate(DEFAULT_CATEGORIES)
+        if slugify(name) not in existing
+    ]
+    return EventCategory.objects.bulk_create(new)
+
+
+# Events
+
+
+def _check_belongs_to_hub(hub: Hub, fields: dict[str, Any]) -> None:
+    category = fields.get("category")
+    if category is not None and category.hub_id != hub.pk:
+        raise EventError("Choose one of this hub's categories.")
+    cluster = fields.get("cluster")
+    if cluster is not None and cluster.hub_id != hub.pk:
+        raise EventError("Choose one of this hub's clusters.")
+    wanted = {fields[k].pk: k for k in ("venue", "organiser") if fields.get(k) is not None}
+    if wanted:
+        found = set(hub_organisations(hub=hub).filter(pk__in=wanted).values_list("pk", flat=True))
+        for pk, name in wanted.items():
+            if pk not in found:
+                raise EventError(f"The {name} must be in this hub's directory.")
+
+
+def _check_sessions(sessions: Sequence[SessionSpec]) -> list[SessionSpec]:
+    if not sessions:
+        raise EventError("Give the date and times of at least one session.")
+    for spec in sessions:
+        if spec.ends_at <= spec.starts_at:
+            raise EventError("Each session must end after it starts.")
+    return sorted(sessions, key=lambda s: s.starts_at)
+
+
+def _validate(event: Event) -> None:
+    try:
+        event.full_clean()
+    except ValidationError as error:
+        raise EventError(" ".join(error.messages)) from None
+
+
+@transaction.atomic
+def event_create(*, hub: Hub, by: Any, sessions: Sequence[SessionSpec], **fields: Any) -> Event:
+    """Create a draft event with its sessions (one for a one-off, several for a series)."""
+    fields = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
+    _check_belongs_to_hub(hub, fields)
+    specs = _check_sessions(sessions)
+    event = Event(
+        hub=hub,
+        starts_at=specs[0].starts_at,
+        ends_at=max(s.ends_at for s in specs),
+        created_by=by if by is not None and by.is_authenticated else None,
+        **fields,
+    )
+    _validate(event)
+    event.save()
+    EventSession.objects.bulk_create(
+        EventSession(event=event, starts_at=s.starts_at, ends_at=s.ends_at, title=s.title)
+        for s in specs
+    )
+    audit("events.event.created", hub=hub, actor=by, obj=event, sessions=len(specs))
+    return event
+
+
+def _sessions_set(event: Event, specs: list[SessionSpec]) -> bool:
+    """Make the event's sessions these, in order, keeping the rows (and attendance) it can."""
+    existing = list(event.sessions.order_by("starts_at", "pk"))
+    changed = False
+    for session, spec in zip(existing, specs, strict=False):
+        if (session.starts_at, session.ends_at, session.title) != (
+            spec.starts_at,
+            spec.ends_at,
+            spec.title,
+        ):
+            session.starts_at, session.ends_at, session.title = (
+                spec.starts_at,
+                spec.ends_at,
+                spec.title,
+            )
+            session.save(update_fields=["starts_at", "ends_at", "title", "updated_at"])
+            changed = True
+    surplus = existing[len(specs) :]
+    if surplus:
+        if any(s.attendances.exists() for s in surplus):
+            raise EventError("A session with attendance recorded cannot be removed.")
+        EventSession.objects.filter(pk__in=[s.pk for s in surplus]).delete()
+        changed = True
+    new = specs[len(existing) :]
+    if new:
+        EventSession.objects.bulk_create(
+            EventSession(event=event, starts_at=s.starts_at, ends_at=s.ends_at, title=s.title)
+            for s in new
+        )
+        changed = True
+    return changed
+
+
+@transaction.atomic
+def event_update(
+    *, event: Event, by: Any, sessions: Sequence[SessionSpec] | None = None, **fields: Any
+) -> Event:
+    """Change an event. More places (or no limit) move people up from the waiting list."""
+    # Locked so that a capacity change and a booking cannot interleave.
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    fields = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
+    _check_belongs_to_hub(locked.hub, fields)
+    changed = [k for k in fields if fields[k] != getattr(locked, k)]
+    for name in changed:
+        setattr(locked, name, fields[name])
+    if sessions is not None:
+        specs = _check_sessions(sessions)
+        if _sessions_set(locked, specs):
+            changed.append("sessions")
+        starts_at, ends_at = specs[0].starts_at, max(s.ends_at for s in specs)
+        if (starts_at, ends_at) != (locked.starts_at, locked.ends_at):
+            locked.starts_at, locked.ends_at = starts_at, ends_at
+            changed += ["starts_at", "ends_at"]
+    if not changed:
+        return locked
+    _validate(locked)
+    locked.save(update_fields=[c for c in changed if c != "sessions"] + ["updated_at"])
+    audit("events.event.updated", hub=locked.hub, actor=by, obj=locked, fields=changed)
+    if "capacity" in changed and locked.is_published:
+        _promote_waiting(locked, by=by)
+    return locked
+
+
+@transaction.atomic
+def event_publish(*, event: Event, by: Any) -> Event:
+    """Put a draft event on the public What's On, open for booking."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.status != EventStatus.DRAFT:
+        raise EventError(f"Only a draft can be published; this event is {locked.status}.")
+    if locked.venue_id is None and not locked.is_online:
+        raise EventError("Choose a venue, or mark the event as online, before publishing it.")
+    if locked.ends_at <= timezone.now():
+        raise EventError("This event has already finished, so it cannot be published.")
+    locked.status = EventStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    audit("events.event.published", hub=locked.hub, actor=by, obj=locked)
+    return locked
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: Any, reason: str = "") -> Event:
+    """Cancel an event and email everyone with a place or on the waiting list."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.is_cancelled:
+        raise EventError("This event is already cancelled.")
+    locked.status = EventStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancellation_reason = reason.strip()
+    locked.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    # Bookings keep their status, so the record shows who had a place; the event says it is off.
+    bookers = list(locked.bookings.exclude(status=BookingStatus.CANCELLED))
+    for booking in bookers:
+        _queue_email(booking, "event_cancelled")
+    audit("events.event.cancelled", hub=locked.hub, actor=by, obj=locked, emailed=len(bookers))
+    return locked
+
+
+@transaction.atomic
+def event_duplicate(*, event: Event, by: Any) -> Event:
+    """A draft copy of an event and its sessions, for next term's meeting."""
+    copy = Event(
+        hub=event.hub,
+        title=f"Copy of {event.title}"[:200],
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        created_by=by if by is not None and by.is_authenticated else None,
+        **{k: getattr(event, k) for k in EVENT_FIELDS if k != "title"},
+    )
+    _validate(copy)
+    copy.save()
+    EventSession.objects.bulk_create(
+        EventSession(event=copy, starts_at=s.starts_at, ends_at=s.ends_at, title=s.title)
+        for s in event.sessions.all()
+    )
+    audit("events.event.duplicated", hub=event.hub, actor=by, obj=copy, source=event.pk)
+    return copy
+
+
+# Bookings
+
+
+def booking_refusal(event: Event, now: datetime | None = None) -> str | None:
+    """Why this event cannot be booked now, in words for the public; None when it can."""
+    now = now or timezone.now()
+    if event.status == EventStatus.CANCELLED:
+        return "This event has been cancelled, so it cannot be booked."
+    if event.status != EventStatus.PUBLISHED:
+        return "This event is not open for booking."
+    if event.starts_at <= now:
+        return "This event has already started, so it can no longer be booked."
+    if event.booking_opens_at and now < event.booking_opens_at:
+        return f"Booking opens on {_london(event.booking_opens_at)}."
+    if event.booking_closes_at and now >= event.booking_closes_at:
+        return f"Booking closed on {_london(event.booking_closes_at)}."
+    return None
+
+
+def booking_create(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    organisation_name: str = "",
+    by: Any = None,
+) -> Booking:
+    """Book a place, or a place on the waiting list when the event is full.
+
+    The event's row is locked while places are counted, so two people booking the last place at
+    once cannot both get it (on PostgreSQL; SQLite lets one writer in at a time anyway).
+    """
+    name, email, organisation_name = name.strip(), email.strip(), organisation_name.strip()
+    if not name:
+        raise BookingError("Enter the name of the person coming.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise BookingError("Enter a valid email address, like name@example.org.") from None
+    signed_in = by if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        refusal = booking_refusal(locked)
+        if refusal:
+            raise BookingError(refusal)
+        live = Booking.objects.filter(event=locked).exclude(status=BookingStatus.CANCELLED)
+        if live.filter(email__iexact=email).exists():
+            raise BookingError(f"{email} has already booked this event.")
+        user = signed_in if signed_in and signed_in.email.lower() == email.lower() else None
+        confirmed = live.filter(status=BookingStatus.CONFIRMED).count()
+        has_room = locked.capacity is None or confirmed < locked.capacity
+        booking = Booking(
+            event=locked,
+            user=user,
+            booked_by=signed_in,
+            name=name,
+            email=email,
+            organisation_name=organisation_name,
+            status=BookingStatus.CONFIRMED if has_room else BookingStatus.WAITING,
+            confirmed_at=timezone.now() if has_room else None,
+        )
+        try:
+            booking.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            raise BookingError(" ".join(error.messages)) from None
+        booking.save()
+        audit(
+            "events.booking.created",
+            hub=locked.hub,
+            actor=signed_in,
+            obj=booking,
+            event=locked.pk,
+            status=booking.status,
+        )
+        _queue_email(booking, "confirmed" if has_room else "waiting")
+    return booking
+
+
+def _promote_waiting(event: Event, *, by: Any) -> list[Booking]:
+    """Give free places to the waiting list, first come first served. The event is locked."""
+    if event.starts_at <= timezone.now():
+        return []
+    waiting = event.bookings.filter(status=BookingStatus.WAITING).order_by("created_at", "pk")
+    if event.capacity is not None:
+        confirmed = event.bookings.filter(status=BookingStatus.CONFIRMED).count()
+        free = event.capacity - confirmed
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for booking in promoted:
+        booking.status = BookingStatus.CONFIRMED
+        booking.confirmed_at = timezone.now()
+        booking.save(update_fields=["status", "confirmed_at", "updated_at"])
+        audit("events.booking.promoted", hub=event.hub, actor=by, obj=booking, event=event.pk)
+        _queue_email(booking, "promoted")
+    return promoted
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: Any = None, by_organiser: bool = False) -> Booking:
+    """Cancel a booking; a place it frees goes to the first person on the waiting list, who is
+    told by email."""
+    event = Event.objects.select_for_update().get(pk=booking.event_id)
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    if locked.status == BookingStatus.CANCELLED:
+        raise BookingError("This booking is already cancelled.")
+    if event.is_cancelled:
+        raise BookingError("The event itself has been cancelled, so there is nothing to cancel.")
+    if not by_organiser and event.starts_at <= timezone.now():
+        raise BookingError(
+            "This event has already started, so the booking cannot be cancelled online. "
+            "Please contact the organiser."
+        )
+    was_confirmed = locked.status == BookingStatus.CONFIRMED
+    locked.status = BookingStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+    audit(
+        "events.booking.cancelled",
+        hub=event.hub,
+        actor=by,
+        obj=locked,
+        event=event.pk,
+        by_organiser=by_organiser,
+    )
+    _queue_email(locked, "cancelled")
+    if was_confirmed and event.is_published:
+        _promote_waiting(event, by=by)
+    return locked

@@ -1,0 +1,138 @@
+"""Calendar feeds (RFC 5545): times in UTC, so clients get them right across the clock changes."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from tutti.events.models import EventStatus
+from tutti.events.tests.factories import EventFactory
+
+LONDON = ZoneInfo("Europe/London")
+FEED = "/wiltshire/whats-on/feed.ics"
+
+
+def next_date(month, day):
+    """The next 15 July (or whatever) that is still to come."""
+    today = timezone.localdate()
+    year = today.year if (month, day) > (today.month, today.day) else today.year + 1
+    return year, month, day
+
+
+def evening(month, hour=19):
+    year, month, day = next_date(month, 15)
+    return datetime(year, month, day, hour, tzinfo=LONDON)
+
+
+def vevents(response):
+    calendar = Calendar.from_ical(response.content)
+    return calendar, [c for c in calendar.walk("VEVENT")]
+
+
+def test_a_7pm_london_event_is_1800z_in_july_and_1900z_in_january(client, world):
+    summer = evening(7)
+    winter = evening(1)
+    EventFactory(
+        hub=world.hub, title="Summer concert", starts_at=summer, ends_at=summer + timedelta(hours=2)
+    )
+    EventFactory(
+        hub=world.hub, title="Winter concert", starts_at=winter, ends_at=winter + timedelta(hours=2)
+    )
+    response = client.get(FEED)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    text = response.content.decode()
+    assert f"DTSTART:{summer.year}0715T180000Z" in text
+    assert f"DTEND:{summer.year}0715T200000Z" in text
+    assert f"DTSTART:{winter.year}0115T190000Z" in text
+    assert f"DTEND:{winter.year}0115T210000Z" in text
+    assert "TZID" not in text  # nothing for a client to misread
+    calendar, events = vevents(response)
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
+    assert str(calendar["X-WR-CALNAME"]) == "Wiltshire Music Connect: What's On"
+    assert {str(e["SUMMARY"]) for e in events} == {"Summer concert", "Winter concert"}
+    for e in events:
+        assert e["UID"] and e["DTSTAMP"]
+    assert "\r\n" in text  # RFC 5545 lines end in CRLF
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
+
+
+def test_the_feed_honours_the_filters(client, world):
+    festival = world.hub.event_categories.get(slug="festivals")
+    EventFactory(hub=world.hub, title="Festival", category=festival, for_families=True)
+    EventFactory(hub=world.hub, title="Meeting", cluster=world.cluster, for_schools=True)
+    for query, expected in [
+        ({"category": "festivals"}, {"Festival"}),
+        ({"cluster": "devizes-area"}, {"Meeting"}),
+        ({"audience": "schools"}, {"Meeting"}),
+        ({}, {"Festival", "Meeting"}),
+    ]:
+        _, events = vevents(client.get(FEED, query))
+        assert {str(e["SUMMARY"]) for e in events} == expected, query
+
+
+def test_every_filtered_page_links_to_its_feed(client, world, settings):
+    settings.SITE_URL = "https://tutti.example.org"
+    html = client.get(
+        "/wiltshire/whats-on/", {"category": "festivals", "audience": "families", "page": 2}
+    ).content.decode()
+    assert (
+        'value="https://tutti.example.org/wiltshire/whats-on/feed.ics'
+        '?category=festivals&amp;audience=families"'
+    ) in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"category": "nope"}, {"cluster": "fenland"}, {"date_from": "x"}]
+)
+def test_a_feed_with_an_unknown_filter_says_what_is_wrong(client, world, query):
+    response = client.get(FEED, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "This calendar link has a problem" in response.content.decode()
+
+
+def test_cancelled_events_stay_in_the_feed_marked_cancelled_and_drafts_never_show(client, world):
+    EventFactory(hub=world.hub, title="Off", status=EventStatus.CANCELLED)
+    EventFactory(hub=world.hub, title="Draft", status=EventStatus.DRAFT, published_at=None)
+    EventFactory(hub=world.other_hub, title="Elsewhere")
+    _, events = vevents(client.get(FEED))
+    assert [(str(e["SUMMARY"]), str(e["STATUS"])) for e in events] == [("Off", "CANCELLED")]
+
+
+def test_a_series_is_one_calendar_entry_per_session(client, world):
+    a, b, c = evening(1, 9), evening(3, 9), evening(6, 9)
+    EventFactory(
+        hub=world.hub,
+        title="Secondary CPD network",
+        starts_at=a,
+        ends_at=c + timedelta(hours=6),
+        sessions=[(x, x + timedelta(hours=6)) for x in (a, b, c)],
+    )
+    _, events = vevents(client.get(FEED))
+    assert [str(e["SUMMARY"]) for e in events] == [
+        f"Secondary CPD network: session {n} of 3" for n in (1, 2, 3)
+    ]
+    assert len({str(e["UID"]) for e in events}) == 3
+
+
+def test_recent_events_stay_for_a_month_then_drop_out(client, world):
+    for days, title in [(-10, "Last week"), (-40, "Long ago")]:
+        start = timezone.now() + timedelta(days=days)
+        EventFactory(
+            hub=world.hub, title=title, starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+    _, events = vevents(client.get(FEED))
+    assert [str(e["SUMMARY"]) for e in events] == ["Last week"]
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_feed_uses_a_fixed_number_of_queries(client, world, django_assert_num_queries, rows):
+    for _ in range(rows):
+        EventFactory(hub=world.hub)
+    # hub, the filter's categories and clusters, the events, their sessions
+    with django_assert_num_queries(5):
+        client.get(FEED)

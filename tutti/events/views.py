@@ -1,0 +1,554 @@
+import csv
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from tutti.clusters.models import Cluster
+from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
+from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.selectors import hub_organisations
+from tutti.events import selectors, services
+from tutti.events.forms import (
+    BookingForm,
+    CancelEventForm,
+    EventFilterForm,
+    EventForm,
+    SessionFormSet,
+    session_initial,
+    session_specs,
+)
+from tutti.events.ics import absolute_url, calendar_bytes
+from tutti.events.models import Booking, Event, EventSession
+from tutti.events.selectors import EventFilters
+from tutti.events.tokens import booking_token
+
+PAGE_SIZE = 20
+
+
+# Public: What's On, an event, a booking
+
+
+def _filter_form(request: HttpRequest) -> EventFilterForm:
+    hub = request.hub
+    return EventFilterForm(
+        request.GET or None,
+        hub=hub,
+        categories=list(selectors.hub_categories(hub=hub)),
+        clusters=list(Cluster.objects.filter(hub=hub).order_by("name")),
+    )
+
+
+def _filter_query(filters: EventFilters) -> str:
+    """The query string of these filters, for links that keep them (a feed, a page)."""
+    params = {
+        "q": filters.q,
+        "category": filters.category,
+        "cluster": filters.cluster,
+        "audience": filters.audience,
+        "date_from": filters.date_from.isoformat() if filters.date_from else "",
+        "date_to": filters.date_to.isoformat() if filters.date_to else "",
+        "price": filters.price,
+    }
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+@public_hub_view
+def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    form = _filter_form(request)
+    filters = form.filters()
+    events = selectors.public_events(hub=request.hub, filters=filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _filter_query(filters)
+    feed_path = reverse("events:feed", kwargs={"hub_slug": hub_slug})
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "form": form,
+            "problems": form.problems(),
+            "page": page,
+            "query": query,
+            "filtered": filters != EventFilters(),
+            "feed_url": absolute_url(f"{feed_path}?{query}" if query else feed_path),
+        },
+    )
+
+
+@public_hub_view
+def feed(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """The What's On as a calendar to subscribe to, with the same filters as the page."""
+    form = _filter_form(request)
+    filters = form.filters()
+    problems = form.problems()
+    if problems:
+        # A calendar app would show nothing useful for a broken link: say what is wrong.
+        return HttpResponse(
+            "This calendar link has a problem:\n" + "\n".join(problems) + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    hub = request.hub
+    events = selectors.feed_events(hub=hub, filters=filters)
+    response = HttpResponse(
+        calendar_bytes(events, name=f"{hub.name}: What's On", subscription=True),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="whats-on.ics"'
+    return response
+
+
+def _venue_map(hub: Hub, venue: Organisation | None) -> SvgMap | None:
+    if venue is None or not venue.has_location:
+        return None
+    shapes = [
+        MapShape(label=la.name, rings=authority_outline(la.gss_code), group="map-area")
+        for la in hub.local_authorities.all()
+        if la.gss_code
+    ]
+    point = MapPoint(lat=venue.latitude, lon=venue.longitude, label=venue.name, group=venue.kind)
+    inside = bool(shapes) and _within(shapes, point)
+    return build_map(points=[point], shapes=shapes if inside else [], fit_to_points=not inside)
+
+
+def _within(shapes: list[MapShape], point: MapPoint) -> bool:
+    lons = [lon for shape in shapes for ring in shape.rings for lon, _ in ring]
+    lats = [lat for shape in shapes for ring in shape.rings for _, lat in ring]
+    if not lons:
+        return False
+    return min(lons) <= point.lon <= max(lons) and min(lats) <= point.lat <= max(lats)
+
+
+def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString:
+    """schema.org Event, for search engines and the apps that read it."""
+    offline = event.venue_id is not None
+    mode = (
+        "MixedEventAttendanceMode"
+        if offline and event.is_online
+        else "OnlineEventAttendanceMode"
+        if event.is_online
+        else "OfflineEventAttendanceMode"
+    )
+    locations = []
+    if offline:
+        venue = event.venue
+        locations.append(
+            {
+                "@type": "Place",
+                "name": venue.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": venue.address,
+                    "addressLocality": venue.town,
+                    "postalCode": venue.postcode,
+                    "addressCountry": "GB",
+                },
+            }
+        )
+    if event.is_online:
+        locations.append({"@type": "VirtualLocation", "url": url})
+    places_left = getattr(event, "places_left", None)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": url,
+        "startDate": timezone.localtime(event.starts_at).isoformat(),
+        "endDate": timezone.localtime(event.ends_at).isoformat(),
+        "eventStatus": "https://schema.org/"
+        + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        "eventAttendanceMode": f"https://schema.org/{mode}",
+        "location": locations[0] if len(locations) == 1 else locations,
+        "organizer": {
+            "@type": "Organization",
+            "name": event.organiser.name if event.organiser_id else event.hub.name,
+        },
+        "offers": {
+            "@type": "Offer",
+            "price": f"{event.price:.2f}",
+            "priceCurrency": "GBP",
+            "url": url,
+            "availability": "https://schema.org/"
+            + ("SoldOut" if places_left is not None and places_left <= 0 else "InStock"),
+        },
+    }
+    if len(sessions) > 1:
+        data["subEvent"] = [
+            {
+                "@type": "Event",
+                "name": s.title or f"{event.title}, session {n}",
+                "startDate": timezone.localtime(s.starts_at).isoformat(),
+                "endDate": timezone.localtime(s.ends_at).isoformat(),
+            }
+            for n, s in enumerate(sessions, start=1)
+        ]
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # As json_script does: nothing in the data can close the script element.
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - escaped above
+
+
+def _booking_initial(request: HttpRequest) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    initial = {"name": user.get_full_name(), "email": user.email}
+    membership = request.membership
+    if membership is not None and membership.pk:
+        organisation = membership.organisations.order_by("name").first()
+        if organisation is not None:
+            initial["organisation_name"] = organisation.name
+    return initial
+
+
+@public_hub_view
+def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """An event's page, with its booking form (the form posts here)."""
+    event = selectors.event_get(hub=request.hub, pk=pk)
+    if event is None:
+        raise Http404("No such event in this hub's What's On.")
+    refusal = services.booking_refusal(event)
+    form = BookingForm(request.POST or None, initial=_booking_initial(request))
+    if request.method == "POST":
+        if refusal:
+            form.add_error(None, refusal)
+        elif form.is_valid():
+            try:
+                booking = services.booking_create(event=event, by=request.user, **form.cleaned_data)
+            except services.BookingError as error:
+                form.add_error(None, str(error))
+            else:
+                if booking.status == "confirmed":
+                    messages.success(request, "Your place is booked. We have emailed you.")
+                else:
+                    messages.success(
+                        request,
+                        "The event is full, so you are on the waiting list. We emailed you.",
+                    )
+                return redirect("events:booking", hub_slug=hub_slug, token=booking_token(booking))
+    sessions = selectors.event_sessions(event=event)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "form": form,
+            "refusal": refusal,
+            "full": event.places_left is not None and event.places_left <= 0,
+            "map": _venue_map(request.hub, event.venue),
+            "json_ld": _json_ld(event, sessions, absolute_url(request.path)),
+        },
+    )
+
+
+@public_hub_view
+def event_ics(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """One event as a calendar file, for "Add to my calendar"."""
+    event = selectors.event_get(hub=request.hub, pk=pk)
+    if event is None:
+        raise Http404("No such event in this hub's What's On.")
+    response = HttpResponse(
+        calendar_bytes([event], name=event.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+def _booking_or_404(request: HttpRequest, token: str) -> Booking:
+    booking = selectors.booking_from_token(hub=request.hub, token=token)
+    if booking is None:
+        raise Http404("This booking link is not valid. Check you copied all of it.")
+    return booking
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # A booking's page carries a name and an email address: keep it out of search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@public_hub_view
+def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+    booking = _booking_or_404(request, token)
+    return _private(
+        render(
+            request,
+            "events/booking_detail.html",
+            {
+                "booking": booking,
+                "event": booking.event,
+                "sessions": selectors.event_sessions(event=booking.event),
+                "position": selectors.waiting_position(booking),
+                "token": token,
+            },
+        )
+    )
+
+
+@public_hub_view
+def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+    """From the link in the email: a button to confirm, so a link preview cannot cancel."""
+    booking = _booking_or_404(request, token)
+    error = None
+    if request.method == "POST":
+        by = request.user if request.user.is_authenticated else None
+        try:
+            services.booking_cancel(booking=booking, by=by)
+        except services.BookingError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
+            return redirect("events:booking", hub_slug=hub_slug, token=token)
+    return _private(
+        render(
+            request,
+            "events/booking_cancel.html",
+            {"booking": booking, "event": booking.event, "error": error, "token": token},
+            status=400 if error else 200,
+        )
+    )
+
+
+# Staff, coordinators and partners: /<hub>/manage/events/
+
+
+def _can_edit(request: HttpRequest, *, cluster: Cluster | None, organiser: Organisation | None):
+    membership = request.membership
+    if membership.has_capability("can_manage_events"):
+        return True
+    if cluster is not None and cluster.coordinator_id == request.user.pk:
+        return True
+    return (
+        organiser is not None
+        and bool(membership.pk)
+        and membership.organisations.filter(pk=organiser.pk).exists()
+    )
+
+
+def _event_for_edit(request: HttpRequest, pk: int) -> Event:
+    """Another hub's event is 404; coordinators and partner staff may manage only the events of
+    their own clusters and organisations (else 403)."""
+    event = get_object_or_404(
+        Event.objects.select_related("hub", "category", "cluster", "venue", "organiser"),
+        hub=request.hub,
+        pk=pk,
+    )
+    if not _can_edit(request, cluster=event.cluster, organiser=event.organiser):
+        raise PermissionDenied(
+            "You can manage only the events of clusters you coordinate or organisations you "
+            "work for."
+        )
+    return event
+
+
+def _form_choices(request: HttpRequest) -> dict[str, QuerySet]:
+    """What this person may pick in the event form: hub staff anything of the hub; others only
+    their own clusters and organisations."""
+    hub = request.hub
+    membership = request.membership
+    clusters = Cluster.objects.filter(hub=hub).order_by("name")
+    partners = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
+    if not membership.has_capability("can_manage_events"):
+        clusters = clusters.filter(coordinator=request.user)
+        partners = partners.filter(
+            pk__in=membership.organisations.values("pk") if membership.pk else []
+        )
+    return {
+        "categories": selectors.hub_categories(hub=hub),
+        "clusters": clusters,
+        "organisations": partners,
+        "venues": hub_organisations(hub=hub).filter(is_open=True).order_by("name"),
+    }
+
+
+@hub_permission_required("can_edit_event")
+def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    events = selectors.manageable_events(
+        hub=request.hub, membership=request.membership, user=request.user
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "events/manage_event_list.html", {"page": page})
+
+
+def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
+    choices = _form_choices(request)
+    initial = {}
+    if event is None and not request.membership.has_capability("can_manage_events"):
+        # Someone running only their own cluster's or organisation's events: start with it.
+        for name, options in (
+            ("cluster", choices["clusters"]),
+            ("organiser", choices["organisations"]),
+        ):
+            only = list(options[:2])
+            if len(only) == 1:
+                initial[name] = only[0].pk
+    form = EventForm(request.POST or None, instance=event, initial=initial, **choices)
+    sessions = SessionFormSet(
+        request.POST or None,
+        prefix="sessions",
+        initial=session_initial(event) if event else None,
+    )
+    can_create = request.membership.has_capability("can_manage_events") or (
+        choices["clusters"].exists() or choices["organisations"].exists()
+    )
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+        fields = form.event_fields()
+        if not _can_edit(request, cluster=fields["cluster"], organiser=fields["organiser"]):
+            form.add_error(None, "Choose a cluster you coordinate or an organisation you work for.")
+        else:
+            if event is not None:
+                event.refresh_from_db()  # the form wrote its values onto the instance
+            try:
+                if event is None:
+                    event = services.event_create(
+                        hub=request.hub, by=request.user, sessions=session_specs(sessions), **fields
+                    )
+                    messages.success(request, "Event saved as a draft. Publish it when ready.")
+                else:
+                    services.event_update(
+                        event=event, by=request.user, sessions=session_specs(sessions), **fields
+                    )
+                    messages.success(request, "Saved.")
+            except services.EventError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("events-manage:detail", hub_slug=request.hub.slug, pk=event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "sessions": sessions, "event": event, "can_create": can_create},
+    )
+
+
+@hub_permission_required("can_edit_event")
+def event_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    return _event_form_page(request, None)
+
+
+@hub_permission_required("can_edit_event")
+def event_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    return _event_form_page(request, _event_for_edit(request, pk))
+
+
+@hub_permission_required("can_edit_event")
+def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """An event for its organisers: status, sessions, bookings and the waiting list."""
+    event = _event_for_edit(request, pk)
+    bookings = selectors.event_bookings(event=event)
+    return render(
+        request,
+        "events/manage_event_detail.html",
+        {
+            "event": event,
+            "sessions": selectors.event_sessions(event=event),
+            "confirmed": bookings["confirmed"],
+            "waiting": bookings["waiting"],
+            "cancelled": bookings["cancelled"],
+            "places_left": (
+                None if event.capacity is None else event.capacity - len(bookings["confirmed"])
+            ),
+        },
+    )
+
+
+@hub_permission_required("can_edit_event")
+def event_publish(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    event = _event_for_edit(request, pk)
+    if request.method == "POST":
+        try:
+            services.event_publish(event=event, by=request.user)
+        except services.EventError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{event.title} is now on the What's On, open for booking.")
+    return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
+
+
+@hub_permission_required("can_edit_event")
+def event_cancel(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    event = _event_for_edit(request, pk)
+    form = CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_cancel(event=event, by=request.user, reason=form.cleaned_data["reason"])
+        except services.EventError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, "The event is cancelled. We are emailing everyone who booked."
+            )
+        return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
+    live = event.bookings.exclude(status="cancelled").count()
+    return render(request, "events/event_cancel.html", {"event": event, "form": form, "live": live})
+
+
+@hub_permission_required("can_edit_event")
+def event_duplicate(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    event = _event_for_edit(request, pk)
+    if request.method != "POST":
+        return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
+    copy = services.event_duplicate(event=event, by=request.user)
+    messages.success(request, "This is a draft copy. Change its dates and details, then publish.")
+    return redirect("events-manage:edit", hub_slug=hub_slug, pk=copy.pk)
+
+
+@hub_permission_required("can_edit_event")
+def manage_booking_cancel(
+    request: HttpRequest, hub_slug: str, pk: int, booking_pk: int
+) -> HttpResponse:
+    """Cancel someone's booking (or take them off the waiting list), after a confirmation."""
+    event = _event_for_edit(request, pk)
+    booking = get_object_or_404(Booking, event=event, pk=booking_pk)
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=booking, by=request.user, by_organiser=True)
+        except services.BookingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Cancelled {booking.name}'s booking and emailed them.")
+        return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
+    return render(
+        request, "events/manage_booking_cancel.html", {"event": event, "booking": booking}
+    )
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet would run a cell starting with these as a formula.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@hub_permission_required("can_edit_event")
+def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """Everyone booked, then the waiting list in order, as CSV for a spreadsheet."""
+    event = _event_for_edit(request, pk)
+    bookings = selectors.event_bookings(event=event)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
+    response.write("\ufeff")  # so Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"])
+    for status in ("confirmed", "waiting"):
+        for place, b in enumerate(bookings[status], start=1):
+            writer.writerow(
+                [
+                    _cell(b.name),
+                    _cell(b.email),
+                    _cell(b.organisation_name),
+                    b.get_status_display(),
+                    place if status == "waiting" else "",
+                    timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+    return response
