@@ -27,6 +27,7 @@ from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
 from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
+from tutti.events.services import EventError
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,8 @@ api = TuttiAPI(
     version="1",
     description=(
         "Read a hub's partner directory, musical clusters and What's On; hub staff can write "
-        "to the directory and clusters. "
+        "to the directory, clusters and events, and coordinators and partner staff to their own "
+        "clusters' and organisations' events. "
         "Writes use the website's session: sign in first and send the CSRF token in the "
         "X-CSRFToken header. Errors are JSON: "
         '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
@@ -158,6 +160,12 @@ def on_unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(DirectoryError)
 def on_directory_rule(request: HttpRequest, exc: DirectoryError) -> HttpResponse:
+    return error(api, request, 400, str(exc))
+
+
+@api.exception_handler(EventError)
+def on_event_rule(request: HttpRequest, exc: EventError) -> HttpResponse:
+    # What a service refuses about the event's details; state clashes are 409s from the views.
     return error(api, request, 400, str(exc))
 
 

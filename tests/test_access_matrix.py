@@ -8,7 +8,7 @@ the other hub). Expected GET status per role, for Wiltshire's pages.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tutti.events.models import Booking, Event
+from tutti.events.models import Booking, CalendarFeed, Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
 
@@ -48,6 +48,10 @@ def _booking(w) -> Booking:
     return event.bookings.first() or BookingFactory(event=event)
 
 
+def _calendar_token(w) -> str:
+    return CalendarFeed.objects.get_or_create(user=w.users["plain"])[0].token
+
+
 # url name -> (path built from the world fixture, expected status by role)
 MATRIX = {
     "core:home": (lambda w: "/", PUBLIC),
@@ -75,6 +79,21 @@ MATRIX = {
     ),
     "events:booking-cancel": (
         lambda w: f"/wiltshire/whats-on/bookings/{booking_token(_booking(w))}/cancel/",
+        PUBLIC,
+    ),
+    # Anyone signed in has bookings of their own, with or without a role in the hub.
+    "events:my-bookings": (
+        lambda w: "/wiltshire/whats-on/my-bookings/",
+        dict.fromkeys(ROLES, 200) | {"anonymous": 302},
+    ),
+    # Making or resetting the address takes a POST; a GET goes back to the bookings page.
+    "events:my-feed-reset": (
+        lambda w: "/wiltshire/whats-on/my-bookings/calendar/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    # The secret token stands in for signing in.
+    "events:my-feed": (
+        lambda w: f"/wiltshire/whats-on/my-bookings/{_calendar_token(w)}.ics",
         PUBLIC,
     ),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
@@ -122,6 +141,11 @@ MATRIX = {
     # Coordinators and partner staff manage their own cluster's and organisation's events.
     "events-manage:list": (lambda w: "/wiltshire/manage/events/", ANY_MEMBER),
     "events-manage:create": (lambda w: "/wiltshire/manage/events/new/", ANY_MEMBER),
+    # Coordinators and partner staff see the attendance of their own events only.
+    "events-manage:cpd": (
+        lambda w: "/wiltshire/manage/events/cpd/?email=ann@example.org",
+        ANY_MEMBER,
+    ),
     "events-manage:detail": (lambda w: f"/wiltshire/manage/events/{_event(w).pk}/", ANY_MEMBER),
     "events-manage:edit": (
         lambda w: f"/wiltshire/manage/events/{_event(w).pk}/edit/",
@@ -135,8 +159,18 @@ MATRIX = {
         lambda w: f"/wiltshire/manage/events/{_event(w).pk}/bookings/{_booking(w).pk}/cancel/",
         ANY_MEMBER,
     ),
+    "events-manage:attendance": (
+        lambda w: (
+            f"/wiltshire/manage/events/{_event(w).pk}/attendance/{_event(w).sessions.first().pk}/"
+        ),
+        ANY_MEMBER,
+    ),
     "events-manage:attendees-csv": (
         lambda w: f"/wiltshire/manage/events/{_event(w).pk}/attendees.csv",
+        ANY_MEMBER,
+    ),
+    "events-manage:attendees-xlsx": (
+        lambda w: f"/wiltshire/manage/events/{_event(w).pk}/attendees.xlsx",
         ANY_MEMBER,
     ),
     # These take a POST; a GET goes back to the event's page.

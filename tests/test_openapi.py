@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -27,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.api import api
+from tutti.events.models import EventStatus
 from tutti.events.tests.factories import EventFactory
 
 ROLES = ("anonymous", "plain", "outsider", "partner", "coordinator", "staff", "admin")
@@ -47,7 +50,29 @@ def _event(world):
     return world.hub.events.first() or EventFactory(hub=world.hub, cluster=world.cluster)
 
 
+def _draft(world):
+    return EventFactory(
+        hub=world.hub, cluster=world.cluster, status=EventStatus.DRAFT, published_at=None
+    )
+
+
+def _in_a_month(hour):
+    day = timezone.now() + timedelta(days=30)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
+
+
 ANYONE = (200,) * len(ROLES)
+# Hub staff, and the coordinator of the event's cluster; the partner's organisation does not
+# run it.
+EVENT_MANAGERS = (401, 404, 404, 403, 200, 200, 200)
+NEW_EVENT = {
+    "title": "Devizes area termly meeting",
+    "summary": "Plans for the term.",
+    "category": "cluster-meetings",
+    "cluster": "devizes-area",
+    "is_online": True,
+    "sessions": [{"starts_at": _in_a_month(15), "ends_at": _in_a_month(17)}],
+}
 
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/hubs"): Case(lambda w: "/api/hubs", None, ANYONE),
@@ -99,6 +124,21 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/hubs/{hub_slug}/events"): Case(lambda w: f"{HUB}/events", None, ANYONE),
     ("GET", "/api/hubs/{hub_slug}/events/{id}"): Case(
         lambda w: f"{HUB}/events/{_event(w).pk}", None, ANYONE
+    ),
+    ("POST", "/api/hubs/{hub_slug}/events"): Case(
+        lambda w: f"{HUB}/events", NEW_EVENT, (401, 404, 404, 403, 201, 201, 201)
+    ),
+    ("PATCH", "/api/hubs/{hub_slug}/events/{id}"): Case(
+        lambda w: f"{HUB}/events/{_event(w).pk}", {"capacity": 30}, EVENT_MANAGERS
+    ),
+    ("POST", "/api/hubs/{hub_slug}/events/{id}/publish"): Case(
+        lambda w: f"{HUB}/events/{_draft(w).pk}/publish", None, EVENT_MANAGERS
+    ),
+    ("POST", "/api/hubs/{hub_slug}/events/{id}/cancel"): Case(
+        lambda w: f"{HUB}/events/{_event(w).pk}/cancel", {"reason": "Snow."}, EVENT_MANAGERS
+    ),
+    ("GET", "/api/hubs/{hub_slug}/events/{id}/bookings"): Case(
+        lambda w: f"{HUB}/events/{_event(w).pk}/bookings", None, EVENT_MANAGERS
     ),
 }
 
@@ -259,7 +299,7 @@ def _aim_at_real_objects(case, world):
     if "hub_slug" in params:
         params["hub_slug"] = "wiltshire"
     real = {
-        "id": [world.cluster.pk, world.partner.pk, world.school.pk],
+        "id": [world.cluster.pk, world.partner.pk, world.school.pk, _event(world).pk],
         "organisation_id": [world.school.pk, world.partner.pk],
         "cluster": [world.cluster.pk],
     }

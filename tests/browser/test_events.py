@@ -1,10 +1,12 @@
 """What's On in a real browser: axe-core on its pages, and the last place booked by keyboard."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tutti.events.models import Booking, BookingStatus
 from tutti.events.tests.factories import BookingFactory, EventFactory
@@ -20,6 +22,44 @@ def meeting(site):
     )
     BookingFactory.create_batch(2, event=event)
     return event
+
+
+def _attendance(event) -> str:
+    """The register of a session held this morning, for the meeting's two bookers."""
+    start = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    held = EventFactory(
+        hub=event.hub,
+        title="Held this morning",
+        cluster=event.cluster,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    BookingFactory.create_batch(2, event=held)
+    return f"/wiltshire/manage/events/{held.pk}/attendance/{held.sessions.get().pk}/"
+
+
+def _held_and_attended(event) -> Booking:
+    """The staff member's own booking of a session held this morning, marked attended."""
+    from tutti.events.services import attendance_record
+
+    start = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    held = EventFactory(
+        hub=event.hub, title="CPD day", starts_at=start, ends_at=start + timedelta(hours=5)
+    )
+    staff = event.hub.memberships.get(role="hub_staff").user
+    booking = BookingFactory(event=held, email=staff.email, name="Sam Tester")
+    attendance_record(session=held.sessions.get(), marks={booking.pk: "attended"}, by=None)
+    BookingFactory(event=event, email=staff.email, name="Sam Tester")
+    return booking
+
+
+def _cpd(event) -> str:
+    return f"/wiltshire/manage/events/cpd/?email={_held_and_attended(event).email}"
+
+
+def _mine(event) -> str:
+    _held_and_attended(event)
+    return "/wiltshire/whats-on/my-bookings/"
 
 
 def _h1(page) -> str:
@@ -40,8 +80,22 @@ def _h1(page) -> str:
             "Edit Devizes area cluster meeting",
             True,
         ),
+        (_attendance, "Attendance", True),
+        (_cpd, "CPD records", True),
+        (_mine, "Your bookings", True),
     ],
-    ids=["whats-on", "whats-on-bad-filter", "event", "manage", "create", "manage-event", "edit"],
+    ids=[
+        "whats-on",
+        "whats-on-bad-filter",
+        "event",
+        "manage",
+        "create",
+        "manage-event",
+        "edit",
+        "attendance",
+        "cpd-record",
+        "my-bookings",
+    ],
 )
 def test_events_pages_have_no_axe_violations(
     request, page, meeting, sign_in, axe_check, screenshot, path, h1, staff

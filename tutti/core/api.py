@@ -39,6 +39,14 @@ class ErrorOut(Schema):
 
 # The errors every operation can answer with, named once so the OpenAPI schema lists them.
 READ_ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: ErrorOut}
+# Reads that need a role: the write errors but for 409, as nothing changes.
+STAFF_READ_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
 WRITE_ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut,
     401: ErrorOut,

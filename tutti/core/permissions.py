@@ -53,6 +53,20 @@ def public_hub_view(view: View) -> View:
     return wrapper
 
 
+def signed_in_hub_view(view: View) -> View:
+    """Anyone signed in, with or without a role in the hub; the view shows only their own data."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        _resolve_hub(request, hub_slug)
+        return view(request, hub_slug, *args, **kwargs)
+
+    wrapper.access = "signed_in"  # type: ignore[attr-defined]
+    return wrapper
+
+
 def public_view(view: View) -> View:
     """Anyone may see this page; it belongs to no hub."""
     view.access = "public"  # type: ignore[attr-defined]

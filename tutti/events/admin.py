@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from tutti.events.models import Attendance, Booking, Event, EventCategory, EventSession
+from tutti.events.models import (
+    Attendance,
+    Booking,
+    CalendarFeed,
+    Event,
+    EventCategory,
+    EventSession,
+)
 
 
 @admin.register(EventCategory)
@@ -39,3 +46,12 @@ class BookingAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "user", "booked_by"]
     readonly_fields = ["reference"]
     inlines = [AttendanceInline]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    # The token is a secret: not shown. Deleting the row stops the address.
+    list_display = ["user", "created_at", "updated_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+    exclude = ["token"]

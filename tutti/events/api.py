@@ -1,19 +1,40 @@
-"""The What's On's JSON API: a hub's published events, with the same filters as its page."""
+"""The What's On's JSON API: a hub's published events, with the same filters as its page;
+and for the people who run events, writes and bookings, with the rules of the staff pages."""
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, PatchDict, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import AfterValidator, AwareDatetime
 
 from tutti.clusters.models import Cluster
-from tutti.core.api import READ_ERRORS, ErrorOut, hub_operation
-from tutti.events import selectors
-from tutti.events.forms import EventFilterForm
+from tutti.core.api import (
+    READ_ERRORS,
+    STAFF_READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    hub_operation,
+    invalid,
+)
+from tutti.directory.models import OrganisationKind
+from tutti.directory.selectors import hub_organisations
+from tutti.events import selectors, services
+from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
 from tutti.events.ics import absolute_url
-from tutti.events.models import Event, EventStatus
+from tutti.events.models import (
+    AUDIENCE_FIELDS,
+    Audience,
+    Booking,
+    BookingStatus,
+    Event,
+    EventStatus,
+)
+from tutti.events.views import _can_edit, _event_for_edit
 
 router = Router(tags=["events"])
 
@@ -140,7 +161,7 @@ def event_list(request: HttpRequest, hub_slug: str, filters: Query[EventFilterIn
             {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     events = selectors.public_events(hub=request.hub, filters=chosen)  # type: ignore[attr-defined]
-    page = Paginator(events.select_related("hub"), PAGE_SIZE).get_page(page_number)
+    page = selectors.EventPaginator(events.select_related("hub"), PAGE_SIZE).get_page(page_number)
     return {
         "count": page.paginator.count,
         "page": page.number,
@@ -158,3 +179,266 @@ def event_detail(request: HttpRequest, hub_slug: str, id: int) -> Any:
         raise Http404("No such event in this hub's What's On.")
     event.session_list = selectors.event_sessions(event=event)  # type: ignore[attr-defined]
     return event
+
+
+# Staff: create, change, publish and cancel events; see their bookings.
+
+OWN_EVENTS = (
+    "Coordinators manage only the events of clusters they coordinate, and partner staff only "
+    "those their organisations organise: another's event is 403."
+)
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store the NUL character in text.
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+# Limits go in the annotations, as PatchDict keeps only those for a PATCH.
+Clean = AfterValidator(_no_nul)
+ShortText = Annotated[str, Field(max_length=200), Clean]
+Summary = Annotated[str, Field(max_length=300), Clean]
+LongText = Annotated[str, Field(max_length=20_000), Clean]
+Reason = Annotated[str, Field(max_length=1000), Clean]
+Slug = Annotated[str, Field(max_length=160), Clean]
+Places = Annotated[int, Field(ge=1, le=100_000)]
+Price = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
+
+
+class SessionIn(Schema):
+    starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
+    ends_at: AwareDatetime = Field(description="With its UTC offset; after starts_at.")
+    title: ShortText = Field("", description="Only for a series, e.g. Autumn.")
+
+
+Sessions = Annotated[list[SessionIn], Field(min_length=1, max_length=12)]
+
+
+class EventIn(Schema):
+    title: ShortText
+    summary: Summary = Field(description="One or two sentences, shown in the What's On list.")
+    description: LongText = ""
+    category: Slug = Field(description="A category's slug, e.g. cluster-meetings.")
+    audiences: Annotated[list[Audience], Field(max_length=4)] = []
+    cluster: Slug | None = Field(None, description="A cluster's slug; null when not a cluster's.")
+    venue_id: int | None = Field(None, description="An organisation in the hub's directory.")
+    is_online: bool = False
+    online_link: ShortText = Field("", description="Sent to people with a place; never public.")
+    organiser_id: int | None = Field(
+        None, description="A partner (not a school) in the directory; null when the hub runs it."
+    )
+    capacity: Places | None = Field(None, description="Places; null for no limit.")
+    price: Price = Field(Decimal("0.00"), description="In pounds; 0 for free.")
+    booking_opens_at: AwareDatetime | None = Field(None, description="Null: when published.")
+    booking_closes_at: AwareDatetime | None = Field(None, description="Null: when it starts.")
+    sessions: Sessions = Field(
+        description="One for a one-off; one per meeting for a series, which one booking covers."
+    )
+
+
+class CancelIn(Schema):
+    reason: Reason = Field("", description="Included in the email to everyone who booked.")
+
+
+class EventStaffOut(EventDetailOut):
+    status: EventStatus = Field(description="draft, published or cancelled.")
+    organiser_id: int | None
+    online_link: str
+    booking_opens_at: datetime | None
+    booking_closes_at: datetime | None
+    booked: int = Field(description="Confirmed places taken.")
+    cancellation_reason: str
+
+    @staticmethod
+    def resolve_booked(obj: Event) -> int:
+        return obj.confirmed_count  # type: ignore[attr-defined,no-any-return]
+
+
+class BookingOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation: str
+    status: BookingStatus
+    waiting_place: int | None = Field(description="1 for the first waiting; null if not waiting.")
+    booked_at: datetime
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+
+
+# Fields that a PATCH may leave out but may not set to null.
+NOT_NULL = ("title", "summary", "description", "category", "audiences", "is_online")
+NOT_NULL += ("online_link", "price", "sessions")
+PLAIN = ("title", "summary", "description", "is_online", "online_link", "capacity", "price")
+PLAIN += ("booking_opens_at", "booking_closes_at")
+
+
+def _moment(field: str, value: datetime | None) -> datetime | None:
+    if value is not None and not EARLIEST.year <= value.year <= LATEST.year:
+        raise invalid(field, f"Give a date between {EARLIEST.year} and {LATEST.year}.")
+    return value
+
+
+def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """The service's fields from the request's: slugs and ids become the hub's objects. Anything
+    unknown, or another hub's, is a 400 naming the field."""
+    hub = request.hub  # type: ignore[attr-defined]
+    for name in NOT_NULL:
+        if name in data and data[name] is None:
+            raise invalid(name, "Leave it out to keep it as it is; it cannot be null.")
+    fields: dict[str, Any] = {k: data[k] for k in PLAIN if k in data}
+    for name in ("booking_opens_at", "booking_closes_at"):
+        if name in fields:
+            _moment(name, fields[name])
+    if "category" in data:
+        category = selectors.hub_categories(hub=hub).filter(slug=data["category"]).first()
+        if category is None:
+            raise invalid("category", f"There is no category “{data['category']}” in this hub.")
+        fields["category"] = category
+    if "cluster" in data:
+        cluster = None
+        if data["cluster"] is not None:
+            cluster = Cluster.objects.filter(hub=hub, slug=data["cluster"]).first()
+            if cluster is None:
+                raise invalid("cluster", f"There is no cluster “{data['cluster']}” in this hub.")
+        fields["cluster"] = cluster
+    places = {
+        "venue_id": ("venue", hub_organisations(hub=hub).filter(is_open=True)),
+        "organiser_id": (
+            "organiser",
+            hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL),
+        ),
+    }
+    for key, (name, choices) in places.items():
+        if key in data:
+            found = None
+            if data[key] is not None:
+                found = choices.filter(pk=data[key]).first()
+                if found is None:
+                    raise invalid(key, f"There is no {name} {data[key]} in this hub's directory.")
+            fields[name] = found
+    if "audiences" in data:
+        chosen = set(data["audiences"])
+        for audience, field in AUDIENCE_FIELDS.items():
+            fields[field] = audience in chosen
+    if "sessions" in data:
+        fields["sessions"] = [
+            services.SessionSpec(
+                starts_at=_moment("sessions", s["starts_at"]),  # type: ignore[arg-type]
+                ends_at=_moment("sessions", s["ends_at"]),  # type: ignore[arg-type]
+                title=s.get("title", ""),
+            )
+            for s in data["sessions"]
+        ]
+    return fields
+
+
+def _check_ownership(request: HttpRequest, cluster: Any, organiser: Any) -> None:
+    if not _can_edit(request, cluster=cluster, organiser=organiser):
+        raise PermissionDenied(
+            "Choose a cluster you coordinate or an organisation you work for: you can manage "
+            "only their events."
+        )
+
+
+def _staff_event(request: HttpRequest, pk: int) -> Event:
+    event = selectors.event_for_staff(hub=request.hub, pk=pk)  # type: ignore[attr-defined]
+    if event is None:
+        raise Http404("No such event in this hub.")
+    event.session_list = selectors.event_sessions(event=event)  # type: ignore[attr-defined]
+    return event
+
+
+@router.post("/{hub_slug}/events", response={201: EventStaffOut, **WRITE_ERRORS})
+@hub_operation("can_edit_event", limit=OWN_EVENTS)
+def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
+    """Create an event as a draft, with its sessions. Publish it to open booking."""
+    fields = _event_fields(request, payload.model_dump())
+    _check_ownership(request, fields.get("cluster"), fields.get("organiser"))
+    sessions = fields.pop("sessions")
+    event = services.event_create(
+        hub=request.hub,  # type: ignore[attr-defined]
+        by=request.user,
+        sessions=sessions,
+        **fields,
+    )
+    return Status(201, _staff_event(request, event.pk))
+
+
+@router.patch("/{hub_slug}/events/{id}", response={200: EventStaffOut, **WRITE_ERRORS})
+@hub_operation("can_edit_event", limit=OWN_EVENTS)
+def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDict[EventIn]) -> Any:
+    """Change some of an event's details; fields left out stay as they are. ``sessions``, when
+    given, replaces them all. More places move people up from the waiting list."""
+    event = _event_for_edit(request, id)
+    fields = _event_fields(request, payload)
+    _check_ownership(
+        request,
+        fields.get("cluster", event.cluster),
+        fields.get("organiser", event.organiser),
+    )
+    services.event_update(event=event, by=request.user, **fields)
+    return _staff_event(request, event.pk)
+
+
+@router.post("/{hub_slug}/events/{id}/publish", response={200: EventStaffOut, **WRITE_ERRORS})
+@hub_operation("can_edit_event", limit=OWN_EVENTS)
+def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
+    """Put a draft on the public What's On, open for booking. It needs a venue or to be online,
+    and must not be over; publishing anything but a draft is a 409."""
+    event = _event_for_edit(request, id)
+    try:
+        services.event_publish(event=event, by=request.user)
+    except services.EventError as error:
+        raise HttpError(409, str(error)) from None
+    return _staff_event(request, event.pk)
+
+
+@router.post("/{hub_slug}/events/{id}/cancel", response={200: EventStaffOut, **WRITE_ERRORS})
+@hub_operation("can_edit_event", limit=OWN_EVENTS)
+def event_cancel(request: HttpRequest, hub_slug: str, id: int, payload: CancelIn) -> Any:
+    """Cancel an event; everyone with a place or on the waiting list is emailed, with the
+    reason. Cancelling it again is a 409."""
+    event = _event_for_edit(request, id)
+    try:
+        services.event_cancel(event=event, by=request.user, reason=payload.reason)
+    except services.EventError as error:
+        raise HttpError(409, str(error)) from None
+    return _staff_event(request, event.pk)
+
+
+def _booking_out(booking: Booking, place: int | None) -> dict[str, Any]:
+    return {
+        "id": booking.pk,
+        "name": booking.name,
+        "email": booking.email,
+        "organisation": booking.organisation_name,
+        "status": booking.status,
+        "waiting_place": place,
+        "booked_at": booking.created_at,
+        "confirmed_at": booking.confirmed_at,
+        "cancelled_at": booking.cancelled_at,
+    }
+
+
+@router.get(
+    "/{hub_slug}/events/{id}/bookings",
+    response={200: list[BookingOut], **STAFF_READ_ERRORS},
+)
+@hub_operation("can_edit_event", limit=OWN_EVENTS)
+def booking_list(
+    request: HttpRequest,
+    hub_slug: str,
+    id: int,
+    status: BookingStatus | None = None,
+) -> Any:
+    """The event's bookings: places, then the waiting list in its order, then cancellations.
+    ``status`` gives only those of one status."""
+    event = _event_for_edit(request, id)
+    groups = selectors.event_bookings(event=event)
+    rows = [_booking_out(b, None) for b in groups["confirmed"]]
+    rows += [_booking_out(b, n) for n, b in enumerate(groups["waiting"], start=1)]
+    rows += [_booking_out(b, None) for b in groups["cancelled"]]
+    return [r for r in rows if status is None or r["status"] == status]

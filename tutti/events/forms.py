@@ -3,7 +3,7 @@ from datetime import date, datetime
 from django import forms
 from django.utils import timezone
 
-from tutti.events.models import AUDIENCE_FIELDS, Audience, Event
+from tutti.events.models import AUDIENCE_FIELDS, AttendanceStatus, Audience, Event
 from tutti.events.selectors import EventFilters
 from tutti.events.services import SessionSpec
 
@@ -243,3 +243,50 @@ def session_specs(formset) -> list[SessionSpec]:
         for form in formset.forms
         if form.cleaned_data.get("date") and not form.cleaned_data.get("DELETE")
     ]
+
+
+class AttendanceForm(forms.Form):
+    """One attended/absent choice per person with a place; a row left alone is not recorded."""
+
+    def __init__(self, *args, register, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in register:
+            name = f"booking-{row.booking.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=row.booking.name,
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=row.status,
+            )
+            self.fields[name].error_messages["invalid_choice"] = (
+                f"{row.booking.name}: choose attended or absent."
+            )
+            self.rows.append((row, name))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.values()):
+            raise forms.ValidationError("Choose attended or absent for at least one person.")
+        return data
+
+    def marks(self) -> dict[int, str]:
+        return {
+            row.booking.pk: self.cleaned_data[name]
+            for row, name in self.rows
+            if self.cleaned_data.get(name)
+        }
+
+    def register(self):
+        """(row, bound field) pairs, for the template's table."""
+        return [(row, self[name]) for row, name in self.rows]
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        help_text="The address they booked with.",
+        error_messages={"invalid": "Enter a valid email address, like name@example.org."},
+    )

@@ -4,7 +4,7 @@ Every time is written in UTC (``DTSTART:20260715T180000Z``), which every calenda
 the same way on both sides of the clocks changing; it shows the time in the reader's own zone.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -37,7 +37,9 @@ def _location(event: Event) -> str:
     return f"{place} (and online)" if event.is_online else place
 
 
-def _vevents(event: Event, sessions: list[EventSession], stamp: datetime) -> list[CalendarEvent]:
+def _vevents(
+    event: Event, sessions: list[EventSession], stamp: datetime, *, waiting: bool = False
+) -> list[CalendarEvent]:
     url = absolute_url(
         reverse("events:detail", kwargs={"hub_slug": event.hub.slug, "pk": event.pk})
     )
@@ -53,21 +55,36 @@ def _vevents(event: Event, sessions: list[EventSession], stamp: datetime) -> lis
         if len(sessions) > 1:
             title = f"{title}: {session.title or f'session {number} of {len(sessions)}'}"
         item.add("summary", title)
-        item.add("description", f"{event.summary}\n\n{url}")
+        description = f"{event.summary}\n\n{url}"
+        if waiting and not event.is_cancelled:
+            description = f"You are on the waiting list.\n\n{description}"
+        item.add("description", description)
         item.add("url", url)
         location = _location(event)
         if location:
             item.add("location", location)
         item.add("categories", [event.category.name])
-        item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+        item.add(
+            "status",
+            "CANCELLED" if event.is_cancelled else "TENTATIVE" if waiting else "CONFIRMED",
+        )
         # A cancellation is a new version of the entry, so clients replace the old one.
         item.add("sequence", 1 if event.is_cancelled else 0)
         items.append(item)
     return items
 
 
-def calendar_bytes(events: Iterable[Event], *, name: str, subscription: bool = False) -> bytes:
-    """A calendar of these events: a feed to subscribe to, or a file to import once."""
+def calendar_bytes(
+    events: Iterable[Event],
+    *,
+    name: str,
+    subscription: bool = False,
+    waiting: Collection[int] = (),
+) -> bytes:
+    """A calendar of these events: a feed to subscribe to, or a file to import once.
+
+    Events whose ids are in ``waiting`` are the reader's waiting lists: TENTATIVE, not CONFIRMED.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -80,6 +97,7 @@ def calendar_bytes(events: Iterable[Event], *, name: str, subscription: bool = F
         calendar.add("x-published-ttl", "PT1H")
     stamp = timezone.now().astimezone(UTC).replace(microsecond=0)
     for event in events:
-        for item in _vevents(event, list(event.sessions.all()), stamp):
+        sessions = list(event.sessions.all())
+        for item in _vevents(event, sessions, stamp, waiting=event.pk in waiting):
             calendar.add_component(item)
     return calendar.to_ical()

@@ -136,6 +136,11 @@ class Event(BaseModel):
         indexes = [
             models.Index(fields=["hub", "status", "ends_at"], name="event_hub_status_ends"),
             models.Index(fields=["hub", "status", "starts_at"], name="event_hub_status_starts"),
+            # The What's On filtered by category or cluster, each of which belongs to one hub.
+            models.Index(
+                fields=["category", "status", "ends_at"], name="event_category_status_ends"
+            ),
+            models.Index(fields=["cluster", "status", "ends_at"], name="event_cluster_status_ends"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -320,3 +325,20 @@ class Attendance(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.booking.name}: {self.get_status_display()} at {self.session}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(BaseModel):
+    """A person's secret address for their own bookings as a calendar, so that a calendar app
+    can subscribe without signing in. Resetting it gives a new token; the old address stops."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}'s bookings"

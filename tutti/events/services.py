@@ -1,6 +1,6 @@
 """Writes to events and bookings. Each is atomic and audited; emails leave after the commit."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,12 +16,16 @@ from tutti.directory.models import Hub
 from tutti.directory.selectors import hub_organisations
 from tutti.events.models import (
     DEFAULT_CATEGORIES,
+    Attendance,
+    AttendanceStatus,
     Booking,
     BookingStatus,
+    CalendarFeed,
     Event,
     EventCategory,
     EventSession,
     EventStatus,
+    new_feed_token,
 )
 from tutti.events.tasks import send_booking_email
 
@@ -390,3 +394,109 @@ def booking_cancel(*, booking: Booking, by: Any = None, by_organiser: bool = Fal
     if was_confirmed and event.is_published:
         _promote_waiting(event, by=by)
     return locked
+
+
+# Attendance
+
+
+@dataclass(frozen=True)
+class AttendanceResult:
+    attended: int
+    absent: int
+    changed: int
+
+
+def attendance_refusal(event: Event, session: EventSession) -> str | None:
+    """Why attendance cannot be taken for this session now; None when it can."""
+    if event.is_cancelled:
+        return "This event was cancelled, so there is no attendance to take."
+    if event.status != EventStatus.PUBLISHED:
+        return "This event is a draft: publish it and take bookings first."
+    day = timezone.localdate(session.starts_at)
+    if day > timezone.localdate():
+        return f"You can take attendance from the day of the session, {day:%-d %B %Y}."
+    return None
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: EventSession, marks: Mapping[int, str], by: Any
+) -> AttendanceResult:
+    """Record who came to a session: booking id to attended or absent, replacing earlier marks."""
+    # Locked so that a booking cannot be cancelled while it is being marked.
+    event = Event.objects.select_for_update().select_related("hub").get(pk=session.event_id)
+    refusal = attendance_refusal(event, session)
+    if refusal:
+        raise EventError(refusal)
+    if not marks:
+        raise EventError("Choose attended or absent for at least one person.")
+    if any(status not in AttendanceStatus.values for status in marks.values()):
+        raise EventError("Each person is either attended or absent.")
+    booked = set(
+        Booking.objects.filter(
+            event=event, pk__in=list(marks), status=BookingStatus.CONFIRMED
+        ).values_list("pk", flat=True)
+    )
+    if booked != set(marks):
+        raise EventError(
+            "Some of these people no longer have a place. Reload the page and try again."
+        )
+    recorded_by = by if by is not None and by.is_authenticated else None
+    existing = {
+        a.booking_id: a for a in Attendance.objects.filter(session=session, booking_id__in=booked)
+    }
+    now = timezone.now()
+    new, changed = [], []
+    for booking_id, status in marks.items():
+        attendance = existing.get(booking_id)
+        if attendance is None:
+            new.append(
+                Attendance(
+                    booking_id=booking_id, session=session, status=status, recorded_by=recorded_by
+                )
+            )
+        elif attendance.status != status:
+            attendance.status, attendance.recorded_by, attendance.updated_at = (
+                status,
+                recorded_by,
+                now,
+            )
+            changed.append(attendance)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["status", "recorded_by", "updated_at"])
+    counts = list(marks.values())
+    result = AttendanceResult(
+        attended=counts.count(AttendanceStatus.ATTENDED),
+        absent=counts.count(AttendanceStatus.ABSENT),
+        changed=len(new) + len(changed),
+    )
+    if result.changed:
+        audit(
+            "events.attendance.recorded",
+            hub=event.hub,
+            actor=by,
+            obj=session,
+            event=event.pk,
+            attended=result.attended,
+            absent=result.absent,
+            changed=result.changed,
+        )
+    return result
+
+
+# A person's calendar of their bookings
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: Any, hub: Hub | None = None) -> CalendarFeed:
+    """Give a person the secret address of their bookings' calendar, or a new one in place of
+    the old, which stops working (when they shared it by mistake, say)."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(user=user)
+        audit("events.calendar_feed.created", hub=hub, actor=user, obj=feed)
+        return feed
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token", "updated_at"])
+    audit("events.calendar_feed.reset", hub=hub, actor=user, obj=feed)
+    return feed

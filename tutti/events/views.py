@@ -1,10 +1,10 @@
 import csv
+import io
 import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,18 +12,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from tutti.clusters.models import Cluster
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
-from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
 from tutti.events.forms import (
+    AttendanceForm,
     BookingForm,
     CancelEventForm,
     EventFilterForm,
     EventForm,
+    PersonForm,
     SessionFormSet,
     session_initial,
     session_specs,
@@ -68,7 +72,7 @@ def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
     form = _filter_form(request)
     filters = form.filters()
     events = selectors.public_events(hub=request.hub, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.EventPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _filter_query(filters)
     feed_path = reverse("events:feed", kwargs={"hub_slug": hub_slug})
     return render(
@@ -321,6 +325,65 @@ def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
     )
 
 
+@signed_in_hub_view
+def my_bookings(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """The signed-in person's own bookings in this hub, and their CPD record."""
+    email = request.user.email
+    bookings = selectors.bookings_for_person(hub=request.hub, email=email)
+    feed = selectors.calendar_feed_for(user=request.user)
+    feed_url = None
+    if feed is not None:
+        feed_url = absolute_url(
+            reverse("events:my-feed", kwargs={"hub_slug": hub_slug, "token": feed.token})
+        )
+    return _private(
+        render(
+            request,
+            "events/my_bookings.html",
+            {
+                "bookings": [(b, booking_token(b)) for b in bookings],
+                "record": selectors.cpd_record(hub=request.hub, email=email),
+                "feed_url": feed_url,
+            },
+        )
+    )
+
+
+@signed_in_hub_view
+def my_feed_reset(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Make the person's secret calendar address, or replace it with a new one."""
+    if request.method == "POST":
+        had_one = selectors.calendar_feed_for(user=request.user) is not None
+        services.calendar_feed_reset(user=request.user, hub=request.hub)
+        messages.success(
+            request,
+            "Your calendar has a new address. The old one no longer works: subscribe again "
+            "with the new one."
+            if had_one
+            else "Here is your calendar address. Subscribe to it in your calendar app.",
+        )
+    return redirect(f"{reverse('events:my-bookings', kwargs={'hub_slug': hub_slug})}#calendar")
+
+
+@public_hub_view
+def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+    """A person's bookings as a calendar. The secret token stands in for signing in, since
+    calendar apps cannot sign in."""
+    feed = selectors.calendar_feed_get(token=token)
+    if feed is None:
+        raise Http404("This calendar address is not valid. It may have been reset.")
+    hub = request.hub
+    events, waiting = selectors.booked_feed_events(hub=hub, email=feed.user.email)
+    response = HttpResponse(
+        calendar_bytes(events, name=f"My bookings: {hub.name}", subscription=True, waiting=waiting),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="my-bookings.ics"'
+    # It names what one person booked: no shared caches, no search engines.
+    response["Cache-Control"] = "private, no-store"
+    return _private(response)
+
+
 # Staff, coordinators and partners: /<hub>/manage/events/
 
 
@@ -340,11 +403,13 @@ def _can_edit(request: HttpRequest, *, cluster: Cluster | None, organiser: Organ
 def _event_for_edit(request: HttpRequest, pk: int) -> Event:
     """Another hub's event is 404; coordinators and partner staff may manage only the events of
     their own clusters and organisations (else 403)."""
-    event = get_object_or_404(
-        Event.objects.select_related("hub", "category", "cluster", "venue", "organiser"),
-        hub=request.hub,
-        pk=pk,
+    event = (
+        Event.objects.select_related("hub", "category", "cluster", "venue", "organiser")
+        .filter(hub=request.hub, pk=pk)
+        .first()
     )
+    if event is None:
+        raise Http404("No such event in this hub.")
     if not _can_edit(request, cluster=event.cluster, organiser=event.organiser):
         raise PermissionDenied(
             "You can manage only the events of clusters you coordinate or organisations you "
@@ -378,7 +443,7 @@ def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
     events = selectors.manageable_events(
         hub=request.hub, membership=request.membership, user=request.user
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = selectors.EventPaginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "events/manage_event_list.html", {"page": page})
 
 
@@ -452,7 +517,7 @@ def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
         "events/manage_event_detail.html",
         {
             "event": event,
-            "sessions": selectors.event_sessions(event=event),
+            "sessions": selectors.sessions_with_attendance(event=event),
             "confirmed": bookings["confirmed"],
             "waiting": bookings["waiting"],
             "cancelled": bookings["cancelled"],
@@ -524,31 +589,154 @@ def manage_booking_cancel(
     )
 
 
+@hub_permission_required("can_edit_event")
+def session_attendance(
+    request: HttpRequest, hub_slug: str, pk: int, session_pk: int
+) -> HttpResponse:
+    """The register for one session: attended or absent for everyone with a place."""
+    event = _event_for_edit(request, pk)
+    session = get_object_or_404(EventSession, event=event, pk=session_pk)
+    sessions = selectors.event_sessions(event=event)
+    refusal = services.attendance_refusal(event, session)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" and not refusal else None,
+        register=selectors.session_register(session=session),
+    )
+    status = 200
+    if request.method == "POST":
+        # With a refusal the form is left unbound, so nothing is saved.
+        if form.is_valid():
+            try:
+                result = services.attendance_record(
+                    session=session, marks=form.marks(), by=request.user
+                )
+            except services.EventError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Attendance saved: {result.attended} attended, {result.absent} absent.",
+                )
+                return redirect("events-manage:detail", hub_slug=hub_slug, pk=event.pk)
+        status = 400
+    return render(
+        request,
+        "events/manage_session_attendance.html",
+        {
+            "event": event,
+            "session": session,
+            "number": next(n for n, s in enumerate(sessions, start=1) if s.pk == session.pk),
+            "session_count": len(sessions),
+            "form": form,
+            "refusal": refusal,
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_edit_event")
+def cpd_record(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """A person's CPD record: the events they attended and the hours, found by email. Those
+    who manage only some events see only those events' attendance."""
+    form = PersonForm(request.GET or None)
+    record = None
+    if form.is_valid():
+        events = None
+        if not request.membership.has_capability("can_manage_events"):
+            events = selectors.events_managed_by(
+                hub=request.hub, membership=request.membership, user=request.user
+            )
+        record = selectors.cpd_record(
+            hub=request.hub, email=form.cleaned_data["email"], events=events
+        )
+    return _private(
+        render(
+            request,
+            "events/manage_cpd_record.html",
+            {
+                "form": form,
+                "record": record,
+                "everything": request.membership.has_capability("can_manage_events"),
+            },
+            status=400 if form.is_bound and not form.is_valid() else 200,
+        )
+    )
+
+
 def _cell(value: str) -> str:
     # A spreadsheet would run a cell starting with these as a formula.
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+ATTENDEE_COLUMNS = ["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"]
+
+
+def _attendee_rows(event: Event) -> list[tuple[Booking, int | None]]:
+    """Everyone booked, then the waiting list in order with each person's place in it."""
+    bookings = selectors.event_bookings(event=event)
+    return [(b, None) for b in bookings["confirmed"]] + [
+        (b, place) for place, b in enumerate(bookings["waiting"], start=1)
+    ]
 
 
 @hub_permission_required("can_edit_event")
 def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Everyone booked, then the waiting list in order, as CSV for a spreadsheet."""
     event = _event_for_edit(request, pk)
-    bookings = selectors.event_bookings(event=event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
     writer = csv.writer(response)
-    writer.writerow(["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"])
-    for status in ("confirmed", "waiting"):
-        for place, b in enumerate(bookings[status], start=1):
-            writer.writerow(
-                [
-                    _cell(b.name),
-                    _cell(b.email),
-                    _cell(b.organisation_name),
-                    b.get_status_display(),
-                    place if status == "waiting" else "",
-                    timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
+    writer.writerow(ATTENDEE_COLUMNS)
+    for b, place in _attendee_rows(event):
+        writer.writerow(
+            [
+                _cell(b.name),
+                _cell(b.email),
+                _cell(b.organisation_name),
+                b.get_status_display(),
+                place or "",
+                timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@hub_permission_required("can_edit_event")
+def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """The CSV's columns and rows as an Excel workbook."""
+    event = _event_for_edit(request, pk)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Attendees")
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (28, 32, 32, 20, 12, 18), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(ATTENDEE_COLUMNS)
+
+    def text(value: str) -> WriteOnlyCell:
+        # Typed as text, so that neither openpyxl nor Excel ever reads it as a formula.
+        cell = WriteOnlyCell(sheet, value=_cell(value))
+        cell.data_type = "s"
+        return cell
+
+    for b, place in _attendee_rows(event):
+        booked = WriteOnlyCell(sheet, value=timezone.localtime(b.created_at).replace(tzinfo=None))
+        booked.number_format = "yyyy-mm-dd hh:mm"
+        sheet.append(
+            [
+                text(b.name),
+                text(b.email),
+                text(b.organisation_name),
+                b.get_status_display(),
+                place,
+                booked,
+            ]
+        )
+    output = io.BytesIO()
+    book.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.xlsx"'
     return response

@@ -14,3 +14,10 @@ def cluster_events(cluster: Cluster, hub_slug: str) -> dict:
         "cluster": cluster,
         "hub_slug": hub_slug,
     }
+
+
+@register.filter
+def hours(value: float) -> str:
+    """7 → "7 hours", 1.5 → "1.5 hours", 0.75 → "0.75 hours", 1 → "1 hour"."""
+    number = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{number} hour" if number == "1" else f"{number} hours"

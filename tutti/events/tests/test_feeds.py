@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from tutti.events.models import EventStatus
-from tutti.events.tests.factories import EventFactory
+from tutti.core.models import AuditLog
+from tutti.events import services
+from tutti.events.models import BookingStatus, CalendarFeed, EventStatus
+from tutti.events.tests.factories import BookingFactory, EventFactory
 
 LONDON = ZoneInfo("Europe/London")
 FEED = "/wiltshire/whats-on/feed.ics"
@@ -136,3 +138,119 @@ def test_the_feed_uses_a_fixed_number_of_queries(client, world, django_assert_nu
     # hub, the filter's categories and clusters, the events, their sessions
     with django_assert_num_queries(5):
         client.get(FEED)
+
+
+# A person's own bookings, at a secret address
+
+
+MINE = "/wiltshire/whats-on/my-bookings/"
+
+
+@pytest.fixture
+def person(world):
+    return world.users["plain"]
+
+
+def my_feed_url(token, hub="wiltshire"):
+    return f"/{hub}/whats-on/my-bookings/{token}.ics"
+
+
+def test_a_person_gets_a_calendar_address_and_subscribes(client, world, person):
+    client.force_login(person)
+    assert "Get my calendar address" in client.get(MINE).content.decode()
+    response = client.post(f"{MINE}calendar/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{MINE}#calendar"
+    feed = CalendarFeed.objects.get(user=person)
+    assert len(feed.token) >= 40
+    html = client.get(MINE).content.decode()
+    assert f"/wiltshire/whats-on/my-bookings/{feed.token}.ics" in html
+    assert "Get a new address" in html
+    entry = AuditLog.objects.get(action="events.calendar_feed.created")
+    assert (entry.actor, entry.hub) == (person, world.hub)
+
+
+def test_the_feed_has_places_and_waiting_lists_but_nothing_else(client, world, person):
+    summer = evening(7)
+    mine = EventFactory(
+        hub=world.hub, title="Summer concert", starts_at=summer, ends_at=summer + timedelta(hours=2)
+    )
+    full = EventFactory(hub=world.hub, title="Full festival", capacity=1)
+    off = EventFactory(hub=world.hub, title="Rained off")
+    BookingFactory(event=mine, email=person.email.upper())
+    BookingFactory(event=full)
+    BookingFactory(event=full, email=person.email, status=BookingStatus.WAITING)
+    BookingFactory(event=off, email=person.email)
+    services.event_cancel(event=off, by=None)
+    left = EventFactory(hub=world.hub, title="I cancelled")
+    BookingFactory(event=left, email=person.email, status=BookingStatus.CANCELLED)
+    BookingFactory(event=EventFactory(hub=world.hub, title="Someone else's"))
+    BookingFactory(event=EventFactory(hub=world.other_hub, title="Elsewhere"), email=person.email)
+    feed = CalendarFeed.objects.create(user=person)
+    response = client.get(my_feed_url(feed.token))  # not signed in: the token is enough
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    calendar, events = vevents(response)
+    assert str(calendar["X-WR-CALNAME"]) == "My bookings: Wiltshire Music Connect"
+    assert {str(e["SUMMARY"]): str(e["STATUS"]) for e in events} == {
+        "Summer concert": "CONFIRMED",
+        "Full festival": "TENTATIVE",
+        "Rained off": "CANCELLED",
+    }
+    assert f"DTSTART:{summer.year}0715T180000Z" in response.content.decode()
+    waiting = next(e for e in events if str(e["SUMMARY"]) == "Full festival")
+    assert "waiting list" in str(waiting["DESCRIPTION"])
+
+
+def test_the_same_address_under_another_hub_gives_that_hubs_bookings(client, world, person):
+    BookingFactory(event=EventFactory(hub=world.hub, title="Wiltshire's"), email=person.email)
+    BookingFactory(event=EventFactory(hub=world.other_hub, title="Fenland's"), email=person.email)
+    token = CalendarFeed.objects.create(user=person).token
+    _, events = vevents(client.get(my_feed_url(token, "cambridgeshire")))
+    assert [str(e["SUMMARY"]) for e in events] == ["Fenland's"]
+    assert client.get(my_feed_url(token, "nowhere")).status_code == 404
+
+
+def test_resetting_the_address_stops_the_old_one(client, world, person):
+    old = CalendarFeed.objects.create(user=person).token
+    client.force_login(person)
+    response = client.post(f"{MINE}calendar/", follow=True)
+    assert "The old one no longer works" in response.content.decode()
+    new = CalendarFeed.objects.get(user=person).token
+    assert new != old
+    assert client.get(my_feed_url(old)).status_code == 404
+    assert client.get(my_feed_url(new)).status_code == 200
+    assert AuditLog.objects.filter(action="events.calendar_feed.reset").count() == 1
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "a.b"])
+def test_an_unknown_token_is_404(client, world, person, token):
+    CalendarFeed.objects.create(user=person)
+    assert client.get(my_feed_url(token)).status_code == 404
+
+
+def test_a_deactivated_persons_feed_stops(client, world, person):
+    token = CalendarFeed.objects.create(user=person).token
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert client.get(my_feed_url(token)).status_code == 404
+
+
+def test_a_get_or_a_stranger_writes_nothing(client, world, person):
+    assert client.post(f"{MINE}calendar/")["Location"].startswith("/accounts/login/")
+    client.force_login(person)
+    assert client.get(f"{MINE}calendar/")["Location"] == f"{MINE}#calendar"
+    assert not CalendarFeed.objects.exists()
+
+
+def test_the_private_feed_uses_a_fixed_number_of_queries(
+    client, world, person, django_assert_num_queries
+):
+    for _ in range(5):
+        BookingFactory(event=EventFactory(hub=world.hub), email=person.email)
+    token = CalendarFeed.objects.create(user=person).token
+    # hub, the feed and its owner, the bookings, the events, their sessions
+    with django_assert_num_queries(5):
+        client.get(my_feed_url(token))

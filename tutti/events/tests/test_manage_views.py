@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -181,7 +182,7 @@ def test_edit_keeps_the_sessions_and_changes_what_is_posted(client_for, world, e
         ("partner", "hub"),
     ],
 )
-@pytest.mark.parametrize("page", ["", "edit/", "cancel/", "attendees.csv"])
+@pytest.mark.parametrize("page", ["", "edit/", "cancel/", "attendees.csv", "attendees.xlsx"])
 def test_others_events_are_403(client_for, world, events, who, which, page):
     response = client_for(who).get(f"{MANAGE}{events[which].pk}/{page}")
     assert response.status_code == 403
@@ -196,7 +197,7 @@ def test_posting_to_anothers_event_is_403_and_changes_nothing(client_for, world,
     assert event.status == EventStatus.PUBLISHED
 
 
-@pytest.mark.parametrize("page", ["", "edit/", "cancel/", "attendees.csv"])
+@pytest.mark.parametrize("page", ["", "edit/", "cancel/", "attendees.csv", "attendees.xlsx"])
 def test_another_hubs_event_is_404(client_for, world, events, page):
     pk = events["other_hub"].pk
     assert client_for("staff").get(f"{MANAGE}{pk}/{page}").status_code == 404
@@ -297,6 +298,38 @@ def test_attendees_csv_lists_places_then_the_waiting_list(client_for, world):
         ["Bea", rows[2][1], "Devizes Primary School", "On the waiting list", "1"],
     ]
     assert Booking.objects.count() == 3
+
+
+def test_attendees_xlsx_has_the_csvs_columns_and_rows(client_for, world):
+    event = EventFactory(hub=world.hub, capacity=1, cluster=world.cluster)
+    BookingFactory(event=event, name="=HYPERLINK(1)", email="ann@example.org")
+    BookingFactory(event=event, name="Bea", organisation_name="@SUM(A1)")
+    BookingFactory(event=event, name="Cal", status=BookingStatus.WAITING)
+    BookingFactory(event=event, name="Dee", status=BookingStatus.CANCELLED)
+    client = client_for("coordinator")
+    response = client.get(f"{MANAGE}{event.pk}/attendees.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert f'filename="event-{event.pk}-attendees.xlsx"' in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"{MANAGE}{event.pk}/attendees.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0] == csv_rows[0]
+    assert [r[:4] for r in rows[1:]] == [r[:4] for r in csv_rows[1:]]
+    assert [r[:5] for r in rows[1:]] == [
+        ["'=HYPERLINK(1)", "ann@example.org", "Devizes Primary School", "Confirmed", None],
+        ["Bea", rows[2][1], "'@SUM(A1)", "Confirmed", None],
+        ["Cal", rows[3][1], "Devizes Primary School", "On the waiting list", 1],
+    ]
+    # Nothing is a formula, and the booking time is a real date in London time.
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert rows[1][5].strftime("%Y-%m-%d %H:%M") == csv_rows[1][5]
 
 
 def test_manage_home_links_to_events(client_for, world):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from tutti.directory.tests.factories import OrganisationFactory
 from tutti.events.models import Booking, BookingStatus, EventStatus
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
@@ -157,6 +158,34 @@ def test_the_list_is_paginated_and_pages_keep_the_filters(client, world):
     assert 'href="?cluster=devizes-area&amp;page=2"' in html
     assert titles(client.get(WHATS_ON, {"cluster": "devizes-area", "page": 2}))[0] == "Meeting 20"
     assert client.get(WHATS_ON, {"page": "lots"}).status_code == 200
+
+
+def test_a_deep_page_has_its_own_events_in_order_with_their_places(client, world):
+    for n in range(45):
+        e = event(world, title=f"Meeting {n:02}", starts_at=at(2 + n), capacity=5)
+        BookingFactory.create_batch(n % 3, event=e)
+    for page in ("3", "999"):
+        response = client.get(WHATS_ON, {"page": page})
+        shown = response.context["page"].object_list
+        assert [e.title for e in shown] == [f"Meeting {n}" for n in range(40, 45)]
+        assert [e.places_left for e in shown] == [5 - n % 3 for n in range(40, 45)]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("marlborough", ["Recital", "Strings day"]),  # the venue's town
+        ("music centre", ["Run by the centre"]),  # the organiser's name
+        ("college recital", ["Recital"]),  # every word: the venue's name and the title
+        ("Devizes recital", []),
+    ],
+)
+def test_search_finds_the_venue_and_organiser(client, world, q, expected):
+    college = OrganisationFactory(name="St John's College", town="Marlborough", hub=world.hub)
+    event(world, title="Recital", venue=college, summary="Piano.")
+    event(world, title="Strings day", venue=college, summary="Violins.", starts_at=at(15))
+    event(world, title="Run by the centre", organiser=world.partner, starts_at=at(20))
+    assert titles(client.get(WHATS_ON, {"q": q})) == expected
 
 
 def test_places_left_and_full_are_shown(client, world):
