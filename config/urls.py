@@ -11,9 +11,13 @@ urlpatterns = [
     # Hub pages last: their first segment is the hub's slug.
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
+    path("<slug:hub_slug>/manage/participation/", include("tutti.participation.manage_urls")),
+    path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),
+    path("<slug:hub_slug>/impact/", include("tutti.participation.urls")),
+    path("<slug:hub_slug>/provision/", include("tutti.provision.urls")),
     path("<slug:hub_slug>/", include("tutti.directory.urls")),
 ]
 

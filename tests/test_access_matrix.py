@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tutti.events.models import Booking, CalendarFeed, Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
+from tutti.provision.tests.factories import audit_path
 
 ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -96,6 +97,10 @@ MATRIX = {
         lambda w: f"/wiltshire/whats-on/my-bookings/{_calendar_token(w)}.ics",
         PUBLIC,
     ),
+    "provision:gap-map": (lambda w: "/wiltshire/provision/", PUBLIC),
+    # The signed link stands in for signing in: schools have no accounts.
+    "provision:audit": (lambda w: audit_path(w.hub, w.school), PUBLIC),
+    "provision-manage:list": (lambda w: "/wiltshire/manage/provision/", STAFF_ONLY),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
     "directory-manage:commitments": (lambda w: "/wiltshire/manage/commitments/", ANY_MEMBER),
     "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
@@ -181,6 +186,28 @@ MATRIX = {
     "events-manage:duplicate": (
         lambda w: f"/wiltshire/manage/events/{_event(w).pk}/duplicate/",
         ANY_MEMBER | {role: 302 for role, status in ANY_MEMBER.items() if status == 200},
+    ),
+    "participation:impact": (lambda w: "/wiltshire/impact/", PUBLIC),
+    # Partner staff enter their own organisations' records; every record is for hub staff.
+    "participation-manage:home": (
+        lambda w: "/wiltshire/manage/participation/",
+        only({"partner", "staff", "admin"}),
+    ),
+    "participation-manage:record-create": (
+        lambda w: "/wiltshire/manage/participation/new/wcet/",
+        only({"partner", "staff", "admin"}),
+    ),
+    "participation-manage:figure-records": (
+        lambda w: "/wiltshire/manage/participation/figures/schools-engaged/",
+        STAFF_ONLY,
+    ),
+    "participation-manage:return-xlsx": (
+        lambda w: "/wiltshire/manage/participation/return.xlsx",
+        STAFF_ONLY,
+    ),
+    "participation-manage:return-csv": (
+        lambda w: "/wiltshire/manage/participation/return.csv",
+        STAFF_ONLY,
     ),
 }
 

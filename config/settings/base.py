@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tutti.directory",
     "tutti.clusters",
     "tutti.events",
+    "tutti.provision",
+    "tutti.participation",
     "tutti.demo",
 ]
 

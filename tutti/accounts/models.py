@@ -45,6 +45,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Every event of the hub; the roles below run only their own cluster's or organisation's.
     "can_manage_events": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     "can_edit_event": frozenset(Role.values),
+    # Send schools their audit links and follow up; the gap map itself is public.
+    "can_manage_provision": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    # Every partner's participation records, the figures' record lists and the data return;
+    # partner staff enter records only for their own organisations.
+    "can_manage_participation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_enter_participation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
 }
 
 

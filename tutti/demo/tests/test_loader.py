@@ -90,3 +90,18 @@ def test_the_demo_whats_on_has_a_term_of_upcoming_events(client, demo):
         "Devizes area Musical Cluster meeting"
         in client.get("/wiltshire/whats-on/").content.decode()
     )
+
+
+def test_the_demo_gap_map_has_audits_for_part_of_each_hubs_schools(client, demo):
+    from tutti.provision.models import SchoolAudit, academic_year
+
+    year = academic_year(timezone.localdate())
+    for hub in Hub.objects.all():
+        schools = Organisation.objects.filter(
+            kind="school", local_authority__hubs=hub, is_open=True
+        ).count()
+        audited = SchoolAudit.objects.filter(hub=hub, year=year).count()
+        assert 0.4 * schools < audited < 0.9 * schools, hub.slug
+    html = client.get("/wiltshire/provision/").content.decode()
+    assert 'class="gap-point status-provided"' in html
+    assert 'class="map-cluster"' in html

@@ -1,0 +1,111 @@
+from typing import Any
+
+from django import forms
+from django.forms import modelform_factory
+
+from tutti.directory.models import Hub
+from tutti.participation.figures import SECTIONS
+from tutti.participation.selectors import area_school
+from tutti.participation.years import year_label
+
+SECTION_LABELS = {
+    "wcet": "Whole-class ensemble teaching",
+    "tuition": "Instrumental and vocal lessons",
+    "ensembles": "Ensembles and choirs",
+    "singing": "Singing support",
+    "school-support": "School support",
+    "loans": "Instruments on loan",
+}
+SECTION_FIELDS = {
+    "wcet": ["year_groups", "instruments", "pupils", "weeks", "lesson_minutes", "continued"],
+    "tuition": ["centre", "family", "lesson_type", "pupils", "fsm", "send", "looked_after"],
+    "ensembles": ["name", "kind", "level", "members", "fsm", "send", "looked_after", "rehearsals"],
+    "singing": ["kind"],
+    "school-support": [
+        "wcet",
+        "ensembles",
+        "progression",
+        "singing",
+        "cpd",
+        "curriculum",
+        "instrument_loan",
+        "large_scale",
+    ],
+    "loans": ["to_pupils", "to_schools"],
+}
+# Whether a record names a school by URN: always, when it may (None: optional), or never.
+URN_REQUIRED: dict[str, bool | None] = {
+    "wcet": True,
+    "tuition": None,
+    "ensembles": None,
+    "singing": True,
+    "school-support": True,
+}
+URN_HELP = {
+    "tuition": "Leave empty for lessons at a centre, and give the centre's name.",
+    "ensembles": "Leave empty for an area-based ensemble.",
+}
+
+
+class RecordFormBase(forms.ModelForm):
+    """Fields common to every record: the year, the delivering partner and the school."""
+
+    def __init__(
+        self, *args: Any, hub: Hub, section: str, partners: Any, years: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.hub, self.section = hub, section
+        self.fields = {
+            "year": forms.TypedChoiceField(
+                label="Academic year",
+                coerce=int,
+                choices=[(y, year_label(y)) for y in years],
+                initial=years[1] if len(years) > 1 else years[0],
+            ),
+            "partner": forms.ModelChoiceField(
+                label="Delivering partner", queryset=partners, empty_label=None
+            ),
+            **self.fields,
+        }
+        if section in URN_REQUIRED:
+            required = bool(URN_REQUIRED[section])
+            self.fields = {
+                **dict(list(self.fields.items())[:2]),
+                "urn": forms.IntegerField(
+                    label="School URN",
+                    required=required,
+                    min_value=1,
+                    help_text=URN_HELP.get(
+                        section, "The school's unique reference number from the register."
+                    ),
+                ),
+                **dict(list(self.fields.items())[2:]),
+            }
+
+    def clean_urn(self) -> Any:
+        urn = self.cleaned_data.get("urn")
+        if urn is None:
+            return None
+        school = area_school(hub=self.hub, urn=urn)
+        if school is None:
+            raise forms.ValidationError(f"There is no school with URN {urn} in this hub's area.")
+        return school
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        no_place = not cleaned.get("urn") and not cleaned.get("centre")
+        if self.section == "tuition" and no_place and "urn" not in self.errors:
+            self.add_error("centre", "Give the school's URN or the centre's name.")
+        return cleaned
+
+
+def record_form(section: str) -> type[RecordFormBase]:
+    return modelform_factory(SECTIONS[section], form=RecordFormBase, fields=SECTION_FIELDS[section])
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label="Academic year", coerce=int, required=False)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, year_label(y)) for y in years]

@@ -1,0 +1,276 @@
+"""What a hub's partnership delivered in an academic year, one record per activity.
+
+Every record names its hub, its year (the start year: 2025 is 2025/26), the partner that
+delivered it and, where there is one, the school by its register entry. The impact figures
+and the data return are computed from these records and nothing else (figures.py).
+"""
+
+from django.db import models
+from django.db.models import F, Q
+
+from tutti.core.models import BaseModel
+from tutti.participation.years import year_label
+
+
+class ParticipationRecord(BaseModel):
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        help_text="The academic year's start year: 2025 means 2025/26."
+    )
+    partner = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="delivering partner",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+def _school_field(*, required: bool) -> models.ForeignKey:
+    return models.ForeignKey(
+        "directory.Organisation",
+        null=not required,
+        blank=not required,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "school"},
+    )
+
+
+def _at_most_pupils(model: str, field: str, total: str = "pupils") -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__lte": F(total)}), name=f"{model}_{field}_within_{total}"
+    )
+
+
+class WcetProgramme(ParticipationRecord):
+    """Whole-class ensemble teaching (First Access) in one school."""
+
+    school = _school_field(required=True)
+    year_groups = models.CharField(max_length=60, help_text="For example: Year 4, or Years 3-4.")
+    instruments = models.CharField(max_length=120, help_text="For example: ukulele, or brass.")
+    pupils = models.PositiveIntegerField()
+    weeks = models.PositiveSmallIntegerField(help_text="How many weeks of lessons.")
+    lesson_minutes = models.PositiveSmallIntegerField("lesson length (minutes)")
+    continued = models.PositiveIntegerField(
+        "pupils who continued", help_text="Pupils who carried on learning afterwards."
+    )
+
+    class Meta:
+        ordering = ["year", "school__name"]
+        verbose_name = "whole-class ensemble teaching programme"
+        constraints = [
+            _at_most_pupils("wcet", "continued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"WCET {self.instruments}, {self.year_groups}"
+
+
+class InstrumentFamily(models.TextChoices):
+    STRINGS = "strings", "Strings"
+    WOODWIND = "woodwind", "Woodwind"
+    BRASS = "brass", "Brass"
+    PERCUSSION = "percussion", "Percussion"
+    KEYBOARD = "keyboard", "Keyboard"
+    GUITAR = "guitar", "Guitar"
+    VOICE = "voice", "Voice"
+    MUSIC_TECH = "music_tech", "Music technology"
+    OTHER = "other", "Other"
+
+
+class LessonType(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    SMALL_GROUP = "small_group", "Small group"
+    LARGE_GROUP = "large_group", "Large group"
+
+
+class TuitionRecord(ParticipationRecord):
+    """Instrumental or vocal lessons at a school, or at a centre when there is no school."""
+
+    school = _school_field(required=False)
+    centre = models.CharField(
+        max_length=150, blank=True, help_text="Where lessons happen when it is not a school."
+    )
+    family = models.CharField("instrument family", max_length=20, choices=InstrumentFamily)
+    lesson_type = models.CharField(max_length=20, choices=LessonType)
+    pupils = models.PositiveIntegerField()
+    fsm = models.PositiveIntegerField("of whom eligible for free school meals or pupil premium")
+    send = models.PositiveIntegerField("of whom with SEND")
+    looked_after = models.PositiveIntegerField("of whom looked after")
+
+    class Meta:
+        ordering = ["year", "school__name", "centre"]
+        verbose_name = "instrumental and vocal tuition record"
+        constraints = [
+            _at_most_pupils("tuition", "fsm"),
+            _at_most_pupils("tuition", "send"),
+            _at_most_pupils("tuition", "looked_after"),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | ~Q(centre=""),
+                name="tuition_at_a_school_or_centre",
+            ),
+            models.CheckConstraint(
+                condition=Q(family__in=InstrumentFamily.values), name="tuition_family_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(lesson_type__in=LessonType.values), name="tuition_lesson_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_family_display()} ({self.get_lesson_type_display().lower()})"
+
+    @property
+    def place(self) -> str:
+        return self.school.name if self.school_id else self.centre
+
+
+class EnsembleKind(models.TextChoices):
+    ORCHESTRA = "orchestra", "Orchestra"
+    BAND = "band", "Band"
+    CHOIR = "choir", "Choir"
+    ROCK_POP = "rock_pop", "Rock or pop"
+    JAZZ = "jazz", "Jazz"
+    FOLK = "folk", "Folk"
+    MUSIC_TECH = "music_tech", "Music technology"
+    SEND_INCLUSIVE = "send_inclusive", "SEND-inclusive"
+    OTHER = "other", "Other"
+
+
+class EnsembleLevel(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+    MIXED = "mixed", "Mixed ability"
+
+
+class Ensemble(ParticipationRecord):
+    """An ensemble or choir that ran in the year: area based, or based at one school."""
+
+    name = models.CharField(max_length=150)
+    kind = models.CharField("type", max_length=20, choices=EnsembleKind)
+    level = models.CharField(max_length=20, choices=EnsembleLevel)
+    school = _school_field(required=False)
+    members = models.PositiveIntegerField()
+    fsm = models.PositiveIntegerField("of whom eligible for free school meals or pupil premium")
+    send = models.PositiveIntegerField("of whom with SEND")
+    looked_after = models.PositiveIntegerField("of whom looked after")
+    rehearsals = models.PositiveSmallIntegerField("rehearsals in the year")
+
+    class Meta:
+        ordering = ["year", "name"]
+        constraints = [
+            _at_most_pupils("ensemble", "fsm", "members"),
+            _at_most_pupils("ensemble", "send", "members"),
+            _at_most_pupils("ensemble", "looked_after", "members"),
+            models.UniqueConstraint(
+                fields=["hub", "year", "partner", "name"], name="ensemble_once_per_partner_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=EnsembleKind.values), name="ensemble_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=EnsembleLevel.values), name="ensemble_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def based(self) -> str:
+        return self.school.name if self.school_id else "Area based"
+
+
+class SingingKind(models.TextChoices):
+    WHOLE_SCHOOL = "whole_school", "Whole-school singing"
+    CHOIR = "choir", "Choir"
+    STAFF_TRAINING = "staff_training", "Training for staff"
+    PERFORMANCE = "performance", "Performance opportunity"
+
+
+class SingingSupport(ParticipationRecord):
+    """Support a school had to deliver singing."""
+
+    school = _school_field(required=True)
+    kind = models.CharField(max_length=20, choices=SingingKind)
+
+    class Meta:
+        ordering = ["year", "school__name"]
+        verbose_name_plural = "singing support"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "year", "partner", "school", "kind"],
+                name="singing_support_once_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SingingKind.values), name="singing_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class SchoolSupport(ParticipationRecord):
+    """A partner's support for a school: which core roles, and what else."""
+
+    school = _school_field(required=True)
+    wcet = models.BooleanField("whole-class ensemble teaching", default=False)
+    ensembles = models.BooleanField(default=False)
+    progression = models.BooleanField(default=False)
+    singing = models.BooleanField(default=False)
+    cpd = models.BooleanField("training for staff (CPD)", default=False)
+    curriculum = models.BooleanField("curriculum support", default=False)
+    instrument_loan = models.BooleanField(default=False)
+    large_scale = models.BooleanField("large-scale or high-quality experience", default=False)
+
+    CORE_ROLES = ("wcet", "ensembles", "progression", "singing")
+
+    class Meta:
+        ordering = ["year", "school__name"]
+        verbose_name_plural = "school support"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "year", "partner", "school"], name="school_support_once_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Support for {self.school}"
+
+    @property
+    def core_roles(self) -> list[str]:
+        return [
+            str(self._meta.get_field(r).verbose_name) for r in self.CORE_ROLES if getattr(self, r)
+        ]
+
+
+class InstrumentLoans(ParticipationRecord):
+    """How many instruments a partner had out on loan in the year (counts, not the loans)."""
+
+    to_pupils = models.PositiveIntegerField("instruments on loan to pupils")
+    to_schools = models.PositiveIntegerField("instruments on loan to schools")
+
+    class Meta:
+        ordering = ["year", "partner__name"]
+        verbose_name_plural = "instrument loans"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "year", "partner"], name="instrument_loans_once_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_pupils + self.to_schools} instruments on loan"
+
+    @property
+    def total(self) -> int:
+        return self.to_pupils + self.to_schools

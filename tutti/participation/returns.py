@@ -1,0 +1,175 @@
+"""The annual data return, in the shape of ACE's templates, from the same figures as the page.
+
+The Schools sheet has one row per school of the hub's area (every school a figure counts has
+one), and a last row for what happened at no school: lessons at centres and area ensembles.
+So each column's total is the impact page's figure.
+"""
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from tutti.participation.figures import FigureValue, YearData
+from tutti.participation.models import WcetProgramme
+from tutti.participation.years import year_label
+
+SCHOOL_COLUMNS = [
+    "URN",
+    "School",
+    "Phase",
+    "Local authority",
+    "Cluster",
+    "Open",
+    "Engaged on a core role",
+    "Core role: whole-class teaching",
+    "Core role: ensembles",
+    "Core role: progression",
+    "Core role: singing",
+    "Instrumental or vocal teaching",
+    "Supported to deliver regular music",
+    "WCET programmes",
+    "WCET pupils",
+    "Tuition pupils",
+    "Ensemble members",
+]
+WCET_COLUMNS = [
+    "URN",
+    "School",
+    "Delivering partner",
+    "Year groups",
+    "Instruments",
+    "Pupils",
+    "Weeks",
+    "Lesson length (minutes)",
+    "Pupils who continued",
+]
+NOT_AT_A_SCHOOL = "Not at a school: lessons at centres and area-based ensembles"
+
+
+@dataclass
+class ReturnRows:
+    schools: list[list[object]]
+    wcet: list[list[object]]
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
+    results = {f.figure.key: f.result for f in figures}
+    engaged = results["schools-engaged"].schools or set()
+    teaching = results["schools-teaching"].schools or set()
+    supported = results["schools-supported"].schools or set()
+    singing = results["schools-singing"].schools or set()
+    per_school: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in results["wcet-pupils"].records["wcet"]:
+        per_school[r["school_id"]]["wcet"] += 1
+        per_school[r["school_id"]]["wcet_pupils"] += r["pupils"]
+    for r in results["pupils-taught"].records["tuition"]:
+        per_school[r["school_id"]]["tuition_pupils"] += r["pupils"]
+    for r in results["ensemble-members"].records["ensembles"]:
+        per_school[r["school_id"]]["members"] += r["members"]
+    support = defaultdict(set)
+    for r in data.rows["school-support"]:
+        for role in ("wcet", "ensembles", "progression"):
+            if r[role]:
+                support[role].add(r["school_id"])
+    roles = {
+        "wcet": {pk for pk in per_school if pk and per_school[pk]["wcet"]} | support["wcet"],
+        "ensembles": data.school_ids("ensembles") | support["ensembles"],
+        "progression": teaching | support["progression"],
+        "singing": singing,
+    }
+
+    schools = []
+    for pk, s in data.schools.items():
+        counts = per_school.get(pk, {})
+        schools.append(
+            [
+                s.urn,
+                s.name,
+                s.phase,
+                s.local_authority,
+                s.cluster,
+                _yes(s.is_open),
+                _yes(pk in engaged),
+                *(
+                    _yes(pk in roles[role])
+                    for role in ("wcet", "ensembles", "progression", "singing")
+                ),
+                _yes(pk in teaching),
+                _yes(pk in supported),
+                counts.get("wcet", 0),
+                counts.get("wcet_pupils", 0),
+                counts.get("tuition_pupils", 0),
+                counts.get("members", 0),
+            ]
+        )
+    elsewhere = per_school.get(None, {})
+    schools.append(
+        [
+            None,
+            NOT_AT_A_SCHOOL,
+            "",
+            "",
+            "",
+            "",
+            *([""] * 7),
+            0,
+            0,
+            elsewhere.get("tuition_pupils", 0),
+            elsewhere.get("members", 0),
+        ]
+    )
+    wcet = [
+        [
+            p.school.urn,
+            p.school.name,
+            p.partner.name,
+            p.year_groups,
+            p.instruments,
+            p.pupils,
+            p.weeks,
+            p.lesson_minutes,
+            p.continued,
+        ]
+        for p in WcetProgramme.objects.filter(hub=data.hub, year=data.year)
+        .select_related("school", "partner")
+        .order_by("school__urn", "pk")
+    ]
+    return ReturnRows(schools=schools, wcet=wcet)
+
+
+def _text(sheet: object, value: object) -> object:
+    # Names typed by people are written as text, so no spreadsheet reads them as a formula.
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
+    rows = return_rows(data, figures)
+    book = Workbook(write_only=True)
+    for title, columns, body in (
+        ("Schools", SCHOOL_COLUMNS, rows.schools),
+        ("WCET", WCET_COLUMNS, rows.wcet),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        sheet.append(columns)
+        for row in body:
+            sheet.append([_text(sheet, v) for v in row])
+    sheet = book.create_sheet("Figures")
+    sheet.append(["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"])
+    for f in figures:
+        definition = f.figure.definition + (f" {f.figure.source}" if f.figure.source else "")
+        sheet.append([f.figure.label, f.value, definition])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()

@@ -1,0 +1,50 @@
+"""Reads of participation records, always within one hub."""
+
+from django.db.models import Model, QuerySet
+
+from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
+from tutti.directory.selectors import hub_organisations
+from tutti.participation.figures import SECTIONS
+from tutti.participation.years import current_academic_year
+
+
+def years_with_records(*, hub: Hub) -> list[int]:
+    """Every year the hub has records for, newest first, in one query."""
+    queries = [
+        m.objects.filter(hub=hub).order_by().values_list("year", flat=True)
+        for m in SECTIONS.values()
+    ]
+    first, *rest = queries
+    return sorted(set(first.union(*rest)), reverse=True)
+
+
+def default_year(years: list[int]) -> int:
+    """The newest year with records; else the last complete year."""
+    return years[0] if years else current_academic_year() - 1
+
+
+def records_for(
+    *, hub: Hub, section: str, year: int, pks: list[int] | None = None
+) -> QuerySet[Model]:
+    model = SECTIONS[section]
+    records = model.objects.filter(hub=hub, year=year).select_related("partner")
+    if section != "loans":
+        records = records.select_related("school", "school__local_authority")
+    if pks is not None:
+        records = records.filter(pk__in=pks)
+    return records
+
+
+def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) -> QuerySet:
+    """Who may be named as a record's delivering partner: the hub's active partners, or for
+    partner staff only their own organisations among them."""
+    partners = Organisation.objects.filter(
+        partnerships__hub=hub, partnerships__status=PartnershipStatus.ACTIVE
+    ).exclude(kind=OrganisationKind.SCHOOL)
+    if organisation_ids is not None:
+        partners = partners.filter(pk__in=organisation_ids)
+    return partners.order_by("name")
+
+
+def area_school(*, hub: Hub, urn: int) -> Organisation | None:
+    return hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, urn=urn).first()

@@ -1,0 +1,58 @@
+from django import forms
+
+from tutti.provision.models import ANSWER_FIELDS, Answer, CoreRole, SchoolAudit
+from tutti.provision.services import AUDIT_FIELDS
+
+HELP = {
+    "music_lead": "Who the hub should contact about music. Only the hub's staff see this.",
+    "wcet": "Every pupil in a class learning an instrument together, usually in Year 3 or 4.",
+    "wcet_details": "For example: Year 4, ukulele, 30 lessons.",
+    "singing": "Singing in class or assemblies every week.",
+    "choir_members": "Leave empty if you do not know. Must be empty or 0 if there is no choir.",
+    "ensemble_members": (
+        "Leave empty if you do not know. Must be empty or 0 if there are no ensembles."
+    ),
+    "tuition": "Lessons for individual pupils or small groups, in or out of school time.",
+    "tuition_pupils": "Leave empty if you do not know. Must be empty or 0 if there are none.",
+    "send": "Music made accessible for pupils with special educational needs and disabilities.",
+    "mdp": "The plan the national plan asks every school to publish.",
+    "mdp_url": "The web address of the summary on your school's website.",
+}
+
+
+class AuditForm(forms.ModelForm):
+    mdp_url = forms.URLField(
+        label="Where its summary is published",
+        required=False,
+        assume_scheme="https",
+        help_text=HELP["mdp_url"],
+    )
+
+    class Meta:
+        model = SchoolAudit
+        fields = AUDIT_FIELDS
+        help_texts = HELP
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ANSWER_FIELDS:
+            self.fields[name].choices = [("", "Not answered yet"), *Answer.choices]
+        for name in ("choir_members", "ensemble_members", "tuition_pupils"):
+            self.fields[name].widget.attrs["min"] = 0
+
+
+class GapFilterForm(forms.Form):
+    role = forms.ChoiceField(label="Show", choices=CoreRole.choices, required=False)
+    phase = forms.ChoiceField(label="Phase of school", required=False)
+
+    def __init__(self, *args, phases: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", "All phases"), *((p, p) for p in phases)]
+
+
+class ManageFilterForm(forms.Form):
+    cluster = forms.ChoiceField(label="Cluster", required=False)
+
+    def __init__(self, *args, clusters: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", "All clusters"), *((c, c) for c in clusters)]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from tutti.provision import views
+
+app_name = "provision-manage"
+urlpatterns = [
+    path("", views.manage_provision, name="list"),
+]

@@ -1,0 +1,134 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from tutti.core.models import BaseModel
+
+
+def academic_year(day: date) -> int:
+    """The school year containing ``day``, as its first year: 1 Sept 2025 to 31 Aug 2026 is 2025."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def academic_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class CoreRole(models.TextChoices):
+    """What the hub maps: the national plan's core offer, plus SEND and the school's plan."""
+
+    WCET = "wcet", "Whole-class ensemble teaching"
+    SINGING = "singing", "Singing"
+    ENSEMBLES = "ensembles", "Ensembles and choirs"
+    TUITION = "tuition", "Instrumental and vocal lessons"
+    SEND = "send", "Music for pupils with SEND"
+    MDP = "mdp", "Music Development Plan"
+
+
+class Status(models.TextChoices):
+    PROVIDED = "provided", "Provided"
+    PARTLY = "partly", "Partly provided"
+    NOT_PROVIDED = "none", "Not provided"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# Answers that say "none" cannot come with a number of pupils: (answer field, count field).
+COUNTED_ANSWERS = [
+    ("choir", "choir_members"),
+    ("ensembles", "ensemble_members"),
+    ("tuition", "tuition_pupils"),
+]
+ANSWER_FIELDS = ["wcet", "singing", "choir", "ensembles", "tuition", "send", "mdp"]
+
+
+def _answer(**kwargs: str) -> models.CharField:
+    return models.CharField(max_length=10, choices=Answer.choices, blank=True, **kwargs)
+
+
+class SchoolAudit(BaseModel):
+    """A school's own account of its music for one academic year. Blank means not answered yet."""
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="audits")
+    school = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="music_audits"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The school year's first year: 2025 is 2025/26."
+    )
+    # The school's own contact for the hub; never shown on public pages.
+    music_lead = models.CharField("Music lead's name", max_length=150, blank=True)
+    wcet = _answer(verbose_name="Whole-class ensemble teaching")
+    wcet_details = models.CharField(
+        "Which year groups, which instrument, and for how long", max_length=300, blank=True
+    )
+    singing = _answer(verbose_name="Regular singing for every pupil")
+    choir = _answer(verbose_name="A choir")
+    choir_members = models.PositiveIntegerField("Pupils in the choir", null=True, blank=True)
+    ensembles = _answer(verbose_name="Ensembles, bands or orchestras")
+    ensemble_members = models.PositiveIntegerField("Pupils in ensembles", null=True, blank=True)
+    tuition = _answer(verbose_name="Instrumental or vocal lessons")
+    tuition_pupils = models.PositiveIntegerField("Pupils having lessons", null=True, blank=True)
+    send = _answer(verbose_name="Music for pupils with SEND")
+    send_details = models.CharField(
+        "Adaptive instruments, specialist partners or inclusive ensembles",
+        max_length=300,
+        blank=True,
+    )
+    mdp = _answer(verbose_name="A Music Development Plan")
+    mdp_url = models.URLField("Where its summary is published", blank=True)
+
+    class Meta:
+        ordering = ["-year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "school", "year"], name="one_audit_per_school_per_year"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=~Q(**{answer: Answer.NO, f"{count}__gt": 0}),
+                    name=f"audit_no_{answer}_means_no_{count}",
+                )
+                for answer, count in COUNTED_ANSWERS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {academic_year_label(self.year)}"
+
+    def clean(self) -> None:
+        errors = {}
+        for answer, count in COUNTED_ANSWERS:
+            if getattr(self, answer) == Answer.NO and (getattr(self, count) or 0) > 0:
+                label = self._meta.get_field(answer).verbose_name.lower()
+                errors[count] = (
+                    f"You said the school has no {label.removeprefix('a ')}, so this must be "
+                    "empty or 0. Change one of the two answers."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: object = None) -> None:
+        # clean() explains these contradictions beside the field; the database constraints
+        # stay as the safety net, without a second, vaguer message.
+        skip = set(exclude or ()) | {count for _, count in COUNTED_ANSWERS}  # type: ignore[call-overload]
+        super().validate_constraints(exclude=skip)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for name in ANSWER_FIELDS if getattr(self, name))
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered == len(ANSWER_FIELDS)
+
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.year)

@@ -1,0 +1,261 @@
+"""Reads for the needs analysis, always within one hub: statuses, the gap ranking, counts, maps."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tutti.clusters.models import ClusterMember
+from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map, convex_hull
+from tutti.directory.models import Hub, LocalAuthority, OrganisationKind
+from tutti.directory.selectors import hub_organisations
+from tutti.provision.models import Answer, CoreRole, SchoolAudit, Status
+
+STATUS_OF_ANSWER = {
+    Answer.YES: Status.PROVIDED,
+    Answer.PARTLY: Status.PARTLY,
+    Answer.NO: Status.NOT_PROVIDED,
+    "": Status.UNKNOWN,
+}
+# Best first: used to combine two answers (ensembles and a choir) into one status.
+STATUS_ORDER = [Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED, Status.UNKNOWN]
+
+
+@dataclass
+class SchoolProvision:
+    pk: int
+    name: str
+    phase: str
+    pupils: int | None
+    percent_fsm: float | None
+    latitude: float | None
+    longitude: float | None
+    local_authority: str
+    clusters: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
+    audit: SchoolAudit | None = None
+
+    @property
+    def cluster_label(self) -> str:
+        return ", ".join(self.clusters) or "No cluster"
+
+    @property
+    def gap_score(self) -> float:
+        """Pupils, with extra weight for disadvantage: pupils x (1 + % free school meals / 100)."""
+        return (self.pupils or 0) * (1 + (self.percent_fsm or 0) / 100)
+
+
+def statuses_from_audit(record: SchoolAudit | None) -> dict[str, str]:
+    """Each core role's status from one audit; every role is unknown without one."""
+    if record is None:
+        return dict.fromkeys(CoreRole.values, Status.UNKNOWN)
+    statuses = {
+        role: STATUS_OF_ANSWER[getattr(record, role)]
+        for role in CoreRole.values
+        if role != CoreRole.ENSEMBLES
+    }
+    # A choir is an ensemble: the better of the two answers counts.
+    statuses[CoreRole.ENSEMBLES] = min(
+        STATUS_OF_ANSWER[record.ensembles],
+        STATUS_OF_ANSWER[record.choir],
+        key=STATUS_ORDER.index,
+    )
+    return statuses
+
+
+def participation_provision(*, hub: Hub, year: int) -> dict[int, set[str]]:
+    """School id -> core roles that the hub's participation records show it receives that year.
+
+    HOOK: a record of, say, whole-class ensemble teaching in a school counts as that role
+    provided even when the school's audit is missing or says otherwise. The participation app
+    (issue 4) is being written alongside this one; until it lands this returns nothing, and the
+    needs analysis rests on the audits alone.
+    """
+    return {}
+
+
+def school_provision(*, hub: Hub, year: int) -> list[SchoolProvision]:
+    """Every open school in the hub's area with its status per core role. Three queries."""
+    schools = (
+        hub_organisations(hub=hub)
+        .filter(kind=OrganisationKind.SCHOOL, is_open=True)
+        .select_related("local_authority")
+        .order_by("name")
+    )
+    audits = {a.school_id: a for a in SchoolAudit.objects.filter(hub=hub, year=year)}
+    clusters: dict[int, list[str]] = defaultdict(list)
+    for school_id, name in ClusterMember.objects.filter(cluster__hub=hub).values_list(
+        "organisation_id", "cluster__name"
+    ):
+        clusters[school_id].append(name)
+    records = participation_provision(hub=hub, year=year)
+    rows = []
+    for school in schools:
+        record = audits.get(school.pk)
+        statuses = statuses_from_audit(record)
+        for role in records.get(school.pk, ()):
+            statuses[role] = Status.PROVIDED
+        rows.append(
+            SchoolProvision(
+                pk=school.pk,
+                name=school.name,
+                phase=school.phase or "Not recorded",
+                pupils=school.pupils,
+                percent_fsm=float(school.percent_fsm) if school.percent_fsm is not None else None,
+                latitude=school.latitude,
+                longitude=school.longitude,
+                local_authority=school.local_authority.name if school.local_authority else "",
+                clusters=sorted(clusters.get(school.pk, [])),
+                statuses=statuses,
+                audit=record,
+            )
+        )
+    return rows
+
+
+RANKING_RULE = (
+    "Schools that do not offer it at all come first, then schools that offer it in part, then "
+    "schools that have not told us yet; schools that offer it fully are left out. Within each "
+    "group, the school with the highest score comes first. A school's score is its number of "
+    "pupils plus its number of pupils on free school meals, so each disadvantaged pupil counts "
+    "twice. For example, 200 pupils with 50% on free school meals score 300, and come before "
+    "250 pupils with 10% on free school meals (275)."
+)
+RANKED_STATUSES = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
+
+
+def gap_ranking(*, rows: Iterable[SchoolProvision], role: str) -> list[SchoolProvision]:
+    """The schools lacking ``role``, most in need first.
+
+    The rule, as shown on the gap map page: schools that do not offer it at all come first,
+    then schools that offer it in part, then schools that have not told us; schools that offer
+    it fully are left out. Within each group the score is pupils x (1 + % free school meals /
+    100), highest first; ties go by name.
+    """
+    lacking = [r for r in rows if r.statuses[role] in RANKED_STATUSES]
+    return sorted(
+        lacking,
+        key=lambda r: (RANKED_STATUSES.index(r.statuses[role]), -r.gap_score, r.name),
+    )
+
+
+@dataclass
+class GroupCounts:
+    name: str
+    schools: int = 0
+    # role -> status -> number of schools
+    by_role: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, role: str, status: str) -> int:
+        return self.by_role.get(role, {}).get(status, 0)
+
+    def lacking(self) -> list[int]:
+        """Schools not providing each core role, in the order of CoreRole."""
+        return [self.count(role, Status.NOT_PROVIDED) for role in CoreRole.values]
+
+    def percent(self, role: str, status: str) -> int:
+        return round(100 * self.count(role, status) / self.schools) if self.schools else 0
+
+
+def provision_counts(*, rows: Iterable[SchoolProvision], by: str) -> list[GroupCounts]:
+    """Schools per status per role, grouped by "cluster" or "local_authority".
+
+    A school in two clusters counts in both; schools in no cluster are grouped last.
+    """
+    groups: dict[str, GroupCounts] = {}
+    for row in rows:
+        names = (row.clusters or ["No cluster"]) if by == "cluster" else [row.local_authority]
+        for name in names:
+            group = groups.setdefault(name, GroupCounts(name=name))
+            group.schools += 1
+            for role, status in row.statuses.items():
+                counts = group.by_role.setdefault(role, {})
+                counts[status] = counts.get(status, 0) + 1
+    return sorted(groups.values(), key=lambda g: (g.name == "No cluster", g.name))
+
+
+def status_totals(*, rows: Iterable[SchoolProvision], role: str) -> list[tuple[str, str, int]]:
+    """(status, label, schools) for every status, in legend order."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.statuses[role]] += 1
+    return [(s.value, s.label, counts[s.value]) for s in STATUS_ORDER]
+
+
+# Drawn last on top, so that the gaps are never hidden under a provided school.
+DRAW_ORDER = [Status.UNKNOWN, Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED]
+
+
+def gap_map(
+    *, authorities: Iterable[LocalAuthority], rows: list[SchoolProvision], role: str
+) -> SvgMap:
+    """The hub's authorities, its clusters' outlines and its schools marked by status."""
+    shapes = [
+        MapShape(label=la.name, rings=authority_outline(la.gss_code), group="map-area")
+        for la in authorities
+        if la.gss_code
+    ]
+    located = [r for r in rows if r.latitude is not None and r.longitude is not None]
+    by_cluster: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for row in located:
+        for name in row.clusters:
+            by_cluster[name].append((row.longitude, row.latitude))  # type: ignore[arg-type]
+    for name, positions in sorted(by_cluster.items()):
+        hull = convex_hull(positions)
+        if len(hull) > 3:
+            shapes.append(MapShape(label=f"Cluster: {name}", rings=[hull], group="map-cluster"))
+    points = [
+        MapPoint(
+            lat=row.latitude,  # type: ignore[arg-type]
+            lon=row.longitude,  # type: ignore[arg-type]
+            label=f"{row.name}: {Status(row.statuses[role]).label.lower()}",
+            group=row.statuses[role],
+        )
+        for row in sorted(located, key=lambda r: DRAW_ORDER.index(r.statuses[role]))
+    ]
+    return build_map(points=points, shapes=shapes, fit_to_points=not shapes)
+
+
+@dataclass
+class AuditProgress:
+    school: SchoolProvision
+    state: str  # "complete", "started" or "not started"
+
+
+def audit_progress(*, rows: Iterable[SchoolProvision]) -> list[AuditProgress]:
+    progress = []
+    for row in rows:
+        if row.audit is None or row.audit.answered == 0:
+            state = "not started"
+        elif row.audit.is_complete:
+            state = "complete"
+        else:
+            state = "started"
+        progress.append(AuditProgress(school=row, state=state))
+    return progress
+
+
+def audit_get(*, hub: Hub, school_id: int, year: int) -> SchoolAudit | None:
+    return SchoolAudit.objects.filter(hub=hub, school_id=school_id, year=year).first()
+
+
+@dataclass
+class Coverage:
+    name: str
+    schools: int
+    provided: int
+    partly: int
+    percent: int
+
+
+def coverage_by_group(*, groups: Iterable[GroupCounts], role: str) -> list[Coverage]:
+    """For a chart: each group's schools providing ``role`` fully, and in part."""
+    return [
+        Coverage(
+            name=g.name,
+            schools=g.schools,
+            provided=g.count(role, Status.PROVIDED),
+            partly=g.count(role, Status.PARTLY),
+            percent=g.percent(role, Status.PROVIDED),
+        )
+        for g in groups
+    ]

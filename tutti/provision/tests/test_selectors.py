@@ -1,0 +1,105 @@
+from decimal import Decimal
+
+from tutti.clusters.tests.factories import ClusterMemberFactory
+from tutti.directory.tests.factories import SchoolFactory
+from tutti.provision import selectors
+from tutti.provision.models import CoreRole, Status
+from tutti.provision.tests.factories import SchoolAuditFactory, this_year
+
+
+def _rows(world):
+    return {r.name: r for r in selectors.school_provision(hub=world.hub, year=this_year())}
+
+
+def test_statuses_come_from_the_audit_and_are_unknown_without_one(world):
+    SchoolAuditFactory(
+        hub=world.hub, school=world.school, wcet="yes", singing="partly", send="no", choir="yes"
+    )
+    SchoolFactory(name="Silent School", local_authority=world.la)
+    rows = _rows(world)
+    statuses = rows["Devizes Primary School"].statuses
+    assert statuses[CoreRole.WCET] == Status.PROVIDED
+    assert statuses[CoreRole.SINGING] == Status.PARTLY
+    assert statuses[CoreRole.SEND] == Status.NOT_PROVIDED
+    assert statuses[CoreRole.MDP] == Status.UNKNOWN
+    # A choir is an ensemble.
+    assert statuses[CoreRole.ENSEMBLES] == Status.PROVIDED
+    assert set(rows["Silent School"].statuses.values()) == {Status.UNKNOWN}
+    assert "Ely Primary School" not in rows  # the other hub's school
+
+
+def test_last_years_audit_does_not_count_this_year(world):
+    SchoolAuditFactory(hub=world.hub, school=world.school, year=this_year() - 1, wcet="yes")
+    assert _rows(world)["Devizes Primary School"].statuses[CoreRole.WCET] == Status.UNKNOWN
+
+
+def test_participation_records_count_as_provision(world, monkeypatch):
+    """The hook for issue 4: a record of WCET in a school without an audit counts."""
+    monkeypatch.setattr(
+        selectors,
+        "participation_provision",
+        lambda *, hub, year: {world.school.pk: {CoreRole.WCET}},
+    )
+    statuses = _rows(world)["Devizes Primary School"].statuses
+    assert statuses[CoreRole.WCET] == Status.PROVIDED
+    assert statuses[CoreRole.SINGING] == Status.UNKNOWN
+
+
+def _school(world, name, pupils, fsm, wcet=""):
+    school = SchoolFactory(
+        name=name, local_authority=world.la, pupils=pupils, percent_fsm=Decimal(fsm)
+    )
+    if wcet:
+        SchoolAuditFactory(hub=world.hub, school=school, wcet=wcet)
+    return school
+
+
+def test_ranking_follows_its_stated_rule(world):
+    world.school.delete()
+    # Not provided: 200 pupils at 50% FSM scores 300 and beats 250 pupils at 10% (275).
+    _school(world, "Big Low FSM", 250, "10.0", wcet="no")
+    _school(world, "Smaller High FSM", 200, "50.0", wcet="no")
+    # Partly, however big, comes after every "no".
+    _school(world, "Huge Partly", 1500, "40.0", wcet="partly")
+    # Unknown comes last; provided is left out.
+    _school(world, "Huge Unknown", 2000, "60.0")
+    _school(world, "Provided", 900, "30.0", wcet="yes")
+    # Same score: by name.
+    _school(world, "Alpha Tie", 100, "0.0", wcet="no")
+    _school(world, "Beta Tie", 100, "0.0", wcet="no")
+    ranking = selectors.gap_ranking(rows=_rows(world).values(), role=CoreRole.WCET)
+    assert [r.name for r in ranking] == [
+        "Smaller High FSM",
+        "Big Low FSM",
+        "Alpha Tie",
+        "Beta Tie",
+        "Huge Partly",
+        "Huge Unknown",
+    ]
+    assert [round(r.gap_score) for r in ranking[:2]] == [300, 275]
+
+
+def test_the_rule_on_the_page_matches_the_example_in_the_code():
+    assert "each disadvantaged pupil counts twice" in selectors.RANKING_RULE
+    assert "score 300" in selectors.RANKING_RULE and "(275)" in selectors.RANKING_RULE
+
+
+def test_counts_by_cluster_and_local_authority(world):
+    lacking = _school(world, "No Singing School", 100, "10.0")
+    SchoolAuditFactory(hub=world.hub, school=lacking, singing="no", send="no")
+    ClusterMemberFactory(cluster=world.cluster, organisation=lacking)
+    SchoolAuditFactory(hub=world.hub, school=world.school, singing="yes", send="no")
+    _school(world, "Loner", 50, "0.0")  # in no cluster
+    rows = _rows(world).values()
+    clusters = {g.name: g for g in selectors.provision_counts(rows=rows, by="cluster")}
+    assert list(clusters) == ["Devizes area", "No cluster"]
+    devizes = clusters["Devizes area"]
+    assert devizes.schools == 2
+    assert devizes.count(CoreRole.SINGING, Status.NOT_PROVIDED) == 1
+    assert devizes.count(CoreRole.SEND, Status.NOT_PROVIDED) == 2
+    roles = CoreRole.values
+    assert devizes.lacking()[roles.index(CoreRole.SEND)] == 2
+    authorities = selectors.provision_counts(rows=rows, by="local_authority")
+    assert [(g.name, g.schools) for g in authorities] == [("Wiltshire", 3)]
+    coverage = selectors.coverage_by_group(groups=[devizes], role=CoreRole.SINGING)
+    assert (coverage[0].provided, coverage[0].percent) == (1, 50)

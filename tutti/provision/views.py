@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.directory.models import OrganisationKind
+from tutti.directory.selectors import hub_organisations
+from tutti.provision import selectors, services
+from tutti.provision.forms import AuditForm, GapFilterForm, ManageFilterForm
+from tutti.provision.models import (
+    CoreRole,
+    SchoolAudit,
+    Status,
+    academic_year,
+    academic_year_label,
+)
+from tutti.provision.tokens import LinkProblem, audit_link_read, audit_token
+
+
+def _this_year() -> int:
+    return academic_year(timezone.localdate())
+
+
+def _link_problem(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "provision/audit_link_problem.html", {"message": message}, status=status)
+
+
+@public_hub_view
+def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) -> HttpResponse:
+    """The school's audit, reached through its signed link: no account needed."""
+    try:
+        link = audit_link_read(token)
+    except LinkProblem as problem:
+        return _link_problem(request, problem.message, problem.status)
+    if link.hub_id != request.hub.pk or link.school_id != school_id:
+        return _link_problem(
+            request,
+            "This link is for another school. Use the link your music hub sent to your school, "
+            "or ask the hub for a new one.",
+            403,
+        )
+    school = (
+        hub_organisations(hub=request.hub)
+        .filter(kind=OrganisationKind.SCHOOL, pk=school_id)
+        .first()
+    )
+    if school is None:
+        return _link_problem(
+            request, "This school is no longer in the music hub's area. Ask the hub.", 404
+        )
+    record = selectors.audit_get(hub=request.hub, school_id=school.pk, year=link.year)
+    last_year = selectors.audit_get(hub=request.hub, school_id=school.pk, year=link.year - 1)
+    initial = {}
+    if record is None and last_year is not None:
+        # Start from last year's answers, so that a school only changes what changed.
+        initial = {name: getattr(last_year, name) for name in services.AUDIT_FIELDS}
+    instance = record or SchoolAudit(hub=request.hub, school=school, year=link.year)
+    form = AuditForm(request.POST or None, instance=instance, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.audit_save(
+                    hub=request.hub,
+                    school=school,
+                    year=link.year,
+                    answers=form.cleaned_data,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "Thank you: your answers are saved. You can come back to this page with the "
+                    "same link to change them.",
+                )
+                return redirect(request.path)
+        status = 400
+    return render(
+        request,
+        "provision/audit_form.html",
+        {
+            "form": form,
+            "school": school,
+            "record": record,
+            "last_year": last_year,
+            "year_label": academic_year_label(link.year),
+        },
+        status=status,
+    )
+
+
+@public_hub_view
+def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Counts and a map of where music is and is not provided: no personal data."""
+    year = _this_year()
+    authorities = list(request.hub.local_authorities.all())
+    rows = selectors.school_provision(hub=request.hub, year=year)
+    phases = sorted({r.phase for r in rows})
+    form = GapFilterForm(request.GET or None, phases=phases)
+    role, phase, status = CoreRole.WCET.value, "", 200
+    if form.is_bound:
+        if form.is_valid():
+            role = form.cleaned_data["role"] or role
+            phase = form.cleaned_data["phase"]
+        else:
+            status = 400
+    shown = [r for r in rows if not phase or r.phase == phase]
+    by_cluster = selectors.provision_counts(rows=shown, by="cluster")
+    return render(
+        request,
+        "provision/gap_map.html",
+        {
+            "form": form,
+            "role": role,
+            "role_label": CoreRole(role).label,
+            "phase": phase,
+            "year_label": academic_year_label(year),
+            "shown": shown,
+            "map": selectors.gap_map(authorities=authorities, rows=shown, role=role),
+            "totals": selectors.status_totals(rows=shown, role=role),
+            "ranking": [
+                (row, Status(row.statuses[role]).label)
+                for row in selectors.gap_ranking(rows=shown, role=role)
+            ],
+            "ranking_rule": selectors.RANKING_RULE,
+            "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
+            "lacking": [
+                ("cluster", "Cluster", by_cluster),
+                (
+                    "authority",
+                    "Local authority",
+                    selectors.provision_counts(rows=shown, by="local_authority"),
+                ),
+            ],
+            "roles": CoreRole.choices,
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_manage_provision")
+def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Every school's audit this year, its link to send, and completion by cluster."""
+    year = _this_year()
+    rows = selectors.school_provision(hub=request.hub, year=year)
+    clusters = sorted({name for r in rows for name in r.clusters})
+    form = ManageFilterForm(request.GET or None, clusters=clusters)
+    cluster = form.cleaned_data["cluster"] if form.is_bound and form.is_valid() else ""
+    shown = [r for r in rows if not cluster or cluster in r.clusters]
+    progress = selectors.audit_progress(rows=shown)
+    links = {
+        p.school.pk: request.build_absolute_uri(
+            reverse(
+                "provision:audit",
+                kwargs={
+                    "hub_slug": hub_slug,
+                    "school_id": p.school.pk,
+                    "token": audit_token(hub_id=request.hub.pk, school_id=p.school.pk, year=year),
+                },
+            )
+        )
+        for p in progress
+    }
+    completion = []
+    for group in selectors.provision_counts(rows=shown, by="cluster"):
+        members = [p for p in progress if (p.school.clusters or ["No cluster"]).count(group.name)]
+        done = sum(1 for p in members if p.state == "complete")
+        started = sum(1 for p in members if p.state == "started")
+        completion.append((group.name, len(members), done, started, len(members) - done - started))
+    return render(
+        request,
+        "provision/manage_provision.html",
+        {
+            "form": form,
+            "year_label": academic_year_label(year),
+            "progress": [(p, links[p.school.pk]) for p in progress],
+            "completion": completion,
+        },
+        status=200 if not form.is_bound or form.is_valid() else 400,
+    )
