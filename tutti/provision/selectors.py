@@ -8,6 +8,7 @@ from tutti.clusters.models import ClusterMember
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map, convex_hull
 from tutti.directory.models import Hub, LocalAuthority, OrganisationKind
 from tutti.directory.selectors import hub_organisations
+from tutti.participation.models import Ensemble, SingingSupport, TuitionRecord, WcetProgramme
 from tutti.provision.models import Answer, CoreRole, SchoolAudit, Status
 
 STATUS_OF_ANSWER = {
@@ -65,16 +66,28 @@ def statuses_from_audit(record: SchoolAudit | None) -> dict[str, str]:
 def participation_provision(*, hub: Hub, year: int) -> dict[int, set[str]]:
     """School id -> core roles that the hub's participation records show it receives that year.
 
-    HOOK: a record of, say, whole-class ensemble teaching in a school counts as that role
-    provided even when the school's audit is missing or says otherwise. The participation app
-    (issue 4) is being written alongside this one; until it lands this returns nothing, and the
-    needs analysis rests on the audits alone.
+    A record of, say, whole-class ensemble teaching in a school counts as that role provided
+    even when the school's audit is missing or says otherwise. Four queries.
     """
-    return {}
+    sources = [
+        (CoreRole.WCET, WcetProgramme),
+        (CoreRole.TUITION, TuitionRecord),
+        (CoreRole.ENSEMBLES, Ensemble),
+        (CoreRole.SINGING, SingingSupport),
+    ]
+    roles: dict[int, set[str]] = defaultdict(set)
+    for role, model in sources:
+        for school_id in (
+            model.objects.filter(hub=hub, year=year, school__isnull=False)
+            .values_list("school_id", flat=True)
+            .distinct()
+        ):
+            roles[school_id].add(role)
+    return roles
 
 
 def school_provision(*, hub: Hub, year: int) -> list[SchoolProvision]:
-    """Every open school in the hub's area with its status per core role. Three queries."""
+    """Every open school in the hub's area with its status per core role. Seven queries."""
     schools = (
         hub_organisations(hub=hub)
         .filter(kind=OrganisationKind.SCHOOL, is_open=True)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from tutti.clusters.tests.factories import ClusterMemberFactory
 from tutti.directory.tests.factories import SchoolFactory
+from tutti.participation.tests.factories import SingingFactory, WcetFactory
 from tutti.provision import selectors
 from tutti.provision.models import CoreRole, Status
 from tutti.provision.tests.factories import SchoolAuditFactory, this_year
@@ -33,16 +34,20 @@ def test_last_years_audit_does_not_count_this_year(world):
     assert _rows(world)["Devizes Primary School"].statuses[CoreRole.WCET] == Status.UNKNOWN
 
 
-def test_participation_records_count_as_provision(world, monkeypatch):
-    """The hook for issue 4: a record of WCET in a school without an audit counts."""
-    monkeypatch.setattr(
-        selectors,
-        "participation_provision",
-        lambda *, hub, year: {world.school.pk: {CoreRole.WCET}},
-    )
+def test_participation_records_count_as_provision(world):
+    """A school with WCET records but no audit shows WCET as provided."""
+    WcetFactory(hub=world.hub, school=world.school, year=this_year())
+    WcetFactory(hub=world.hub, school=world.school, year=this_year() - 1)
+    SingingFactory(hub=world.other_hub, school=world.school, year=this_year())  # another hub's
     statuses = _rows(world)["Devizes Primary School"].statuses
     assert statuses[CoreRole.WCET] == Status.PROVIDED
     assert statuses[CoreRole.SINGING] == Status.UNKNOWN
+
+
+def test_a_record_outweighs_an_audit_that_says_no(world):
+    SchoolAuditFactory(hub=world.hub, school=world.school, year=this_year(), wcet="no")
+    WcetFactory(hub=world.hub, school=world.school, year=this_year())
+    assert _rows(world)["Devizes Primary School"].statuses[CoreRole.WCET] == Status.PROVIDED
 
 
 def _school(world, name, pupils, fsm, wcet=""):

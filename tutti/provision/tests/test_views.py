@@ -166,8 +166,9 @@ def test_gap_map_queries_do_not_grow_with_schools(
         school = SchoolFactory(local_authority=world.la, pupils=100 + n)
         SchoolAuditFactory(hub=world.hub, school=school, wcet="partly")
         ClusterMemberFactory(cluster=world.other_cluster, organisation=school)
-    # The hub, its authorities (for outlines), its schools, this year's audits, cluster members.
-    with django_assert_num_queries(5):
+    # The hub, its authorities (for outlines), its schools, this year's audits, cluster members,
+    # and the participation records (WCET, tuition, ensembles, singing) that count as provision.
+    with django_assert_num_queries(9):
         assert client.get("/wiltshire/provision/?role=wcet").status_code == 200
 
 
@@ -214,6 +215,6 @@ def test_staff_page_queries_do_not_grow_with_schools(
         SchoolAuditFactory(hub=world.hub, school=school, wcet="yes")
         ClusterMemberFactory(cluster=cluster, organisation=school)
     client = client_for("staff")
-    # Session, user, hub, membership, schools, audits, cluster members.
-    with django_assert_num_queries(7):
+    # Session, user, hub, membership, schools, audits, cluster members, four record kinds.
+    with django_assert_num_queries(11):
         assert client.get("/wiltshire/manage/provision/").status_code == 200
