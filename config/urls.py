@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("tutti.accounts.urls")),
     path("", include("tutti.core.urls")),
+    # Networks span hubs, so they sit outside any hub's slug.
+    path("networks/", include("tutti.provision.network_urls")),
     # Hub pages last: their first segment is the hub's slug.
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),

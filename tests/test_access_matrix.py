@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tutti.events.models import Booking, CalendarFeed, Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
-from tutti.provision.tests.factories import audit_path
+from tutti.participation.models import Submission
+from tutti.participation.tests.factories import SubmissionFactory
+from tutti.provision.tests.factories import audit_path, network_for
 
 ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -47,6 +49,13 @@ def _event(w) -> Event:
 def _booking(w) -> Booking:
     event = _event(w)
     return event.bookings.first() or BookingFactory(event=event)
+
+
+def _submission(w) -> Submission:
+    """The partner's return for a data collection of last year."""
+    return Submission.objects.filter(partner=w.partner).first() or SubmissionFactory(
+        collection__hub=w.hub, partner=w.partner
+    )
 
 
 def _calendar_token(w) -> str:
@@ -101,6 +110,13 @@ MATRIX = {
     # The signed link stands in for signing in: schools have no accounts.
     "provision:audit": (lambda w: audit_path(w.hub, w.school), PUBLIC),
     "provision-manage:list": (lambda w: "/wiltshire/manage/provision/", STAFF_ONLY),
+    "provision-manage:report": (
+        lambda w: "/wiltshire/manage/provision/report.pdf",
+        STAFF_ONLY,
+    ),
+    # A network's page: hub admins and staff of a member hub (Wiltshire here); other roles
+    # in a member hub get 403, and everyone else 404, as for another hub's pages.
+    "networks:detail": (lambda w: f"/networks/{network_for(w.hub).slug}/", STAFF_ONLY),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
     "directory-manage:commitments": (lambda w: "/wiltshire/manage/commitments/", ANY_MEMBER),
     "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
@@ -208,6 +224,30 @@ MATRIX = {
     "participation-manage:return-csv": (
         lambda w: "/wiltshire/manage/participation/return.csv",
         STAFF_ONLY,
+    ),
+    "participation-manage:collections": (
+        lambda w: "/wiltshire/manage/participation/collections/",
+        STAFF_ONLY,
+    ),
+    "participation-manage:collection": (
+        lambda w: f"/wiltshire/manage/participation/collections/{_submission(w).collection_id}/",
+        STAFF_ONLY,
+    ),
+    # Reminding takes a POST; a GET goes back to the collection's page.
+    "participation-manage:collection-remind": (
+        lambda w: (
+            f"/wiltshire/manage/participation/collections/{_submission(w).collection_id}/remind/"
+        ),
+        STAFF_ONLY | {"staff": 302, "admin": 302},
+    ),
+    # Partner staff send their own organisation's return.
+    "participation-manage:submission": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/",
+        only({"partner", "staff", "admin"}),
+    ),
+    "participation-manage:submission-template": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/template.xlsx",
+        only({"partner", "staff", "admin"}),
     ),
 }
 

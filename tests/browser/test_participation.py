@@ -9,6 +9,7 @@ PAGES = {
     "manage": ("/wiltshire/manage/participation/", True),
     "wcet-form": ("/wiltshire/manage/participation/new/wcet/", True),
     "figure-records": ("/wiltshire/manage/participation/figures/schools-engaged/", True),
+    "collections": ("/wiltshire/manage/participation/collections/", True),
 }
 
 

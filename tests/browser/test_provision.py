@@ -7,7 +7,8 @@ import pytest
 
 from tutti.clusters.tests.factories import ClusterMemberFactory
 from tutti.directory.tests.factories import SchoolFactory
-from tutti.provision.tests.factories import SchoolAuditFactory, audit_path
+from tutti.provision.models import WorkingGroup
+from tutti.provision.tests.factories import SchoolAuditFactory, audit_path, network_for
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,19 @@ def test_completing_the_audit_changes_the_schools_marker(page, area):
     assert "status-provided" in after.get_attribute("class")
     assert after.evaluate("e => getComputedStyle(e).fill") != unknown_fill
     assert page.locator("title", has_text="Devizes Primary School: provided").count() == 1
+
+
+def test_network_page_has_no_accessibility_problems(page, area, sign_in, axe_check, screenshot):
+    network = network_for(area.hub, area.other_hub)
+    group = WorkingGroup.objects.create(
+        network=network, name="Devizes schools", focus="Singing", is_steering=False
+    )
+    group.clusters.add(area.cluster)
+    sign_in("staff")
+    page.goto(f"/networks/{network.slug}/")
+    assert page.get_by_role("heading", level=1).inner_text() == network.name
+    assert page.locator("g.gap-point").count() >= 8
+    axe_check()
+    screenshot("provision-network")
+    page.goto(f"/networks/{network.slug}/?role=send&group={group.pk}")
+    axe_check()

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.forms import modelform_factory
+from django.utils import timezone
 
 from tutti.directory.models import Hub
 from tutti.participation.figures import SECTIONS
@@ -109,3 +110,29 @@ class YearForm(forms.Form):
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, year_label(y)) for y in years]
+
+
+class CollectionForm(forms.Form):
+    year = forms.TypedChoiceField(label="Academic year", coerce=int)
+    deadline = forms.DateField(
+        help_text="The day partners should send their return by.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+        self.fields["year"].initial = years[0]
+
+    def clean_deadline(self) -> Any:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError("The deadline cannot be in the past.")
+        return deadline
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Your filled-in spreadsheet",
+        help_text="The Excel file (.xlsx) downloaded from this page, filled in.",
+    )

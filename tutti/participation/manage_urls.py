@@ -10,3 +10,10 @@ urlpatterns = [
     path("return.xlsx", views.return_xlsx, name="return-xlsx"),
     path("return.csv", views.return_csv, name="return-csv"),
 ]
+urlpatterns += [
+    path("collections/", views.collection_list, name="collections"),
+    path("collections/<int:pk>/", views.collection_detail, name="collection"),
+    path("collections/<int:pk>/remind/", views.collection_remind, name="collection-remind"),
+    path("returns/<int:pk>/", views.submission_detail, name="submission"),
+    path("returns/<int:pk>/template.xlsx", views.submission_template, name="submission-template"),
+]

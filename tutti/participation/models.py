@@ -5,6 +5,8 @@ delivered it and, where there is one, the school by its register entry. The impa
 and the data return are computed from these records and nothing else (figures.py).
 """
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -274,3 +276,79 @@ class InstrumentLoans(ParticipationRecord):
     @property
     def total(self) -> int:
         return self.to_pupils + self.to_schools
+
+
+class Collection(BaseModel):
+    """A year's call to every active partner for their records, with a deadline."""
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        help_text="The academic year's start year: 2025 means 2025/26."
+    )
+    deadline = models.DateField()
+    opened_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "year"], name="one_collection_per_hub_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Data collection {year_label(self.year)}"
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+class SubmissionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Submission(BaseModel):
+    """One partner's return for a collection."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="submissions")
+    partner = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=SubmissionStatus, default=SubmissionStatus.NOT_STARTED
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "partner"], name="one_submission_per_partner"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubmissionStatus.values), name="submission_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SubmissionStatus.SUBMITTED, submitted_at__isnull=False)
+                | (~Q(status=SubmissionStatus.SUBMITTED) & Q(submitted_at__isnull=True)),
+                name="submission_submitted_at_when_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_status_display()}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED
+
+    def is_late(self, today: dt.date) -> bool:
+        """Past the deadline and not submitted."""
+        return not self.is_submitted and today > self.collection.deadline

@@ -1,10 +1,11 @@
 """Reads of participation records, always within one hub."""
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.figures import SECTIONS
+from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.years import current_academic_year
 
 
@@ -48,3 +49,29 @@ def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) 
 
 def area_school(*, hub: Hub, urn: int) -> Organisation | None:
     return hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, urn=urn).first()
+
+
+def collection_list(*, hub: Hub) -> list[Collection]:
+    """The hub's collections, newest first, each with how many partners have submitted."""
+    return list(
+        Collection.objects.filter(hub=hub).annotate(
+            partners=Count("submissions"),
+            submitted=Count(
+                "submissions", filter=Q(submissions__status=SubmissionStatus.SUBMITTED)
+            ),
+        )
+    )
+
+
+def collection_submissions(*, collection: Collection) -> list[Submission]:
+    return list(collection.submissions.select_related("partner", "submitted_by"))
+
+
+def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet[Submission]:
+    """The hub's submissions, or for partner staff only their own organisations'."""
+    submissions = Submission.objects.filter(collection__hub=hub).select_related(
+        "collection", "partner"
+    )
+    if organisation_ids is not None:
+        submissions = submissions.filter(partner_id__in=organisation_ids)
+    return submissions.order_by("-collection__year", "partner__name")

@@ -3,8 +3,9 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.participation import selectors, services
@@ -16,8 +17,16 @@ from tutti.participation.figures import (
     compute_figures,
     load_year,
 )
-from tutti.participation.forms import SECTION_LABELS, YearForm, record_form
+from tutti.participation.forms import (
+    SECTION_LABELS,
+    CollectionForm,
+    UploadForm,
+    YearForm,
+    record_form,
+)
+from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
+from tutti.participation.spreadsheet import read_upload, template_workbook
 from tutti.participation.years import current_academic_year, parse_year, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,6 +176,13 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "year_form": YearForm(initial={"year": year}, years=years),
             "sections": sections,
             "can_export": own is None,
+            "returns": list(
+                selectors.submissions_for(hub=request.hub, organisation_ids=own).exclude(
+                    status=SubmissionStatus.SUBMITTED
+                )[:50]
+            )
+            if own is not None
+            else [],
         },
     )
 
@@ -217,3 +233,155 @@ def record_create(request: HttpRequest, hub_slug: str, section: str) -> HttpResp
         {"form": form, "section": section, "section_label": SECTION_LABELS[section]},
         status=status,
     )
+
+
+# Partner data collection -------------------------------------------------------------------
+
+
+@hub_permission_required("can_manage_participation")
+def collection_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """The hub's data collections, and opening a new one for a year."""
+    now = current_academic_year()
+    form = CollectionForm(request.POST or None, years=[now - 1, now, now - 2])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                collection = services.collection_open(
+                    hub=request.hub,
+                    year=form.cleaned_data["year"],
+                    deadline=form.cleaned_data["deadline"],
+                    by=request.user,
+                )
+            except services.ParticipationError as error:
+                form.add_error("year", str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Data collection for {collection.year_label} opened: "
+                    f"{collection.submissions.count()} partners can now send their return.",
+                )
+                return redirect(
+                    "participation-manage:collection", hub_slug=hub_slug, pk=collection.pk
+                )
+        status = 400
+    return render(
+        request,
+        "participation/collection_list.html",
+        {"collections": selectors.collection_list(hub=request.hub), "form": form},
+        status=status,
+    )
+
+
+@hub_permission_required("can_manage_participation")
+def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """Who has sent their return, who has not, and who is late."""
+    collection = get_object_or_404(Collection, hub=request.hub, pk=pk)
+    today = timezone.localdate()
+    submissions = selectors.collection_submissions(collection=collection)
+    rows = [(s, s.is_late(today)) for s in submissions]
+    return render(
+        request,
+        "participation/collection_detail.html",
+        {
+            "collection": collection,
+            "rows": rows,
+            "submitted": sum(1 for s in submissions if s.is_submitted),
+            "late": sum(1 for _, late in rows if late),
+            "waiting": sum(1 for s in submissions if not s.is_submitted),
+            "past_deadline": today > collection.deadline,
+        },
+    )
+
+
+@hub_permission_required("can_manage_participation")
+def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    collection = get_object_or_404(Collection, hub=request.hub, pk=pk)
+    if request.method == "POST":
+        reminded = services.collection_remind(collection=collection, by=request.user)
+        if reminded:
+            messages.success(
+                request,
+                f"Reminder sent to {len(reminded)} partner{'s' if len(reminded) != 1 else ''}.",
+            )
+        else:
+            messages.info(request, "Every partner has sent their return: nobody to remind.")
+    return redirect("participation-manage:collection", hub_slug=hub_slug, pk=collection.pk)
+
+
+def _submission(request: HttpRequest, pk: int) -> Submission:
+    """A submission of this hub; partner staff reach only their own organisations'."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("collection__hub", "partner"),
+        collection__hub=request.hub,
+        pk=pk,
+    )
+    own = _own_organisations(request)
+    if own is not None and submission.partner_id not in own:
+        raise Http404("No such data return.")
+    return submission
+
+
+@hub_permission_required("can_enter_participation")
+def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """A partner's return: download the spreadsheet, fill it in, upload it."""
+    submission = _submission(request, pk)
+    collection = submission.collection
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST" and not submission.is_submitted:
+        if form.is_valid():
+            upload = read_upload(
+                form.cleaned_data["file"].read(),
+                hub=request.hub,
+                partner=submission.partner,
+                year=collection.year,
+            )
+            problems = upload.errors
+            if not problems:
+                try:
+                    created = services.submission_submit(
+                        submission=submission, records=upload.records, by=request.user
+                    )
+                except services.ParticipationError as error:
+                    problems = [str(error)]
+                except ValidationError as error:
+                    problems = [m for ms in error.message_dict.values() for m in ms]
+                else:
+                    messages.success(
+                        request,
+                        f"Thank you: your return for {collection.year_label} is in, with "
+                        f"{len(created)} record{'s' if len(created) != 1 else ''}.",
+                    )
+                    return redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
+            services.submission_start(submission=submission)
+        status = 400
+    elif request.method == "POST":
+        status = 400
+        problems = ["This return has already been sent. Ask the hub if something needs changing."]
+    return render(
+        request,
+        "participation/submission_detail.html",
+        {
+            "submission": submission,
+            "collection": collection,
+            "late": submission.is_late(timezone.localdate()),
+            "form": form,
+            "problems": problems,
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_enter_participation")
+def submission_template(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """The spreadsheet to fill in, with last year's ensembles and schools to confirm."""
+    submission = _submission(request, pk)
+    body = template_workbook(
+        hub=request.hub, partner=submission.partner, year=submission.collection.year
+    )
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"{hub_slug}-data-return-{submission.collection.year}-{submission.partner.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

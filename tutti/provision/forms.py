@@ -56,3 +56,19 @@ class ManageFilterForm(forms.Form):
     def __init__(self, *args, clusters: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [("", "All clusters"), *((c, c) for c in clusters)]
+
+
+class NetworkFilterForm(forms.Form):
+    role = forms.ChoiceField(label="Show", choices=CoreRole.choices, required=False)
+    group = forms.ChoiceField(label="Area", required=False)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [
+            ("", "All member hubs"),
+            *((str(g.pk), f"{g.name}'s area") for g in groups),
+        ]
+
+
+class ReportFilterForm(ManageFilterForm):
+    role = forms.ChoiceField(label="Map of", choices=CoreRole.choices, required=False)

@@ -5,4 +5,5 @@ from tutti.provision import views
 app_name = "provision-manage"
 urlpatterns = [
     path("", views.manage_provision, name="list"),
+    path("report.pdf", views.provision_report, name="report"),
 ]

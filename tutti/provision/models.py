@@ -132,3 +132,51 @@ class SchoolAudit(BaseModel):
     @property
     def year_label(self) -> str:
         return academic_year_label(self.year)
+
+
+class Network(BaseModel):
+    """Hubs working together across their areas, with partner organisations such as charities.
+
+    A network sees the aggregated provision of its member hubs: counts and maps, never people.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    hubs = models.ManyToManyField("directory.Hub", related_name="networks", blank=True)
+    partners = models.ManyToManyField("directory.Organisation", related_name="networks", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingGroup(BaseModel):
+    """A network's steering group or a working group, with its own members and focus."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=150)
+    is_steering = models.BooleanField("Steering group", default=False)
+    focus = models.TextField(blank=True)
+    members = models.ManyToManyField("accounts.User", related_name="working_groups", blank=True)
+    organisations = models.ManyToManyField(
+        "directory.Organisation", related_name="working_groups", blank=True
+    )
+    # The part of the gap map the group works on; empty means the whole network.
+    local_authorities = models.ManyToManyField(
+        "directory.LocalAuthority", related_name="working_groups", blank=True
+    )
+    clusters = models.ManyToManyField("clusters.Cluster", related_name="working_groups", blank=True)
+
+    class Meta:
+        ordering = ["-is_steering", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "name"], name="working_group_name_unique_in_network"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.name}"

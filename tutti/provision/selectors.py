@@ -3,13 +3,22 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from tutti.accounts.models import CAPABILITIES, Membership
 from tutti.clusters.models import ClusterMember
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map, convex_hull
-from tutti.directory.models import Hub, LocalAuthority, OrganisationKind
+from tutti.directory.models import Hub, LocalAuthority, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.models import Ensemble, SingingSupport, TuitionRecord, WcetProgramme
-from tutti.provision.models import Answer, CoreRole, SchoolAudit, Status
+from tutti.provision.models import (
+    Answer,
+    CoreRole,
+    Network,
+    SchoolAudit,
+    Status,
+    WorkingGroup,
+)
 
 STATUS_OF_ANSWER = {
     Answer.YES: Status.PROVIDED,
@@ -272,3 +281,106 @@ def coverage_by_group(*, groups: Iterable[GroupCounts], role: str) -> list[Cover
         )
         for g in groups
     ]
+
+
+# Networks: several hubs' figures added together, never anything about people.
+
+
+def network_get_for_user(*, slug: str, user: Any) -> tuple[Network | None, bool]:
+    """The network, and whether the user may see it.
+
+    The network exists for the people of its member hubs: hub admins and staff of a member hub
+    (and superusers) may see it; other roles in a member hub may not (403). For everyone else
+    it does not exist (None, so 404), like another hub's pages.
+    """
+    network = Network.objects.filter(slug=slug).first()
+    if network is None or not user.is_authenticated:
+        return network, False
+    if user.is_superuser:
+        return network, True
+    roles = set(
+        Membership.objects.filter(user=user, hub__networks=network).values_list("role", flat=True)
+    )
+    if not roles:
+        return None, False
+    return network, bool(roles & CAPABILITIES["can_manage_provision"])
+
+
+@dataclass
+class NetworkProvision:
+    hubs: list[Hub]
+    rows: list[SchoolProvision]
+    by_hub: list[GroupCounts]
+    total: GroupCounts
+
+
+def _group_counts(*, name: str, rows: Iterable[SchoolProvision]) -> GroupCounts:
+    group = GroupCounts(name=name)
+    for row in rows:
+        group.schools += 1
+        for role, status in row.statuses.items():
+            counts = group.by_role.setdefault(role, {})
+            counts[status] = counts.get(status, 0) + 1
+    return group
+
+
+def _sum_counts(*, name: str, groups: Iterable[GroupCounts]) -> GroupCounts:
+    total = GroupCounts(name=name)
+    for group in groups:
+        total.schools += group.schools
+        for role, counts in group.by_role.items():
+            summed = total.by_role.setdefault(role, {})
+            for status, n in counts.items():
+                summed[status] = summed.get(status, 0) + n
+    return total
+
+
+def network_provision(
+    *, network: Network, year: int, school_ids: set[int] | None = None
+) -> NetworkProvision:
+    """Each member hub's schools and counts, and the network's total as the sum of the hubs'.
+
+    Only member hubs are read: every row comes from ``school_provision(hub=...)`` of one of
+    them. ``school_ids`` narrows it to a working group's area.
+    """
+    hubs = list(network.hubs.order_by("name"))
+    rows: list[SchoolProvision] = []
+    by_hub = []
+    for hub in hubs:
+        hub_rows = [
+            r
+            for r in school_provision(hub=hub, year=year)
+            if school_ids is None or r.pk in school_ids
+        ]
+        rows.extend(hub_rows)
+        by_hub.append(_group_counts(name=hub.name, rows=hub_rows))
+    return NetworkProvision(
+        hubs=hubs,
+        rows=rows,
+        by_hub=by_hub,
+        total=_sum_counts(name=network.name, groups=by_hub),
+    )
+
+
+def working_group_school_ids(*, group: WorkingGroup) -> set[int] | None:
+    """The schools in the group's area of the map, or None when it covers the whole network."""
+    las = list(group.local_authorities.values_list("pk", flat=True))
+    clusters = list(group.clusters.values_list("pk", flat=True))
+    if not las and not clusters:
+        return None
+    ids = set(
+        ClusterMember.objects.filter(cluster__in=clusters).values_list("organisation_id", flat=True)
+    )
+    ids |= set(
+        Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL, local_authority__in=las
+        ).values_list("pk", flat=True)
+    )
+    return ids
+
+
+def network_map(*, network: Network, rows: list[SchoolProvision], role: str) -> SvgMap:
+    """The member hubs' authorities and schools; a school shared by two hubs is drawn once."""
+    authorities = LocalAuthority.objects.filter(hubs__networks=network).distinct()
+    unique = list({r.pk: r for r in rows}.values())
+    return gap_map(authorities=authorities, rows=unique, role=role)

@@ -1,15 +1,27 @@
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision import selectors, services
-from tutti.provision.forms import AuditForm, GapFilterForm, ManageFilterForm
+from tutti.provision.forms import (
+    AuditForm,
+    GapFilterForm,
+    ManageFilterForm,
+    NetworkFilterForm,
+    ReportFilterForm,
+)
 from tutti.provision.models import (
     CoreRole,
     SchoolAudit,
@@ -17,7 +29,12 @@ from tutti.provision.models import (
     academic_year,
     academic_year_label,
 )
+from tutti.provision.report import report_pdf
 from tutti.provision.tokens import LinkProblem, audit_link_read, audit_token
+
+View = Callable[..., HttpResponse]
+# The report lists the schools most in need; the page lists them all.
+REPORT_RANKED = 25
 
 
 def _this_year() -> int:
@@ -122,6 +139,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "year_label": academic_year_label(year),
             "shown": shown,
             "map": selectors.gap_map(authorities=authorities, rows=shown, role=role),
+            "map_title": f"Map of {CoreRole(role).label.lower()} in the hub's schools",
             "totals": selectors.status_totals(rows=shown, role=role),
             "ranking": [
                 (row, Status(row.statuses[role]).label)
@@ -183,3 +201,127 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         },
         status=200 if not form.is_bound or form.is_valid() else 400,
     )
+
+
+def network_member_view(view: View) -> View:
+    """The network's pages: hub admins and staff of a member hub (see network_get_for_user)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, network_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        network, allowed = selectors.network_get_for_user(slug=network_slug, user=request.user)
+        if network is None:
+            raise Http404("No such network.")
+        if not allowed:
+            raise PermissionDenied("Only the member hubs' admins and staff see the network.")
+        request.network = network  # type: ignore[attr-defined]
+        return view(request, network_slug, *args, **kwargs)
+
+    wrapper.access = "network_member"  # type: ignore[attr-defined]
+    return wrapper
+
+
+@network_member_view
+def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """The member hubs' provision added up, with a map of their schools: no personal data."""
+    network = request.network  # type: ignore[attr-defined]
+    groups = list(network.groups.prefetch_related("organisations", "local_authorities", "clusters"))
+    form = NetworkFilterForm(request.GET or None, groups=groups)
+    role, group, status = CoreRole.WCET.value, None, 200
+    if form.is_bound:
+        if form.is_valid():
+            role = form.cleaned_data["role"] or role
+            group = next((g for g in groups if str(g.pk) == form.cleaned_data["group"]), None)
+        else:
+            status = 400
+    school_ids = selectors.working_group_school_ids(group=group) if group else None
+    provision = selectors.network_provision(
+        network=network, year=_this_year(), school_ids=school_ids
+    )
+    return render(
+        request,
+        "provision/network_detail.html",
+        {
+            "network": network,
+            "form": form,
+            "role": role,
+            "role_label": CoreRole(role).label,
+            "group": group,
+            "groups": groups,
+            "partners": network.partners.order_by("name"),
+            "year_label": academic_year_label(_this_year()),
+            "provision": provision,
+            "map": selectors.network_map(network=network, rows=provision.rows, role=role),
+            "map_title": f"Map of {CoreRole(role).label.lower()} in the member hubs' schools",
+            "totals": selectors.status_totals(rows=provision.rows, role=role),
+            "roles": CoreRole.choices,
+            "statuses": [(s.value, s.label) for s in selectors.STATUS_ORDER],
+            "by_hub": [
+                (g.name, g.schools, [g.count(role, s) for s in selectors.STATUS_ORDER])
+                for g in provision.by_hub
+            ],
+            "total_row": [provision.total.count(role, s) for s in selectors.STATUS_ORDER],
+            "by_role": [
+                (label, [provision.total.count(value, s) for s in selectors.STATUS_ORDER])
+                for value, label in CoreRole.choices
+            ],
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_manage_provision")
+def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """The needs analysis as a PDF for the hub's board and for publishing: the whole hub, or
+    one cluster with ?cluster=."""
+    year = _this_year()
+    rows = selectors.school_provision(hub=request.hub, year=year)
+    clusters = sorted({name for r in rows for name in r.clusters})
+    form = ReportFilterForm(request.GET or None, clusters=clusters)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(
+            "Choose a cluster and a kind of provision from the lists.",
+            status=400,
+            content_type="text/plain",
+        )
+    data = form.cleaned_data if form.is_bound else {}
+    cluster = data.get("cluster", "")
+    role = data.get("role") or CoreRole.WCET.value
+    shown = [r for r in rows if not cluster or cluster in r.clusters]
+    by_cluster = selectors.provision_counts(rows=shown, by="cluster")
+    totals = {value: selectors.status_totals(rows=shown, role=value) for value in CoreRole.values}
+    context = {
+        "hub": request.hub,
+        "cluster": cluster,
+        "year_label": academic_year_label(year),
+        "generated": timezone.localdate(),
+        "role_label": CoreRole(role).label,
+        "schools": len(shown),
+        "map": selectors.gap_map(
+            authorities=request.hub.local_authorities.all(), rows=shown, role=role
+        ),
+        "map_title": f"Map of {CoreRole(role).label.lower()} in the schools",
+        "print": True,
+        "statuses": [(s.value, s.label) for s in selectors.STATUS_ORDER],
+        "by_role": [
+            (label, [(status, count) for status, _, count in totals[value]])
+            for value, label in CoreRole.choices
+        ],
+        "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
+        "lacking": [
+            ("Cluster", by_cluster),
+            ("Local authority", selectors.provision_counts(rows=shown, by="local_authority")),
+        ],
+        "roles": CoreRole.choices,
+        "ranking": [
+            (row, Status(row.statuses[role]).label)
+            for row in selectors.gap_ranking(rows=shown, role=role)[:REPORT_RANKED]
+        ],
+        "ranked": REPORT_RANKED,
+        "ranking_rule": selectors.RANKING_RULE,
+    }
+    name = f"{hub_slug}-{slugify(cluster) + '-' if cluster else ''}needs-analysis.pdf"
+    response = HttpResponse(report_pdf(request=request, context=context), "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,7 +1,11 @@
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from tutti.directory.tests.factories import OrganisationFactory
 from tutti.participation.models import (
+    Collection,
     Ensemble,
     EnsembleKind,
     EnsembleLevel,
@@ -11,9 +15,11 @@ from tutti.participation.models import (
     SchoolSupport,
     SingingKind,
     SingingSupport,
+    Submission,
     TuitionRecord,
     WcetProgramme,
 )
+from tutti.participation.years import current_academic_year
 
 
 class RecordFactory(factory.django.DjangoModelFactory):
@@ -80,3 +86,19 @@ class LoansFactory(RecordFactory):
 
     to_pupils = 100
     to_schools = 20
+
+
+class CollectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Collection
+
+    year = factory.LazyFunction(lambda: current_academic_year() - 1)
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    collection = factory.SubFactory(CollectionFactory)
+    partner = factory.SubFactory(OrganisationFactory, kind="music_service")

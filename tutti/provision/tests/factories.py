@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from tutti.provision.models import SchoolAudit, academic_year
+from tutti.provision.models import Network, SchoolAudit, academic_year
 from tutti.provision.tokens import audit_token
 
 
@@ -21,3 +21,23 @@ class SchoolAuditFactory(factory.django.DjangoModelFactory):
         model = SchoolAudit
 
     year = factory.LazyFunction(this_year)
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Music for SEND network {n}")
+    slug = factory.Sequence(lambda n: f"send-network-{n}")
+
+    @factory.post_generation
+    def hubs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.hubs.set(extracted)
+
+
+def network_for(*hubs) -> Network:
+    """A network of exactly these hubs, made once."""
+    slug = "-".join(h.slug for h in hubs) + "-network"
+    return Network.objects.filter(slug=slug).first() or NetworkFactory(slug=slug, hubs=hubs)
