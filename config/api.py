@@ -28,6 +28,8 @@ from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
 from tutti.events.services import EventError
+from tutti.participation.api import router as participation_router
+from tutti.provision.api import router as provision_router
 
 logger = logging.getLogger(__name__)
 
@@ -191,3 +193,5 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/hubs", directory_router)
 api.add_router("/hubs", clusters_router)
 api.add_router("/hubs", events_router)
+api.add_router("/hubs", participation_router)
+api.add_router("/hubs", provision_router)

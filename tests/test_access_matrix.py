@@ -110,6 +110,11 @@ MATRIX = {
     # The signed link stands in for signing in: schools have no accounts.
     "provision:audit": (lambda w: audit_path(w.hub, w.school), PUBLIC),
     "provision-manage:list": (lambda w: "/wiltshire/manage/provision/", STAFF_ONLY),
+    # Reminding takes a POST; a GET goes back to the provision page.
+    "provision-manage:remind": (
+        lambda w: "/wiltshire/manage/provision/remind/",
+        STAFF_ONLY | {"staff": 302, "admin": 302},
+    ),
     "provision-manage:report": (
         lambda w: "/wiltshire/manage/provision/report.pdf",
         STAFF_ONLY,
@@ -244,6 +249,15 @@ MATRIX = {
     "participation-manage:submission": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/",
         only({"partner", "staff", "admin"}),
+    ),
+    "participation-manage:submission-record-create": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new/wcet/",
+        only({"partner", "staff", "admin"}),
+    ),
+    # Sending takes a POST; a GET goes back to the return's page.
+    "participation-manage:submission-submit": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/submit/",
+        only({"partner", "staff", "admin"}, ok=302),
     ),
     "participation-manage:submission-template": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/template.xlsx",

@@ -140,6 +140,19 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/hubs/{hub_slug}/events/{id}/bookings"): Case(
         lambda w: f"{HUB}/events/{_event(w).pk}/bookings", None, EVENT_MANAGERS
     ),
+    ("GET", "/api/hubs/{hub_slug}/impact"): Case(lambda w: f"{HUB}/impact?year=2024", None, ANYONE),
+    # Hub staff only: partner staff enter records on the website but do not read everyone's.
+    ("GET", "/api/hubs/{hub_slug}/participation/{section}"): Case(
+        lambda w: f"{HUB}/participation/wcet?year=2024", None, (401, 404, 404, 403, 403, 200, 200)
+    ),
+    ("GET", "/api/hubs/{hub_slug}/provision/statuses"): Case(
+        lambda w: f"{HUB}/provision/statuses?role=wcet",
+        None,
+        (401, 404, 404, 403, 403, 200, 200),
+    ),
+    ("GET", "/api/hubs/{hub_slug}/provision/summary"): Case(
+        lambda w: f"{HUB}/provision/summary", None, ANYONE
+    ),
 }
 
 

@@ -33,3 +33,47 @@ def test_record_form_reshown_with_errors_has_no_axe_violations(page, site, sign_
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 1
     axe_check()
+
+
+def test_partner_fills_in_and_submits_their_return_in_the_browser(
+    page, site, sign_in, axe_check, screenshot
+):
+    from tutti.participation.tests.factories import SubmissionFactory
+    from tutti.participation.years import current_academic_year
+
+    year = current_academic_year() - 1
+    submission = SubmissionFactory(
+        collection__hub=site.hub, collection__year=year, partner=site.partner
+    )
+    sign_in("partner")
+    page.goto(f"/wiltshire/manage/participation/returns/{submission.pk}/")
+    axe_check()
+    page.get_by_role("link", name="Add: whole-class ensemble teaching").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Add to your return")
+    axe_check()
+    page.get_by_label("School URN").fill("126000")
+    page.get_by_label("Year groups").fill("Year 4")
+    page.get_by_label("Instruments").fill("Ukulele")
+    page.get_by_label("Pupils", exact=True).fill("28")
+    page.get_by_label("Weeks").fill("30")
+    page.get_by_label("Lesson length (minutes)").fill("45")
+    page.get_by_label("Pupils who continued").fill("9")
+    page.get_by_role("button", name="Save the record").click()
+    page.wait_for_load_state()
+    assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
+    axe_check()
+    page.get_by_role("button", name="Submit my return").click()
+    page.wait_for_load_state()
+    assert "Submitted" in page.locator("main").inner_text()
+    screenshot("participation-return-submitted")
+
+    page.goto(f"/wiltshire/impact/?year={year}")
+    assert page.locator("#figure-wcet-pupils td.num").inner_text().strip() == "28"
+
+    sign_in("staff")
+    page.goto(f"/wiltshire/impact/?year={year}")
+    page.locator("#figure-wcet-pupils td.num a").click()
+    page.wait_for_load_state()
+    records = page.locator("main").inner_text()
+    assert site.partner.name in records
+    assert site.school.name in records

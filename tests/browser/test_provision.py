@@ -112,3 +112,44 @@ def test_network_page_has_no_accessibility_problems(page, area, sign_in, axe_che
     screenshot("provision-network")
     page.goto(f"/networks/{network.slug}/?role=send&group={group.pk}")
     axe_check()
+
+
+def test_gap_map_renders_with_no_network(page, area, screenshot):
+    """Nothing leaves the site: every request to another host is refused, and the map still
+    draws the authority, the cluster outlines and every school inside its cluster's outline."""
+    refused = []
+
+    def only_the_site(route):
+        if route.request.url.startswith(area.url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", only_the_site)
+    page.goto("/wiltshire/provision/")
+    svg = page.locator("svg[role=img]").first
+    assert svg.locator("path.map-area").count() >= 1
+    assert svg.locator("path.map-cluster").count() == 2
+    markers = svg.locator("g.gap-point")
+    assert markers.count() >= 7
+    outside = svg.evaluate(
+        """svg => {
+            const outlines = [...svg.querySelectorAll('path.map-cluster')];
+            return [...svg.querySelectorAll('g.gap-point')].filter(g => {
+                const m = g.transform.baseVal.consolidate().matrix;
+                // A school at a corner of its cluster's outline sits on its edge, and the
+                // outline's corners are rounded to whole units: look 1.5 units around it.
+                const near = [0, 1, 2, 3, 4, 5, 6, 7].map(i => new DOMPoint(
+                    m.e + 1.5 * Math.cos(i * Math.PI / 4), m.f + 1.5 * Math.sin(i * Math.PI / 4)));
+                return !outlines.some(o => near.some(p => o.isPointInFill(p)));
+            }).map(g => g.querySelector('title').textContent);
+        }"""
+    )
+    assert outside == []
+    assert refused == []
+    svg.screenshot(
+        path=str(
+            screenshot("provision-gap-map-offline").with_name("provision-gap-map-offline-map.png")
+        )
+    )

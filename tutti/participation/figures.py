@@ -77,7 +77,11 @@ def load_year(*, hub: Hub, year: int) -> YearData:
         names = ["pk", "partner_id", *SECTION_FIELDS[section]]
         if section != "loans":
             names.append("school_id")
-        rows[section] = list(model.objects.filter(hub=hub, year=year).values(*names))
+        records = model.objects.filter(hub=hub, year=year).filter(
+            # A partner's return counts once it is sent, not while they are filling it in.
+            Q(submission__isnull=True) | Q(submission__status="submitted")
+        )
+        rows[section] = list(records.values(*names))
         if section == "loans":
             for r in rows[section]:
                 r["school_id"] = None

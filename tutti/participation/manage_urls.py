@@ -15,5 +15,11 @@ urlpatterns += [
     path("collections/<int:pk>/", views.collection_detail, name="collection"),
     path("collections/<int:pk>/remind/", views.collection_remind, name="collection-remind"),
     path("returns/<int:pk>/", views.submission_detail, name="submission"),
+    path(
+        "returns/<int:pk>/new/<slug:section>/",
+        views.submission_record_create,
+        name="submission-record-create",
+    ),
+    path("returns/<int:pk>/submit/", views.submission_send, name="submission-submit"),
     path("returns/<int:pk>/template.xlsx", views.submission_template, name="submission-template"),
 ]

@@ -25,6 +25,14 @@ class ParticipationRecord(BaseModel):
         related_name="+",
         verbose_name="delivering partner",
     )
+    # The partner's return it came in with, when it was sent through a data collection.
+    submission = models.ForeignKey(
+        "participation.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True

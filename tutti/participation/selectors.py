@@ -75,3 +75,19 @@ def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet
     if organisation_ids is not None:
         submissions = submissions.filter(partner_id__in=organisation_ids)
     return submissions.order_by("-collection__year", "partner__name")
+
+
+def submission_records(*, submission: Submission) -> list[tuple[str, list[Model]]]:
+    """The records that came in with a partner's return, by section."""
+    hub = submission.collection.hub
+    return [
+        (
+            section,
+            list(
+                records_for(hub=hub, section=section, year=submission.collection.year).filter(
+                    submission=submission
+                )
+            ),
+        )
+        for section in SECTIONS
+    ]

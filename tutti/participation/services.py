@@ -31,9 +31,11 @@ def record_create(
     by: Any,
     school: Organisation | None = None,
     own_organisations: list[int] | None = None,
+    submission: Submission | None = None,
     **fields: Any,
 ) -> Model:
-    """Record one activity. ``own_organisations`` limits partner staff to their own."""
+    """Record one activity. ``own_organisations`` limits partner staff to their own;
+    ``submission`` is the partner's return it is part of."""
     if (
         not delivering_partners(hub=hub, organisation_ids=own_organisations)
         .filter(pk=partner.pk)
@@ -48,6 +50,8 @@ def record_create(
     record = model(hub=hub, year=year, partner=partner, **fields)
     if school is not None:
         record.school = school
+    if submission is not None:
+        record.submission = submission
     # Checks the database constraints too (no more FSM pupils than pupils), with messages.
     record.full_clean()
     record.save()
@@ -141,6 +145,7 @@ def submission_submit(
             year=collection.year,
             partner=submission.partner,
             by=by,
+            submission=locked,
             **fields,
         )
         for section, fields in records
@@ -162,3 +167,33 @@ def submission_submit(
         late=timezone.localdate(locked.submitted_at) > collection.deadline,
     )
     return created
+
+
+@transaction.atomic
+def submission_record_create(
+    *,
+    submission: Submission,
+    section: str,
+    by: Any,
+    own_organisations: list[int] | None = None,
+    **fields: Any,
+) -> Model:
+    """Add one record to a partner's return from the web form, before it is sent."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status == SubmissionStatus.SUBMITTED:
+        raise ParticipationError(
+            "This return has already been sent. Ask the hub if something needs changing."
+        )
+    collection = submission.collection
+    record = record_create(
+        hub=collection.hub,
+        section=section,
+        year=collection.year,
+        partner=submission.partner,
+        by=by,
+        own_organisations=own_organisations,
+        submission=locked,
+        **fields,
+    )
+    submission_start(submission=locked)
+    return record

@@ -369,9 +369,89 @@ def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
             "late": submission.is_late(timezone.localdate()),
             "form": form,
             "problems": problems,
+            "sections": [
+                (section, SECTION_LABELS[section], records)
+                for section, records in selectors.submission_records(submission=submission)
+            ],
         },
         status=status,
     )
+
+
+@hub_permission_required("can_enter_participation")
+def submission_record_create(
+    request: HttpRequest, hub_slug: str, pk: int, section: str
+) -> HttpResponse:
+    """Add one record to the partner's return with a web form, instead of the spreadsheet."""
+    submission = _submission(request, pk)
+    if section not in SECTIONS:
+        raise Http404("No such kind of record.")
+    back = redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
+    if submission.is_submitted:
+        messages.info(request, "This return has already been sent.")
+        return back
+    collection = submission.collection
+    form = record_form(section)(
+        request.POST or None,
+        hub=request.hub,
+        section=section,
+        partners=selectors.delivering_partners(hub=request.hub).filter(pk=submission.partner_id),
+        years=[collection.year],
+    )
+    # The return fixes both: its year, and the partner sending it.
+    del form.fields["year"], form.fields["partner"]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            school = fields.pop("urn", None)
+            try:
+                services.submission_record_create(
+                    submission=submission,
+                    section=section,
+                    by=request.user,
+                    own_organisations=_own_organisations(request),
+                    school=school,
+                    **fields,
+                )
+            except services.ParticipationError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Added to your return: {SECTION_LABELS[section].lower()}."
+                )
+                return back
+        status = 400
+    return render(
+        request,
+        "participation/record_form.html",
+        {
+            "form": form,
+            "section": section,
+            "section_label": SECTION_LABELS[section],
+            "submission": submission,
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_enter_participation")
+def submission_send(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """Send the return with the records added on its page; a GET goes back to the page."""
+    submission = _submission(request, pk)
+    if request.method == "POST":
+        try:
+            services.submission_submit(submission=submission, records=[], by=request.user)
+        except services.ParticipationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Thank you: your return for {submission.collection.year_label} is in.",
+            )
+    return redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
 
 
 @hub_permission_required("can_enter_participation")

@@ -1,12 +1,28 @@
 from django import forms
 
-from tutti.provision.models import ANSWER_FIELDS, Answer, CoreRole, SchoolAudit
+from tutti.provision.models import (
+    ANSWER_FIELDS,
+    KEY_STAGE_FIELDS,
+    Answer,
+    Barrier,
+    CoreRole,
+    CpdTopic,
+    SchoolAudit,
+)
 from tutti.provision.services import AUDIT_FIELDS
 
 HELP = {
     "music_lead": "Who the hub should contact about music. Only the hub's staff see this.",
     "wcet": "Every pupil in a class learning an instrument together, usually in Year 3 or 4.",
-    "wcet_details": "For example: Year 4, ukulele, 30 lessons.",
+    "wcet_year_group": "For example: Year 4. Name each year group if there is more than one.",
+    "wcet_instrument": "For example: ukulele, violin, samba drums.",
+    "wcet_weeks": "How many weeks the class learns together. Must be empty or 0 if there is none.",
+    "wcet_details": "For example: a second year group, or what happens after the first year.",
+    "ks1_minutes": "Average minutes a week of curriculum music. Leave empty if the school has no "
+    "pupils in this key stage.",
+    "ks2_minutes": "Leave empty if the school has no pupils in this key stage.",
+    "ks3_minutes": "Leave empty if the school has no pupils in this key stage.",
+    "ks4_minutes": "Leave empty if the school has no pupils in this key stage.",
     "singing": "Singing in class or assemblies every week.",
     "choir_members": "Leave empty if you do not know. Must be empty or 0 if there is no choir.",
     "ensemble_members": (
@@ -17,6 +33,8 @@ HELP = {
     "send": "Music made accessible for pupils with special educational needs and disabilities.",
     "mdp": "The plan the national plan asks every school to publish.",
     "mdp_url": "The web address of the summary on your school's website.",
+    "cpd_other": "Anything not in the list above.",
+    "barriers_other": "Anything not in the list above.",
 }
 
 
@@ -26,6 +44,18 @@ class AuditForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text=HELP["mdp_url"],
+    )
+    cpd_wanted = forms.MultipleChoiceField(
+        label="Training the staff would like",
+        choices=CpdTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    barriers = forms.MultipleChoiceField(
+        label="What makes music hard for the school",
+        choices=Barrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -37,7 +67,8 @@ class AuditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ANSWER_FIELDS:
             self.fields[name].choices = [("", "Not answered yet"), *Answer.choices]
-        for name in ("choir_members", "ensemble_members", "tuition_pupils"):
+        counts = ["choir_members", "ensemble_members", "tuition_pupils", "wcet_weeks"]
+        for name in counts + [name for name, _ in KEY_STAGE_FIELDS]:
             self.fields[name].widget.attrs["min"] = 0
 
 

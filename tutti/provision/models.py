@@ -40,8 +40,40 @@ class Status(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class CpdTopic(models.TextChoices):
+    CURRICULUM = "curriculum", "Teaching the music curriculum"
+    SINGING = "singing", "Leading singing"
+    INSTRUMENTS = "instruments", "Teaching with instruments in class"
+    TECHNOLOGY = "technology", "Music technology"
+    SEND = "send", "Music for pupils with SEND"
+    ASSESSMENT = "assessment", "Assessing progress in music"
+    LEADERSHIP = "leadership", "Leading music and writing the plan"
+
+
+class Barrier(models.TextChoices):
+    COST = "cost", "Cost"
+    TIME = "time", "Time in the timetable"
+    CONFIDENCE = "confidence", "Staff confidence"
+    SPACE = "space", "Space"
+    TRANSPORT = "transport", "Transport"
+
+
+# The key stages whose weekly curriculum music time the audit asks: (field, key stage).
+KEY_STAGE_FIELDS = [
+    ("ks1_minutes", "Key stage 1"),
+    ("ks2_minutes", "Key stage 2"),
+    ("ks3_minutes", "Key stage 3"),
+    ("ks4_minutes", "Key stage 4"),
+]
+# Lists of ticked choices, stored as JSON: (field, the choices allowed).
+CHOICE_LISTS: list[tuple[str, type[models.TextChoices]]] = [
+    ("cpd_wanted", CpdTopic),
+    ("barriers", Barrier),
+]
+
 # Answers that say "none" cannot come with a number of pupils: (answer field, count field).
 COUNTED_ANSWERS = [
+    ("wcet", "wcet_weeks"),
     ("choir", "choir_members"),
     ("ensembles", "ensemble_members"),
     ("tuition", "tuition_pupils"),
@@ -66,8 +98,23 @@ class SchoolAudit(BaseModel):
     # The school's own contact for the hub; never shown on public pages.
     music_lead = models.CharField("Music lead's name", max_length=150, blank=True)
     wcet = _answer(verbose_name="Whole-class ensemble teaching")
+    wcet_year_group = models.CharField("Year group", max_length=50, blank=True)
+    wcet_instrument = models.CharField("Instrument", max_length=100, blank=True)
+    wcet_weeks = models.PositiveSmallIntegerField("Length in weeks", null=True, blank=True)
     wcet_details = models.CharField(
-        "Which year groups, which instrument, and for how long", max_length=300, blank=True
+        "Anything else about whole-class ensemble teaching", max_length=300, blank=True
+    )
+    ks1_minutes = models.PositiveSmallIntegerField(
+        "Key stage 1: minutes of music a week", null=True, blank=True
+    )
+    ks2_minutes = models.PositiveSmallIntegerField(
+        "Key stage 2: minutes of music a week", null=True, blank=True
+    )
+    ks3_minutes = models.PositiveSmallIntegerField(
+        "Key stage 3: minutes of music a week", null=True, blank=True
+    )
+    ks4_minutes = models.PositiveSmallIntegerField(
+        "Key stage 4: minutes of music a week", null=True, blank=True
     )
     singing = _answer(verbose_name="Regular singing for every pupil")
     choir = _answer(verbose_name="A choir")
@@ -77,13 +124,22 @@ class SchoolAudit(BaseModel):
     tuition = _answer(verbose_name="Instrumental or vocal lessons")
     tuition_pupils = models.PositiveIntegerField("Pupils having lessons", null=True, blank=True)
     send = _answer(verbose_name="Music for pupils with SEND")
+    send_adaptive_instruments = models.BooleanField("Adaptive instruments", default=False)
+    send_specialist_partners = models.BooleanField(
+        "Specialist partners (for example Jessie's Fund or Music and the Deaf)", default=False
+    )
+    send_inclusive_ensembles = models.BooleanField("Inclusive ensembles", default=False)
     send_details = models.CharField(
-        "Adaptive instruments, specialist partners or inclusive ensembles",
-        max_length=300,
-        blank=True,
+        "Anything else about music for pupils with SEND", max_length=300, blank=True
     )
     mdp = _answer(verbose_name="A Music Development Plan")
     mdp_url = models.URLField("Where its summary is published", blank=True)
+    cpd_wanted = models.JSONField("Training the staff would like", default=list, blank=True)
+    cpd_other = models.CharField("Other training the staff would like", max_length=300, blank=True)
+    barriers = models.JSONField("What makes music hard for the school", default=list, blank=True)
+    barriers_other = models.CharField(
+        "Anything else that gets in the way", max_length=300, blank=True
+    )
 
     class Meta:
         ordering = ["-year", "school__name"]
@@ -112,6 +168,10 @@ class SchoolAudit(BaseModel):
                     f"You said the school has no {label.removeprefix('a ')}, so this must be "
                     "empty or 0. Change one of the two answers."
                 )
+        for name, choices in CHOICE_LISTS:
+            value = getattr(self, name)
+            if not isinstance(value, list) or not set(value) <= set(choices.values):
+                errors[name] = "Tick only the choices listed."
         if errors:
             raise ValidationError(errors)
 

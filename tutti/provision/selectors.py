@@ -314,7 +314,7 @@ class NetworkProvision:
     total: GroupCounts
 
 
-def _group_counts(*, name: str, rows: Iterable[SchoolProvision]) -> GroupCounts:
+def group_counts(*, name: str, rows: Iterable[SchoolProvision]) -> GroupCounts:
     group = GroupCounts(name=name)
     for row in rows:
         group.schools += 1
@@ -353,7 +353,7 @@ def network_provision(
             if school_ids is None or r.pk in school_ids
         ]
         rows.extend(hub_rows)
-        by_hub.append(_group_counts(name=hub.name, rows=hub_rows))
+        by_hub.append(group_counts(name=hub.name, rows=hub_rows))
     return NetworkProvision(
         hubs=hubs,
         rows=rows,

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -201,6 +202,36 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         },
         status=200 if not form.is_bound or form.is_valid() else 400,
     )
+
+
+@hub_permission_required("can_manage_provision")
+def send_reminders(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Email every school without a complete audit this year its link; list those without an
+    email address for staff to contact."""
+    back = redirect("provision-manage:list", hub_slug=hub_slug)
+    if request.method != "POST":
+        return back
+    rows = selectors.school_provision(hub=request.hub, year=_this_year())
+    result = services.audit_reminders_send(
+        hub=request.hub, year=_this_year(), school_ids=[r.pk for r in rows], by=request.user
+    )
+    if result.emailed:
+        messages.success(
+            request,
+            f"Reminder sent to {len(result.emailed)} "
+            f"school{pluralize(len(result.emailed))} without a complete audit.",
+        )
+    elif not result.to_contact:
+        messages.info(request, "Every school has completed its audit: nobody to remind.")
+    if result.to_contact:
+        messages.warning(
+            request,
+            "The register has no email address for these schools, so contact them yourselves "
+            "with their link from the table below: "
+            + ", ".join(s.name for s in result.to_contact)
+            + ".",
+        )
+    return back
 
 
 def network_member_view(view: View) -> View:

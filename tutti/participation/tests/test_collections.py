@@ -329,3 +329,75 @@ def test_late_returns_are_still_accepted(client_for, world, submission):
     response = _upload(client_for("partner"), submission, _filled(world, submission, GOOD))
     assert response.status_code == 302
     assert AuditLog.objects.get(action="participation.submission.submitted").data["late"] is True
+
+
+# Filling in the return on the web -----------------------------------------------------------
+
+WCET_FORM = {
+    "urn": 126000,
+    "year_groups": "Year 4",
+    "instruments": "Ukulele",
+    "pupils": 28,
+    "weeks": 30,
+    "lesson_minutes": 45,
+    "continued": 9,
+}
+
+
+def test_partner_adds_records_on_the_web_and_they_count_once_sent(client_for, world, submission):
+    client = client_for("partner")
+    page = client.get(f"{BASE}/returns/{submission.pk}/new/wcet/")
+    assert page.status_code == 200
+    # The return fixes the year and the partner: neither is asked.
+    assert "id_partner" not in page.content.decode()
+    assert 'id="id_year"' not in page.content.decode()
+    response = client.post(f"{BASE}/returns/{submission.pk}/new/wcet/", WCET_FORM)
+    assert response.status_code == 302
+    record = WcetProgramme.objects.get(hub=world.hub, year=YEAR)
+    assert (record.partner, record.submission, record.school) == (
+        world.partner,
+        submission,
+        world.school,
+    )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.IN_PROGRESS
+    assert "Ukulele, Year 4" in client.get(f"{BASE}/returns/{submission.pk}/").content.decode()
+
+    def wcet_pupils():
+        figures = compute_figures(load_year(hub=world.hub, year=YEAR))
+        return {f.figure.key: f.value for f in figures}["wcet-pupils"]
+
+    assert wcet_pupils() == 0
+    assert client.post(f"{BASE}/returns/{submission.pk}/submit/").status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SUBMITTED
+    assert submission.submitted_by == world.users["partner"]
+    assert wcet_pupils() == 28
+    # Once sent, nothing more can be added, and sending again is refused.
+    again = client.post(f"{BASE}/returns/{submission.pk}/new/wcet/", WCET_FORM)
+    assert again.status_code == 302
+    assert WcetProgramme.objects.filter(hub=world.hub, year=YEAR).count() == 1
+    resent = client.post(f"{BASE}/returns/{submission.pk}/submit/", follow=True)
+    assert "already submitted" in resent.content.decode()
+
+
+def test_a_bad_web_record_is_shown_and_not_stored(client_for, world, submission):
+    client = client_for("partner")
+    bad = WCET_FORM | {"continued": 40, "urn": 999999}
+    response = client.post(f"{BASE}/returns/{submission.pk}/new/wcet/", bad)
+    assert response.status_code == 400
+    assert "no school with URN 999999" in response.content.decode()
+    response = client.post(
+        f"{BASE}/returns/{submission.pk}/new/wcet/", WCET_FORM | {"continued": 40}
+    )
+    assert response.status_code == 400
+    assert not WcetProgramme.objects.exists()
+
+
+def test_partner_staff_cannot_add_to_another_partners_return(client_for, world):
+    other = SubmissionFactory(collection__hub=world.hub, collection__year=YEAR)
+    client = client_for("partner")
+    assert client.post(f"{BASE}/returns/{other.pk}/new/wcet/", WCET_FORM).status_code == 404
+    assert client.post(f"{BASE}/returns/{other.pk}/submit/").status_code == 404
+    other.refresh_from_db()
+    assert other.status == SubmissionStatus.NOT_STARTED

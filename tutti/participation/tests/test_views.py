@@ -1,5 +1,7 @@
 import csv
 import io
+import shutil
+import subprocess
 
 import pytest
 from openpyxl import load_workbook
@@ -258,3 +260,33 @@ def test_manage_page_shows_partner_staff_only_their_own_records(client_for, worl
     assert "Wiltshire Music Centre" in html
     assert "Second Partner" not in html
     assert "Download the data return" not in html
+
+
+def test_libreoffice_opens_the_data_return(client_for, world, year, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc")
+    response = client_for("staff").get("/wiltshire/manage/participation/return.xlsx?year=2025")
+    book = tmp_path / "return.xlsx"
+    book.write_bytes(response.content)
+    # A profile of its own, so a LibreOffice already open elsewhere does not take the job.
+    subprocess.run(  # noqa: S603 - our own file and the soffice found on PATH
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(book),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    # The first sheet, as LibreOffice read it: the same header and one row per school.
+    rows = list(csv.reader((tmp_path / "return.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows[0] == SCHOOL_COLUMNS
+    expected, _ = _schools_sheet(client_for("staff"))
+    assert len(rows) - 1 == len(expected)

@@ -34,7 +34,7 @@ def test_network_figures_are_the_sum_of_its_member_hubs(world, network):
     provision = selectors.network_provision(network=network, year=this_year())
     assert [h.slug for h in provision.hubs] == ["swindon", "wiltshire"]
     hub_figures = {
-        hub.slug: selectors._group_counts(
+        hub.slug: selectors.group_counts(
             name=hub.name, rows=selectors.school_provision(hub=hub, year=this_year())
         )
         for hub in provision.hubs

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from tutti.clusters.tests.factories import ClusterFactory, ClusterMemberFactory
 from tutti.directory.tests.factories import SchoolFactory
 from tutti.provision import tokens
-from tutti.provision.models import SchoolAudit
+from tutti.provision.models import ANSWER_FIELDS, SchoolAudit
 from tutti.provision.tests.factories import SchoolAuditFactory, audit_path, this_year
 
 ANSWERS = {
@@ -60,6 +61,70 @@ def test_last_years_answers_are_filled_in(client, world):
     html = client.get(audit_path(world.hub, world.school)).content.decode()
     assert "answers from last year" in html
     assert 'value="Year 3, violin"' in html
+
+
+DETAILS = {
+    "ks1_minutes": "45",
+    "ks2_minutes": "60",
+    "wcet_year_group": "Year 4",
+    "wcet_instrument": "Ukulele",
+    "wcet_weeks": "30",
+    "send_adaptive_instruments": "on",
+    "send_inclusive_ensembles": "on",
+    "cpd_wanted": ["singing", "send"],
+    "cpd_other": "Composing with Year 6",
+    "barriers": ["cost", "transport"],
+}
+
+
+def test_the_detail_questions_are_saved(client, world):
+    url = audit_path(world.hub, world.school)
+    client.post(url, ANSWERS | DETAILS)
+    record = SchoolAudit.objects.get(school=world.school)
+    assert (record.ks1_minutes, record.ks2_minutes, record.ks3_minutes) == (45, 60, None)
+    assert (record.wcet_year_group, record.wcet_instrument, record.wcet_weeks) == (
+        "Year 4",
+        "Ukulele",
+        30,
+    )
+    assert record.send_adaptive_instruments and record.send_inclusive_ensembles
+    assert not record.send_specialist_partners
+    assert (record.cpd_wanted, record.barriers) == (["singing", "send"], ["cost", "transport"])
+    # Saving again without a box ticked unticks it; nothing else is lost.
+    client.post(url, ANSWERS | DETAILS | {"barriers": ["cost"]})
+    record.refresh_from_db()
+    assert (record.barriers, record.cpd_other) == (["cost"], "Composing with Year 6")
+
+
+def test_last_years_ticked_boxes_are_filled_in(client, world):
+    SchoolAuditFactory(
+        hub=world.hub,
+        school=world.school,
+        year=this_year() - 1,
+        barriers=["space"],
+        send_specialist_partners=True,
+        ks2_minutes=50,
+    )
+    html = client.get(audit_path(world.hub, world.school)).content.decode()
+    assert 'name="barriers" value="space" id="id_barriers_3" checked>' in html
+    assert 'name="barriers" value="cost" id="id_barriers_0">' in html
+    assert 'name="send_specialist_partners" id="id_send_specialist_partners" checked' in html
+    assert 'name="ks2_minutes" value="50"' in html
+
+
+def test_an_unknown_barrier_is_refused(client, world):
+    response = client.post(audit_path(world.hub, world.school), ANSWERS | {"barriers": ["rain"]})
+    assert response.status_code == 400
+    assert not SchoolAudit.objects.exists()
+
+
+def test_weeks_of_wcet_with_no_wcet_is_a_contradiction(client, world):
+    response = client.post(
+        audit_path(world.hub, world.school), ANSWERS | {"wcet": "no", "wcet_weeks": "30"}
+    )
+    assert response.status_code == 400
+    assert "no whole-class ensemble teaching" in response.content.decode()
+    assert not SchoolAudit.objects.exists()
 
 
 def test_contradictory_answers_are_shown_beside_the_field_and_nothing_is_saved(client, world):
@@ -218,3 +283,52 @@ def test_staff_page_queries_do_not_grow_with_schools(
     # Session, user, hub, membership, schools, audits, cluster members, four record kinds.
     with django_assert_num_queries(11):
         assert client.get("/wiltshire/manage/provision/").status_code == 200
+
+
+# Chasing schools
+
+
+def test_reminders_email_only_schools_without_a_complete_audit(
+    client_for, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tutti.core.models import AuditLog
+
+    world.school.email = "office@devizes.example.org"
+    world.school.save(update_fields=["email"])
+    done = SchoolFactory(name="Done Primary", local_authority=world.la, email="done@example.org")
+    SchoolAuditFactory(hub=world.hub, school=done, **dict.fromkeys(ANSWER_FIELDS, "yes"))
+    started = SchoolFactory(name="Half Primary", local_authority=world.la, email="half@example.org")
+    SchoolAuditFactory(hub=world.hub, school=started, wcet="yes")
+    SchoolFactory(name="Quiet Primary", local_authority=world.la, email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("staff").post("/wiltshire/manage/provision/remind/", follow=True)
+    assert response.status_code == 200
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "half@example.org",
+        "office@devizes.example.org",
+    ]
+    message = next(m for m in mailoutbox if m.to == ["half@example.org"])
+    assert f"/wiltshire/provision/audit/{started.pk}/" in message.body
+    # The link in the email opens the school's own audit.
+    link = next(w for w in message.body.split() if w.startswith(settings.SITE_URL))
+    path = link.removeprefix(settings.SITE_URL)
+    assert client_for("anonymous").get(path).status_code == 200
+    html = response.content.decode()
+    assert "Reminder sent to 2 schools" in html
+    assert "contact them yourselves" in html and "Quiet Primary" in html
+    log = AuditLog.objects.get(action="provision.audit.reminders_sent")
+    assert sorted(log.data["emailed"]) == sorted([world.school.pk, started.pk])
+    assert done.pk not in log.data["emailed"] + log.data["to_contact"]
+
+
+def test_reminders_need_a_post_and_a_staff_role(
+    client_for, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.school.email = "office@devizes.example.org"
+    world.school.save(update_fields=["email"])
+    url = "/wiltshire/manage/provision/remind/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for("staff").get(url).status_code == 302
+        assert client_for("coordinator").post(url).status_code == 403
+        assert client_for("outsider").post(url).status_code == 404
+    assert mailoutbox == []
