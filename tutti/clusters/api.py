@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest
 from ninja import Field, P, PatchDict, Path, Router, Schema, Status
 
 from tutti.clusters import selectors, services
+from tutti.clusters.access import cluster_for_edit
 from tutti.clusters.models import Cluster, ClusterMember
-from tutti.clusters.views import _cluster_for_edit
 from tutti.core.api import READ_ERRORS, WRITE_ERRORS, hub_operation, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -135,7 +135,7 @@ def cluster_update(
 ) -> Any:
     """Change some of a cluster's details; fields left out stay as they are. A new name gives
     it a new slug."""
-    found = _cluster_for_edit(request, cluster)
+    found = cluster_for_edit(request, cluster)
     services.cluster_update(cluster=found, by=request.user, **payload)
     return _detail(found)
 
@@ -147,7 +147,7 @@ def cluster_coordinator_set(
 ) -> Any:
     """Appoint the cluster's coordinator by email (they get a coordinator role in the hub if
     they have none), or send ``{"vacant": true}`` to leave the post vacant."""
-    cluster = _cluster_for_edit(request, id)
+    cluster = cluster_for_edit(request, id)
     email = (payload.email or "").strip()
     if payload.vacant and email:
         raise invalid("email", 'Send an email or "vacant": true, not both.')
@@ -170,7 +170,7 @@ def cluster_coordinator_set(
 @hub_operation("can_edit_cluster", limit=OWN_CLUSTERS)
 def cluster_member_add(request: HttpRequest, hub_slug: str, id: int, payload: MemberIn) -> Any:
     """Add an organisation of the hub's directory to the cluster."""
-    cluster = _cluster_for_edit(request, id)
+    cluster = cluster_for_edit(request, id)
     organisation = _organisation(request, payload.organisation_id)
     if organisation is None:
         raise invalid(
@@ -190,7 +190,7 @@ def cluster_member_remove(
     request: HttpRequest, hub_slug: str, id: int, organisation_id: int
 ) -> Any:
     """Take an organisation out of the cluster."""
-    cluster = _cluster_for_edit(request, id)
+    cluster = cluster_for_edit(request, id)
     organisation = _organisation(request, organisation_id)
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")

@@ -1,16 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tutti.clusters import selectors, services
+from tutti.clusters.access import cluster_for_edit
 from tutti.clusters.forms import (
     AssignmentUploadForm,
     ClusterForm,
     CoordinatorForm,
     MemberSearchForm,
 )
-from tutti.clusters.models import Cluster
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory.models import Organisation
 from tutti.directory.selectors import hub_organisations
@@ -40,17 +39,6 @@ def cluster_detail(request: HttpRequest, hub_slug: str, cluster_slug: str) -> Ht
     )
 
 
-def _cluster_for_edit(request: HttpRequest, pk: int) -> Cluster:
-    """Another hub's cluster is 404; a coordinator may edit only their own clusters (else 403)."""
-    cluster = get_object_or_404(Cluster.objects.select_related("hub"), hub=request.hub, pk=pk)
-    membership = request.membership
-    if not membership.has_capability("can_manage_clusters") and (
-        cluster.coordinator_id != request.user.pk
-    ):
-        raise PermissionDenied("You can change only the clusters you coordinate.")
-    return cluster
-
-
 @hub_permission_required("can_edit_cluster")
 def manage_cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
     clusters = selectors.cluster_list(hub=request.hub)
@@ -75,7 +63,7 @@ def cluster_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 @hub_permission_required("can_edit_cluster")
 def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    cluster = _cluster_for_edit(request, pk)
+    cluster = cluster_for_edit(request, pk)
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
         cluster.refresh_from_db()  # the form wrote its values onto the instance
@@ -91,7 +79,7 @@ def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 @hub_permission_required("can_manage_clusters")
 def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    cluster = _cluster_for_edit(request, pk)
+    cluster = cluster_for_edit(request, pk)
     form = CoordinatorForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "vacate":
         services.cluster_set_coordinator(cluster=cluster, coordinator=None, by=request.user)
@@ -108,7 +96,7 @@ def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 @hub_permission_required("can_edit_cluster")
 def cluster_members(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """The members of a cluster, with a search (as you type, with scripts on) to add more."""
-    cluster = _cluster_for_edit(request, pk)
+    cluster = cluster_for_edit(request, pk)
     search = MemberSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     candidates = selectors.cluster_candidates(cluster=cluster, q=q)
@@ -129,7 +117,7 @@ def _posted_organisation(request: HttpRequest) -> Organisation:
 
 def _change_members(request: HttpRequest, hub_slug: str, pk: int, change, done: str):
     """Add or remove the posted organisation; a GET just goes back to the members page."""
-    cluster = _cluster_for_edit(request, pk)
+    cluster = cluster_for_edit(request, pk)
     if request.method == "POST":
         organisation = _posted_organisation(request)
         try:

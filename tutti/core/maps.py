@@ -169,6 +169,7 @@ def district_at(lon: float, lat: float, candidates: Iterable[str] | None = None)
     return None
 
 
+@lru_cache(maxsize=1)
 def district_names() -> dict[str, str]:
     with open(DATA_DIR / "england_lad_2013.geojson", encoding="utf-8") as f:
         return {

@@ -10,6 +10,7 @@ from ninja import Field, PatchDict, Query, Router, Schema, Status
 from tutti.clusters.models import Cluster
 from tutti.core.api import READ_ERRORS, WRITE_ERRORS, hub_operation, invalid, public_operation
 from tutti.directory import selectors, services
+from tutti.directory.access import organisation_for_edit
 from tutti.directory.models import (
     Expertise,
     Hub,
@@ -17,7 +18,6 @@ from tutti.directory.models import (
     Organisation,
     OrganisationKind,
 )
-from tutti.directory.views import _organisation_for_edit
 
 router = Router(tags=["directory"])
 
@@ -233,7 +233,7 @@ def organisation_update(
     payload: PatchDict[OrganisationIn],
 ) -> Any:
     """Change some of an organisation's details; fields left out stay as they are."""
-    organisation = _organisation_for_edit(request, id)
+    organisation = organisation_for_edit(request, id)
     fields = _fields_from(payload)
     services.organisation_update(
         hub=request.hub,  # type: ignore[attr-defined]

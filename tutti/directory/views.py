@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,8 +7,9 @@ from django.shortcuts import redirect, render
 from tutti.clusters.models import Cluster
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory import selectors, services
+from tutti.directory.access import organisation_for_edit
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
-from tutti.directory.models import Organisation, Partnership, PartnershipStatus
+from tutti.directory.models import Partnership, PartnershipStatus
 
 PAGE_SIZE = 25
 
@@ -77,19 +77,6 @@ def manage_directory(request: HttpRequest, hub_slug: str) -> HttpResponse:
     return render(request, "directory/manage_directory.html", _search_page(request, public=False))
 
 
-def _organisation_for_edit(request: HttpRequest, pk: int) -> Organisation:
-    """Another hub's organisation is 404; partner staff may edit only their own (else 403)."""
-    organisation = selectors.organisation_get(hub=request.hub, pk=pk, public=False)
-    if organisation is None:
-        raise Http404("No such organisation in this hub's directory.")
-    membership = request.membership
-    if not membership.has_capability("can_manage_directory") and (
-        not membership.pk or not membership.organisations.filter(pk=pk).exists()
-    ):
-        raise PermissionDenied("You can edit only your own organisation.")
-    return organisation
-
-
 @hub_permission_required("can_manage_directory")
 def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
@@ -110,7 +97,7 @@ def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 @hub_permission_required("can_edit_organisation")
 def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    organisation = _organisation_for_edit(request, pk)
+    organisation = organisation_for_edit(request, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -24,6 +24,7 @@ from tutti.core.api import (
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
+from tutti.events.access import can_edit_event, event_for_edit
 from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
 from tutti.events.ics import absolute_url
 from tutti.events.models import (
@@ -34,7 +35,6 @@ from tutti.events.models import (
     Event,
     EventStatus,
 )
-from tutti.events.views import _can_edit, _event_for_edit
 
 router = Router(tags=["events"])
 
@@ -336,7 +336,7 @@ def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_ownership(request: HttpRequest, cluster: Any, organiser: Any) -> None:
-    if not _can_edit(request, cluster=cluster, organiser=organiser):
+    if not can_edit_event(request, cluster=cluster, organiser=organiser):
         raise PermissionDenied(
             "Choose a cluster you coordinate or an organisation you work for: you can manage "
             "only their events."
@@ -372,7 +372,7 @@ def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
 def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDict[EventIn]) -> Any:
     """Change some of an event's details; fields left out stay as they are. ``sessions``, when
     given, replaces them all. More places move people up from the waiting list."""
-    event = _event_for_edit(request, id)
+    event = event_for_edit(request, id)
     fields = _event_fields(request, payload)
     _check_ownership(
         request,
@@ -388,7 +388,7 @@ def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDic
 def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
     """Put a draft on the public What's On, open for booking. It needs a venue or to be online,
     and must not be over; publishing anything but a draft is a 409."""
-    event = _event_for_edit(request, id)
+    event = event_for_edit(request, id)
     try:
         services.event_publish(event=event, by=request.user)
     except services.EventError as error:
@@ -401,7 +401,7 @@ def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
 def event_cancel(request: HttpRequest, hub_slug: str, id: int, payload: CancelIn) -> Any:
     """Cancel an event; everyone with a place or on the waiting list is emailed, with the
     reason. Cancelling it again is a 409."""
-    event = _event_for_edit(request, id)
+    event = event_for_edit(request, id)
     try:
         services.event_cancel(event=event, by=request.user, reason=payload.reason)
     except services.EventError as error:
@@ -436,7 +436,7 @@ def booking_list(
 ) -> Any:
     """The event's bookings: places, then the waiting list in its order, then cancellations.
     ``status`` gives only those of one status."""
-    event = _event_for_edit(request, id)
+    event = event_for_edit(request, id)
     groups = selectors.event_bookings(event=event)
     rows = [_booking_out(b, None) for b in groups["confirmed"]]
     rows += [_booking_out(b, n) for n, b in enumerate(groups["waiting"], start=1)]

@@ -4,7 +4,6 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from tutti.core.permissions import hub_permission_required, public_hub_view, sig
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
+from tutti.events.access import can_edit_event, event_for_edit
 from tutti.events.forms import (
     AttendanceForm,
     BookingForm,
@@ -387,37 +387,6 @@ def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
 # Staff, coordinators and partners: /<hub>/manage/events/
 
 
-def _can_edit(request: HttpRequest, *, cluster: Cluster | None, organiser: Organisation | None):
-    membership = request.membership
-    if membership.has_capability("can_manage_events"):
-        return True
-    if cluster is not None and cluster.coordinator_id == request.user.pk:
-        return True
-    return (
-        organiser is not None
-        and bool(membership.pk)
-        and membership.organisations.filter(pk=organiser.pk).exists()
-    )
-
-
-def _event_for_edit(request: HttpRequest, pk: int) -> Event:
-    """Another hub's event is 404; coordinators and partner staff may manage only the events of
-    their own clusters and organisations (else 403)."""
-    event = (
-        Event.objects.select_related("hub", "category", "cluster", "venue", "organiser")
-        .filter(hub=request.hub, pk=pk)
-        .first()
-    )
-    if event is None:
-        raise Http404("No such event in this hub.")
-    if not _can_edit(request, cluster=event.cluster, organiser=event.organiser):
-        raise PermissionDenied(
-            "You can manage only the events of clusters you coordinate or organisations you "
-            "work for."
-        )
-    return event
-
-
 def _form_choices(request: HttpRequest) -> dict[str, QuerySet]:
     """What this person may pick in the event form: hub staff anything of the hub; others only
     their own clusters and organisations."""
@@ -470,7 +439,7 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
         fields = form.event_fields()
-        if not _can_edit(request, cluster=fields["cluster"], organiser=fields["organiser"]):
+        if not can_edit_event(request, cluster=fields["cluster"], organiser=fields["organiser"]):
             form.add_error(None, "Choose a cluster you coordinate or an organisation you work for.")
         else:
             if event is not None:
@@ -504,13 +473,13 @@ def event_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 @hub_permission_required("can_edit_event")
 def event_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    return _event_form_page(request, _event_for_edit(request, pk))
+    return _event_form_page(request, event_for_edit(request, pk))
 
 
 @hub_permission_required("can_edit_event")
 def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """An event for its organisers: status, sessions, bookings and the waiting list."""
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     bookings = selectors.event_bookings(event=event)
     return render(
         request,
@@ -530,7 +499,7 @@ def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 
 @hub_permission_required("can_edit_event")
 def event_publish(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     if request.method == "POST":
         try:
             services.event_publish(event=event, by=request.user)
@@ -543,7 +512,7 @@ def event_publish(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 @hub_permission_required("can_edit_event")
 def event_cancel(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     form = CancelEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -561,7 +530,7 @@ def event_cancel(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 @hub_permission_required("can_edit_event")
 def event_duplicate(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     if request.method != "POST":
         return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
     copy = services.event_duplicate(event=event, by=request.user)
@@ -574,7 +543,7 @@ def manage_booking_cancel(
     request: HttpRequest, hub_slug: str, pk: int, booking_pk: int
 ) -> HttpResponse:
     """Cancel someone's booking (or take them off the waiting list), after a confirmation."""
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     booking = get_object_or_404(Booking, event=event, pk=booking_pk)
     if request.method == "POST":
         try:
@@ -594,7 +563,7 @@ def session_attendance(
     request: HttpRequest, hub_slug: str, pk: int, session_pk: int
 ) -> HttpResponse:
     """The register for one session: attended or absent for everyone with a place."""
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     session = get_object_or_404(EventSession, event=event, pk=session_pk)
     sessions = selectors.event_sessions(event=event)
     refusal = services.attendance_refusal(event, session)
@@ -682,7 +651,7 @@ def _attendee_rows(event: Event) -> list[tuple[Booking, int | None]]:
 @hub_permission_required("can_edit_event")
 def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Everyone booked, then the waiting list in order, as CSV for a spreadsheet."""
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
@@ -708,7 +677,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @hub_permission_required("can_edit_event")
 def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """The CSV's columns and rows as an Excel workbook."""
-    event = _event_for_edit(request, pk)
+    event = event_for_edit(request, pk)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Attendees")
     sheet.freeze_panes = "A2"
