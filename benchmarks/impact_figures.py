@@ -8,7 +8,9 @@ authorities (balanced by number of schools), 30 delivering partners per hub, and
 participation records (1,000,000 by default) in one academic year, spread over the sections
 as in the demo's proportions and made with bulk_create. Then it times:
 
-- one hub's figures: ``compute_figures(load_year(...))``, what the impact page does;
+- one hub's figures: ``compute_figures(load_year(...))``;
+- one hub's impact page: ``impact_page(...)``, the figures of five years for the trend and the
+  schools reached (the rows are all in the latest year);
 - all 43 hubs' figures, one after the other;
 - one hand-written SQL query over the same rows giving every hub's schools engaged, WCET pupils,
   pupils taught, ensembles and members, and instruments on loan (GROUP BY hub).
@@ -89,12 +91,17 @@ def run(url: str, rows: int) -> None:
     hubs = build(rows)
 
     from tutti.participation.figures import compute_figures, load_year
+    from tutti.participation.impact import impact_page
 
     def figures(hub):  # type: ignore[no-untyped-def]
         return {f.figure.key: f.value for f in compute_figures(load_year(hub=hub, year=YEAR))}
 
     one = hubs[len(hubs) // 2]
     mine = timed(f"one hub's figures ({one.name})", lambda: figures(one))
+    timed(
+        "one hub's impact page (five-year trend, reach)",
+        lambda: impact_page(hub=one, year=YEAR, publications={}, public=False),
+    )
     every = timed(f"all {len(hubs)} hubs' figures", lambda: [figures(h) for h in hubs], repeat=1)
     sql_one = timed("hand-written SQL aggregate, one hub", lambda: aggregate(one.pk))
     sql_all = timed(f"hand-written SQL aggregate, all {len(hubs)} hubs", aggregate)

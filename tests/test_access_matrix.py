@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tutti.events.models import Booking, CalendarFeed, Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
-from tutti.participation.models import Submission
-from tutti.participation.tests.factories import SubmissionFactory
+from tutti.participation.models import Submission, WcetProgramme
+from tutti.participation.tests.factories import SubmissionFactory, WcetFactory
 from tutti.provision.tests.factories import audit_path, network_for
 
 ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
@@ -55,6 +55,13 @@ def _submission(w) -> Submission:
     """The partner's return for a data collection of last year."""
     return Submission.objects.filter(partner=w.partner).first() or SubmissionFactory(
         collection__hub=w.hub, partner=w.partner
+    )
+
+
+def _record(w) -> WcetProgramme:
+    """A record of the partner's organisation entered by hub staff, so both may change it."""
+    return WcetProgramme.objects.filter(hub=w.hub).first() or WcetFactory(
+        hub=w.hub, partner=w.partner, school=w.school
     )
 
 
@@ -218,8 +225,21 @@ MATRIX = {
         lambda w: "/wiltshire/manage/participation/new/wcet/",
         only({"partner", "staff", "admin"}),
     ),
+    # Partner staff change their own organisation's records until their return is sent.
+    "participation-manage:record-edit": (
+        lambda w: f"/wiltshire/manage/participation/records/wcet/{_record(w).pk}/edit/",
+        only({"partner", "staff", "admin"}),
+    ),
+    "participation-manage:record-delete": (
+        lambda w: f"/wiltshire/manage/participation/records/wcet/{_record(w).pk}/delete/",
+        only({"partner", "staff", "admin"}),
+    ),
     "participation-manage:figure-records": (
         lambda w: "/wiltshire/manage/participation/figures/schools-engaged/",
+        STAFF_ONLY,
+    ),
+    "participation-manage:publish": (
+        lambda w: "/wiltshire/manage/participation/publish/",
         STAFF_ONLY,
     ),
     "participation-manage:return-xlsx": (

@@ -31,6 +31,8 @@ from schemathesis.specs.openapi.checks import (
 from config.api import api
 from tutti.events.models import EventStatus
 from tutti.events.tests.factories import EventFactory
+from tutti.participation.models import Publication
+from tutti.participation.tests.factories import WcetFactory
 
 ROLES = ("anonymous", "plain", "outsider", "partner", "coordinator", "staff", "admin")
 
@@ -59,6 +61,16 @@ def _draft(world):
 def _in_a_month(hour):
     day = timezone.now() + timedelta(days=30)
     return day.replace(hour=hour, minute=0, second=0, microsecond=0).isoformat()
+
+
+def _record(world):
+    return WcetFactory(hub=world.hub, partner=world.partner, school=world.school)
+
+
+def _published(world):
+    """A year with a record, published: anyone may read its figures."""
+    record = WcetFactory(hub=world.hub, partner=world.partner, school=world.school, year=2024)
+    return Publication.objects.create(hub=world.hub, year=record.year, figures=["wcet-pupils"])
 
 
 ANYONE = (200,) * len(ROLES)
@@ -140,10 +152,17 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/hubs/{hub_slug}/events/{id}/bookings"): Case(
         lambda w: f"{HUB}/events/{_event(w).pk}/bookings", None, EVENT_MANAGERS
     ),
-    ("GET", "/api/hubs/{hub_slug}/impact"): Case(lambda w: f"{HUB}/impact?year=2024", None, ANYONE),
+    ("GET", "/api/hubs/{hub_slug}/impact"): Case(
+        lambda w: f"{HUB}/impact?year={_published(w).year}", None, ANYONE
+    ),
     # Hub staff only: partner staff enter records on the website but do not read everyone's.
     ("GET", "/api/hubs/{hub_slug}/participation/{section}"): Case(
         lambda w: f"{HUB}/participation/wcet?year=2024", None, (401, 404, 404, 403, 403, 200, 200)
+    ),
+    ("DELETE", "/api/hubs/{hub_slug}/participation/{section}/{id}"): Case(
+        lambda w: f"{HUB}/participation/wcet/{_record(w).pk}",
+        None,
+        (401, 404, 404, 403, 403, 204, 204),
     ),
     ("GET", "/api/hubs/{hub_slug}/provision/statuses"): Case(
         lambda w: f"{HUB}/provision/statuses?role=wcet",

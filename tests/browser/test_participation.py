@@ -77,3 +77,49 @@ def test_partner_fills_in_and_submits_their_return_in_the_browser(
     records = page.locator("main").inner_text()
     assert site.partner.name in records
     assert site.school.name in records
+
+
+def test_staff_publish_figures_and_the_public_sees_them_with_their_trend(
+    page, site, sign_in, axe_check, screenshot
+):
+    from tutti.participation.tests.factories import TuitionFactory, WcetFactory
+
+    for year, pupils in ((2023, 40), (2024, 50), (2025, 60)):
+        WcetFactory(
+            hub=site.hub, partner=site.partner, school=site.school, year=year, pupils=pupils
+        )
+    TuitionFactory(hub=site.hub, partner=site.partner, school=site.school, year=2025, pupils=12)
+
+    page.goto("/wiltshire/impact/")
+    assert "has not published its figures yet" in page.locator("main").inner_text()
+    axe_check()
+
+    sign_in("staff")
+    page.goto("/wiltshire/impact/?year=2025")
+    assert page.locator(".trend-chart").count() > 0
+    assert "Devizes area" in page.locator(".bar-chart").inner_text()
+    screenshot("impact-staff")
+    axe_check()
+    page.get_by_role("link", name="Publish the figures for 2025/26").click()
+    page.wait_for_load_state()
+    axe_check()
+    # Every figure starts ticked: publish only two, and not the schools reached.
+    for box in page.get_by_role("checkbox").all():
+        box.uncheck()
+    page.get_by_label("Pupils in whole-class ensemble teaching: 60").check()
+    page.get_by_label("Pupils having instrumental and/or vocal lessons: 12").check()
+    page.get_by_role("button", name="Publish these figures").click()
+    page.wait_for_load_state()
+    assert "Published: the public impact page shows 2 figures" in page.locator("main").inner_text()
+    page.get_by_role("link", name="See the page as the public does").click()
+    page.wait_for_load_state()
+    axe_check()
+
+    page.context.clear_cookies()
+    page.goto("/wiltshire/impact/")
+    rows = page.locator("table").first.locator("tbody tr")
+    assert rows.count() == 2
+    assert page.locator("#figure-wcet-pupils td.num").inner_text().strip() == "60"
+    assert "Schools reached" not in page.locator("main").inner_text()
+    screenshot("impact-public")
+    axe_check()

@@ -51,6 +51,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # partner staff enter records only for their own organisations.
     "can_manage_participation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     "can_enter_participation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
+    # Every figure of every year on the impact page, published or not; everyone else sees
+    # only what the hub has published.
+    "can_view_draft_impact": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
 }
 
 

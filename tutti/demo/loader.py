@@ -23,7 +23,7 @@ from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.maps import authority_districts, district_at, district_names
 from tutti.demo.events import load_events
 from tutti.demo.networks import load_networks
-from tutti.demo.participation import load_participation
+from tutti.demo.participation import demo_years, load_participation
 from tutti.demo.provision import load_provision
 from tutti.directory.models import (
     Expertise,
@@ -368,7 +368,8 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
             organisation=organisation,
             defaults={
                 "status": PartnershipStatus.ACTIVE,
-                "since": timezone.localdate().replace(month=9, day=1, year=2024),
+                # From the first year the demo has their records for.
+                "since": timezone.localdate().replace(month=9, day=1, year=demo_years()[0]),
                 "commitments_accepted": commitments,
                 "commitments_accepted_at": timezone.now(),
             },

@@ -1,15 +1,18 @@
-"""The participation JSON API: a hub's impact figures (public) and the records behind them."""
+"""The participation JSON API: a hub's impact figures (public, as published) and the records
+behind them (hub staff)."""
 
 from enum import StrEnum
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
 
-from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, hub_operation
-from tutti.participation import selectors
-from tutti.participation.figures import compute_figures, load_year
+from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS, hub_operation
+from tutti.core.permissions import membership_for
+from tutti.participation import publishing, selectors, services
+from tutti.participation.figures import SECTIONS
 from tutti.participation.forms import SECTION_FIELDS, SECTION_LABELS
+from tutti.participation.impact import impact_page
 from tutti.participation.years import year_label
 
 router = Router(tags=["participation"])
@@ -38,6 +41,11 @@ class YearIn(Schema):
     )
 
 
+class TrendOut(Schema):
+    year: int
+    value: float | None = Field(description="None: no records, or not published, that year.")
+
+
 class FigureOut(Schema):
     key: str
     label: str
@@ -45,12 +53,15 @@ class FigureOut(Schema):
     percent: bool = Field(description="The value is a percentage.")
     definition: str = Field(description="How the figure is counted, in plain English.")
     source: str = Field(description="Where it comes from when not from partners' records.")
+    published: bool = Field(description="The public page shows this figure for the year.")
+    trend: list[TrendOut] = Field(description="The five academic years to this one.")
 
 
 class ImpactOut(Schema):
     hub: str
     year: int
     year_label: str = Field(description="For example 2025/26.")
+    published: bool = Field(description="The hub has published this year's figures.")
     figures: list[FigureOut]
 
 
@@ -97,22 +108,38 @@ def _year(request: HttpRequest, year: int | None) -> int:
 @router.get("/{hub_slug}/impact", response={200: ImpactOut, **READ_ERRORS}, auth=None)
 @hub_operation(None)
 def impact(request: HttpRequest, hub_slug: str, query: Query[YearIn]) -> Any:
-    """The hub's headline figures for a year, each with its definition: the impact page."""
-    data = load_year(hub=request.hub, year=_year(request, query.year))  # type: ignore[attr-defined]
+    """The hub's headline figures for a year, each with its definition: the impact page.
+
+    The public gets the years and figures the hub has published (404 for any other year);
+    hub staff and partners signed in get every figure of every year."""
+    hub = request.hub  # type: ignore[attr-defined]
+    membership = membership_for(request.user, hub) if request.user.is_authenticated else None
+    internal = membership is not None and membership.has_capability("can_view_draft_impact")
+    published = publishing.publications(hub=hub)
+    if internal:
+        year = _year(request, query.year)
+    else:
+        year = query.year if query.year is not None else next(iter(published), None)
+        if year not in published:
+            raise Http404("The hub has not published its figures for that year.")
+    page = impact_page(hub=hub, year=year, publications=published, public=not internal)
     return {
         "hub": hub_slug,
-        "year": data.year,
-        "year_label": year_label(data.year),
+        "year": year,
+        "year_label": year_label(year),
+        "published": page.publication is not None,
         "figures": [
             {
-                "key": f.figure.key,
-                "label": f.figure.label,
-                "value": f.value,
-                "percent": f.figure.percent,
-                "definition": f.figure.definition,
-                "source": f.figure.source,
+                "key": row.figure.key,
+                "label": row.figure.label,
+                "value": row.value,
+                "percent": row.figure.percent,
+                "definition": row.figure.definition,
+                "source": row.figure.source,
+                "published": row.published,
+                "trend": [{"year": c.year, "value": c.value} for c in row.trend],
             }
-            for f in compute_figures(data)
+            for row in page.rows
         ],
     }
 
@@ -150,3 +177,19 @@ def records(request: HttpRequest, hub_slug: str, section: Section, query: Query[
         "pages": max(1, -(-count // PAGE_SIZE)),
         "results": [_record(r, key) for r in found[start : start + PAGE_SIZE]],
     }
+
+
+@router.delete(
+    "/{hub_slug}/participation/{section}/{id}",
+    response={204: None, **WRITE_ERRORS},
+)
+@hub_operation("can_manage_participation")
+def record_delete(request: HttpRequest, hub_slug: str, section: Section, id: int) -> Any:
+    """Delete one participation record, even one in a partner's sent return; the audit log
+    keeps what it said."""
+    key = str(section.value)
+    record = SECTIONS[key].objects.filter(hub=request.hub, pk=id).first()  # type: ignore[attr-defined]
+    if record is None:
+        raise Http404("No such record in this hub.")
+    services.record_delete(record=record, by=request.user)
+    return Status(204, None)

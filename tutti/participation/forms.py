@@ -136,3 +136,35 @@ class UploadForm(forms.Form):
         label="Your filled-in spreadsheet",
         help_text="The Excel file (.xlsx) downloaded from this page, filled in.",
     )
+
+
+class PublicationForm(forms.Form):
+    """Which of a year's figures the public impact page shows."""
+
+    figures = forms.MultipleChoiceField(
+        label="Figures to publish",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Each shows with how it is counted, and its trend over the years you have "
+        "published.",
+    )
+    show_reach = forms.BooleanField(
+        label="Also show the schools reached, by local authority, cluster and school phase",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, values: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["figures"].choices = [
+            (
+                key,
+                f"{v.figure.label}: {v.value:,}{'%' if v.figure.percent else ''}",
+            )
+            for key, v in values.items()
+        ]
+
+    def clean_figures(self) -> list[str]:
+        figures = self.cleaned_data["figures"]
+        if not figures:
+            raise forms.ValidationError("Choose at least one figure to publish.")
+        return figures

@@ -6,7 +6,10 @@ app_name = "participation-manage"
 urlpatterns = [
     path("", views.manage_home, name="home"),
     path("new/<slug:section>/", views.record_create, name="record-create"),
+    path("records/<slug:section>/<int:pk>/edit/", views.record_edit, name="record-edit"),
+    path("records/<slug:section>/<int:pk>/delete/", views.record_delete, name="record-delete"),
     path("figures/<slug:key>/", views.figure_records, name="figure-records"),
+    path("publish/", views.publish, name="publish"),
     path("return.xlsx", views.return_xlsx, name="return-xlsx"),
     path("return.csv", views.return_csv, name="return-csv"),
 ]

@@ -53,9 +53,20 @@ def _school_field(*, required: bool) -> models.ForeignKey:
     )
 
 
+# How the forms and uploads say that a part is more than the whole.
+PART_NAMES = {
+    "continued": "Pupils who continued",
+    "fsm": "Pupils eligible for free school meals or pupil premium",
+    "send": "Pupils with SEND",
+    "looked_after": "Looked-after pupils",
+}
+
+
 def _at_most_pupils(model: str, field: str, total: str = "pupils") -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__lte": F(total)}), name=f"{model}_{field}_within_{total}"
+        condition=Q(**{f"{field}__lte": F(total)}),
+        name=f"{model}_{field}_within_{total}",
+        violation_error_message=f"{PART_NAMES[field]} cannot be more than the {total}.",
     )
 
 
@@ -125,6 +136,7 @@ class TuitionRecord(ParticipationRecord):
             models.CheckConstraint(
                 condition=Q(school__isnull=False) | ~Q(centre=""),
                 name="tuition_at_a_school_or_centre",
+                violation_error_message="Give the school's URN or the centre's name.",
             ),
             models.CheckConstraint(
                 condition=Q(family__in=InstrumentFamily.values), name="tuition_family_valid"
@@ -360,3 +372,39 @@ class Submission(BaseModel):
     def is_late(self, today: dt.date) -> bool:
         """Past the deadline and not submitted."""
         return not self.is_submitted and today > self.collection.deadline
+
+
+class Publication(BaseModel):
+    """A year's figures the hub has published, and which of them the public sees.
+
+    The values are not copied: the public page adds them up from the records like every other
+    page, so a correction to a record shows everywhere at once.
+    """
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        help_text="The academic year's start year: 2025 means 2025/26."
+    )
+    # Figure keys (figures.FIGURES), shown in the order the figures are defined.
+    figures = models.JSONField(default=list)
+    show_reach = models.BooleanField(
+        "show the schools reached",
+        default=True,
+        help_text="The tables and chart of schools reached by local authority, cluster and phase.",
+    )
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "year"], name="one_publication_per_hub_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Published figures {year_label(self.year)}"
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)

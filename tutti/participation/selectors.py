@@ -47,6 +47,17 @@ def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) 
     return partners.order_by("name")
 
 
+def record_partners(
+    *, hub: Hub, record: Model, organisation_ids: list[int] | None = None
+) -> QuerySet[Organisation]:
+    """Who a record's partner may be changed to, and the partner it has now, even one whose
+    partnership has since ended."""
+    partners = delivering_partners(hub=hub, organisation_ids=organisation_ids)
+    return Organisation.objects.filter(
+        Q(pk__in=partners.values("pk")) | Q(pk=record.partner_id)
+    ).order_by("name")
+
+
 def area_school(*, hub: Hub, urn: int) -> Organisation | None:
     return hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, urn=urn).first()
 

@@ -21,6 +21,51 @@ class ParticipationError(Exception):
     """A record the rules do not allow; the message is for the user."""
 
 
+RETURN_SENT = "This return has already been sent. Ask the hub if something needs changing."
+
+
+def _section(record: Model) -> str:
+    return next(key for key, model in SECTIONS.items() if isinstance(record, model))
+
+
+def record_change_refused(*, record: Model, own_organisations: list[int] | None) -> str | None:
+    """Why this person may not change or delete the record, or None when they may.
+
+    Hub staff (``own_organisations`` None) may change any record of their hub, even one in a
+    sent return; partner staff only their own organisations', until their return is sent."""
+    if own_organisations is None:
+        return None
+    if record.partner_id not in own_organisations:
+        return "You can only change your own organisation's records."
+    if record.submission_id and record.submission.status == SubmissionStatus.SUBMITTED:
+        return RETURN_SENT
+    return None
+
+
+def _lock_record(record: Model, own_organisations: list[int] | None) -> Model:
+    """The record as it is now, locked, with its return locked too so it cannot be sent
+    halfway through the change; raises if this person may not change it."""
+    if record.submission_id:
+        Submission.objects.select_for_update().get(pk=record.submission_id)
+    locked = (
+        type(record)
+        .objects.select_for_update(of=("self",))
+        .select_related("submission")
+        .get(pk=record.pk)
+    )
+    refused = record_change_refused(record=locked, own_organisations=own_organisations)
+    if refused:
+        raise ParticipationError(refused)
+    return locked
+
+
+def _in_sent_return(record: Model) -> dict[str, Any]:
+    # Hub staff may correct a sent return; the audit entry says so.
+    if record.submission_id and record.submission.status == SubmissionStatus.SUBMITTED:
+        return {"submission": record.submission_id, "sent_return": True}
+    return {}
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -64,6 +109,89 @@ def record_create(
         partner=partner.pk,
     )
     return record
+
+
+@transaction.atomic
+def record_update(
+    *, record: Model, by: Any, own_organisations: list[int] | None = None, **fields: Any
+) -> Model:
+    """Change a record's fields (``school`` and ``partner`` as organisations); the audit entry
+    lists each change, old and new."""
+    locked = _lock_record(record, own_organisations)
+    hub, section = locked.hub, _section(locked)
+    partner, school = fields.get("partner"), fields.get("school")
+    if locked.submission_id and (
+        fields.get("year", locked.year) != locked.year
+        or (partner is not None and partner.pk != locked.partner_id)
+    ):
+        raise ParticipationError(
+            "A record in a partner's return keeps the return's year and partner."
+        )
+    # An unchanged partner or school stays valid even if it has since left the hub's area.
+    if (
+        partner is not None
+        and partner.pk != locked.partner_id
+        and not delivering_partners(hub=hub, organisation_ids=own_organisations)
+        .filter(pk=partner.pk)
+        .exists()
+    ):
+        raise ParticipationError(f"{partner.name} is not a partner you can record for.")
+    if (
+        school is not None
+        and school.pk != locked.school_id
+        and not hub_organisations(hub=hub)
+        .filter(kind=OrganisationKind.SCHOOL, pk=school.pk)
+        .exists()
+    ):
+        raise ParticipationError(f"{school.name} is not a school in this hub's area.")
+    changes: dict[str, list[Any]] = {}
+    for name, value in fields.items():
+        field = locked._meta.get_field(name)
+        old = getattr(locked, field.attname)
+        new = value.pk if isinstance(value, Model) else value
+        if old != new:
+            changes[name] = [old, new]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    # Checks the database constraints too (no more FSM pupils than pupils), with messages.
+    locked.full_clean()
+    updated = [locked._meta.get_field(name).name for name in changes]
+    locked.save(update_fields=[*updated, "updated_at"])
+    audit(
+        f"participation.{section}.updated",
+        hub=hub,
+        actor=by,
+        obj=locked,
+        year=locked.year,
+        partner=locked.partner_id,
+        changes=changes,
+        **_in_sent_return(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def record_delete(*, record: Model, by: Any, own_organisations: list[int] | None = None) -> None:
+    """Delete a record; the audit entry keeps what it said, so it could be entered again."""
+    locked = _lock_record(record, own_organisations)
+    section = _section(locked)
+    details = {
+        field.name: getattr(locked, field.attname)
+        for field in locked._meta.concrete_fields
+        if field.name not in {"id", "hub", "created_at", "updated_at"}
+    }
+    audit(
+        f"participation.{section}.deleted",
+        hub=locked.hub,
+        actor=by,
+        obj=locked,
+        year=locked.year,
+        partner=locked.partner_id,
+        record=details,
+        **_in_sent_return(locked),
+    )
+    locked.delete()
 
 
 @transaction.atomic

@@ -2,28 +2,33 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tutti.core.permissions import hub_permission_required, public_hub_view
-from tutti.participation import selectors, services
+from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import (
     FIGURES_BY_KEY,
     SECTIONS,
     YearData,
-    breakdown,
     compute_figures,
     load_year,
 )
 from tutti.participation.forms import (
+    SECTION_FIELDS,
     SECTION_LABELS,
     CollectionForm,
+    PublicationForm,
     UploadForm,
     YearForm,
     record_form,
 )
+from tutti.participation.impact import impact_page
 from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
 from tutti.participation.spreadsheet import read_upload, template_workbook
@@ -48,32 +53,93 @@ def _year_data(request: HttpRequest) -> tuple[YearData, list[int]]:
 
 @public_hub_view
 def impact(request: HttpRequest, hub_slug: str) -> HttpResponse:
-    """The hub's headline figures for a year, each with how it is counted."""
-    data, years = _year_data(request)
-    figures = compute_figures(data)
-    by_key = {f.figure.key: f for f in figures}
-    engaged = by_key["schools-engaged"].result.schools or set()
-    in_area = by_key["schools-in-area"].value
+    """The hub's headline figures for a year, each with how it is counted, their five-year
+    trend and the schools reached. The public sees the years and figures the hub has
+    published; hub staff and partners see everything, and can preview the public page."""
     membership = request.membership
+    internal = membership is not None and membership.has_capability("can_view_draft_impact")
+    public = not internal or request.GET.get("as") == "public"
+    published = publishing.publications(hub=request.hub)
+    if public:
+        years = list(published)
+        if not years:
+            return render(request, "participation/impact_unpublished.html", {"internal": internal})
+        year = parse_year(request.GET.get("year"), years[0])
+        if year not in published:
+            raise Http404("The hub has not published its figures for that year.")
+    else:
+        year, years = _year(request)
+    page = impact_page(hub=request.hub, year=year, publications=published, public=public)
     return render(
         request,
         "participation/impact.html",
         {
-            "year": data.year,
-            "year_label": year_label(data.year),
-            "year_form": YearForm(initial={"year": data.year}, years=years),
-            "figures": figures,
-            "share": round(100 * len(engaged & set(data.schools)) / in_area) if in_area else 0,
-            "engaged": len(engaged),
-            "in_area": in_area,
-            "breakdowns": [
-                ("local authority", breakdown(data, engaged, "local_authority")),
-                ("cluster", breakdown(data, engaged, "cluster")),
-                ("school phase", breakdown(data, engaged, "phase")),
-            ],
-            "can_see_records": membership is not None
+            "page": page,
+            "figures": [row.figure_value for row in page.rows],
+            "year": year,
+            "year_label": year_label(year),
+            "year_form": YearForm(initial={"year": year}, years=years),
+            "internal": internal,
+            "preview": internal and public,
+            "can_publish": internal and membership.has_capability("can_manage_participation"),
+            "can_see_records": internal
+            and not public
             and membership.has_capability("can_manage_participation"),
         },
+    )
+
+
+@hub_permission_required("can_manage_participation")
+def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
+    """Choose which of a year's figures the public impact page shows, or take them off it."""
+    year, _ = _year(request)
+    publication = publishing.publications(hub=request.hub).get(year)
+    figures, show_reach = publishing.default_choice(hub=request.hub, year=year)
+    values = {f.figure.key: f for f in compute_figures(load_year(hub=request.hub, year=year))}
+    form = PublicationForm(
+        request.POST or None,
+        initial={"figures": figures, "show_reach": show_reach},
+        values=values,
+    )
+    impact_url = reverse("participation:impact", kwargs={"hub_slug": hub_slug})
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        if publishing.withdraw(hub=request.hub, year=year, by=request.user):
+            messages.success(
+                request, f"The figures for {year_label(year)} are no longer on the public page."
+            )
+        return redirect(f"{impact_url}?year={year}")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = publishing.publish(
+                    hub=request.hub,
+                    year=year,
+                    figures=form.cleaned_data["figures"],
+                    show_reach=form.cleaned_data["show_reach"],
+                    by=request.user,
+                )
+            except publishing.PublishingError as error:
+                form.add_error(None, str(error))
+            else:
+                count = len(saved.figures)
+                messages.success(
+                    request,
+                    f"Published: the public impact page shows {count} "
+                    f"figure{'s' if count != 1 else ''} for {year_label(year)}.",
+                )
+                return redirect(f"{impact_url}?year={year}")
+        status = 400
+    return render(
+        request,
+        "participation/publish.html",
+        {
+            "form": form,
+            "year": year,
+            "year_label": year_label(year),
+            "publication": publication,
+        },
+        status=status,
     )
 
 
@@ -166,7 +232,12 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
         records = selectors.records_for(hub=request.hub, section=section, year=year)
         if own is not None:
             records = records.filter(partner_id__in=own)
-        sections.append((section, SECTION_LABELS[section], list(records[:200])))
+        records = list(records.select_related("submission")[:200])
+        for record in records:
+            record.can_change = not services.record_change_refused(
+                record=record, own_organisations=own
+            )
+        sections.append((section, SECTION_LABELS[section], records))
     return render(
         request,
         "participation/manage_home.html",
@@ -232,6 +303,127 @@ def record_create(request: HttpRequest, hub_slug: str, section: str) -> HttpResp
         "participation/record_form.html",
         {"form": form, "section": section, "section_label": SECTION_LABELS[section]},
         status=status,
+    )
+
+
+def _record(request: HttpRequest, section: str, pk: int) -> Model:
+    """A record of this hub; partner staff reach only their own organisations'."""
+    if section not in SECTIONS:
+        raise Http404("No such kind of record.")
+    related = ["partner", "submission__collection"] + (["school"] if section != "loans" else [])
+    record = get_object_or_404(
+        SECTIONS[section].objects.select_related(*related), hub=request.hub, pk=pk
+    )
+    own = _own_organisations(request)
+    if own is not None and record.partner_id not in own:
+        raise Http404("No such record.")
+    return record
+
+
+def _record_back(request: HttpRequest, record: Model, own: list[int] | None) -> str:
+    """The page the person came from (``?next=``), else the records for the record's year, or
+    for partner staff the unsent return it is part of."""
+    url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    submission = record.submission
+    if own is not None and submission is not None and not submission.is_submitted:
+        return reverse(
+            "participation-manage:submission",
+            kwargs={"hub_slug": request.hub.slug, "pk": submission.pk},
+        )
+    home = reverse("participation-manage:home", kwargs={"hub_slug": request.hub.slug})
+    return f"{home}?year={record.year}"
+
+
+@hub_permission_required("can_enter_participation")
+def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
+    """Change a record; partner staff their own organisations', until their return is sent."""
+    record = _record(request, section, pk)
+    own = _own_organisations(request)
+    refused = services.record_change_refused(record=record, own_organisations=own)
+    if refused:
+        messages.error(request, refused)
+        return redirect(_record_back(request, record, own))
+    now = current_academic_year()
+    school = getattr(record, "school", None)
+    form = record_form(section)(
+        request.POST or None,
+        initial={
+            **model_to_dict(record, fields=SECTION_FIELDS[section]),
+            "year": record.year,
+            "partner": record.partner_id,
+            "urn": school.urn if school else None,
+        },
+        hub=request.hub,
+        section=section,
+        partners=selectors.record_partners(hub=request.hub, record=record, organisation_ids=own),
+        years=sorted({now, now - 1, now - 2, record.year}, reverse=True),
+    )
+    if record.submission_id:
+        # A record in a return keeps the return's year and partner.
+        del form.fields["year"], form.fields["partner"]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            if "urn" in fields:
+                fields["school"] = fields.pop("urn")
+            try:
+                record = services.record_update(
+                    record=record, by=request.user, own_organisations=own, **fields
+                )
+            except services.ParticipationError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Saved your changes: {SECTION_LABELS[section].lower()}.")
+                return redirect(_record_back(request, record, own))
+        status = 400
+    return render(
+        request,
+        "participation/record_form.html",
+        {
+            "form": form,
+            "section": section,
+            "section_label": SECTION_LABELS[section],
+            "record": record,
+            "back": _record_back(request, record, own),
+        },
+        status=status,
+    )
+
+
+@hub_permission_required("can_enter_participation")
+def record_delete(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
+    """Ask first, then delete the record; the same rules as changing it."""
+    record = _record(request, section, pk)
+    own = _own_organisations(request)
+    back = _record_back(request, record, own)
+    refused = services.record_change_refused(record=record, own_organisations=own)
+    if refused:
+        messages.error(request, refused)
+        return redirect(back)
+    if request.method == "POST":
+        try:
+            services.record_delete(record=record, by=request.user, own_organisations=own)
+        except services.ParticipationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Deleted: {SECTION_LABELS[section].lower()}.")
+        return redirect(back)
+    return render(
+        request,
+        "participation/record_confirm_delete.html",
+        {
+            "record": record,
+            "section": section,
+            "section_label": SECTION_LABELS[section],
+            "back": back,
+        },
     )
 
 
