@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from tutti.clusters.api import router as clusters_router
@@ -34,6 +35,38 @@ from tutti.provision.api import router as provision_router
 logger = logging.getLogger(__name__)
 
 JSON = "application/json; charset=utf-8"
+
+
+class TextNotStorable(Exception):
+    """Text with a NUL character, which PostgreSQL cannot store in a text column."""
+
+    def __init__(self, field: str | None) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _reject_nul(value: Any, path: str = "") -> Any:
+    """The value, unless a string in it (or a key) holds NUL; the error names where."""
+    if isinstance(value, str) and "\x00" in value:
+        raise TextNotStorable(path or None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key, path)
+            _reject_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _reject_nul(item, f"{path}.{n}" if path else str(n))
+    return value
+
+
+class TuttiParser(Parser):
+    """JSON bodies and query strings, refusing the NUL character anywhere in them."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return _reject_nul(super().parse_body(request))
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        return _reject_nul(super().parse_querydict(data, list_fields, request))
 
 
 class TuttiAPI(NinjaAPI):
@@ -64,6 +97,7 @@ def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[...,
 
 
 api = TuttiAPI(
+    parser=TuttiParser(),
     title="Tutti API",
     version="1",
     description=(
@@ -118,6 +152,8 @@ def on_not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check (403).
+    if isinstance(exc.__cause__, TextNotStorable):
+        return on_nul_character(request, exc.__cause__)
     message = str(exc)
     if exc.status_code == 400 and message == "Cannot parse request body":
         message = "The request body is not valid JSON."
@@ -158,6 +194,25 @@ def on_unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Reading the body can fail before any view runs, e.g. multipart without a boundary when
     # the CSRF check looks for a form token.
     return error(api, request, 400, "The request body could not be read; send JSON.")
+
+
+@api.exception_handler(TextNotStorable)
+def on_nul_character(request: HttpRequest, exc: TextNotStorable) -> HttpResponse:
+    message = "must not contain the NUL character"
+    return error(
+        api,
+        request,
+        422,
+        "Text cannot contain the NUL character (\\u0000).",
+        [FieldError(field=exc.field, message=message)],
+    )
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database cannot store that no check caught first: the request's fault.
+    logger.warning("API request had data the database refused: %s", exc)
+    return error(api, request, 400, "A value in the request cannot be stored; check its text.")
 
 
 @api.exception_handler(DirectoryError)

@@ -18,7 +18,8 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),
-    path("<slug:hub_slug>/impact/", include("tutti.participation.urls")),
+    # The impact page, and partners' returns through their signed links.
+    path("<slug:hub_slug>/", include("tutti.participation.urls")),
     path("<slug:hub_slug>/provision/", include("tutti.provision.urls")),
     path("<slug:hub_slug>/", include("tutti.directory.urls")),
 ]

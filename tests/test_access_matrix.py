@@ -13,6 +13,7 @@ from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
 from tutti.participation.models import Submission, WcetProgramme
 from tutti.participation.tests.factories import SubmissionFactory, WcetFactory
+from tutti.participation.tokens import return_link_path
 from tutti.provision.tests.factories import audit_path, network_for
 
 ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
@@ -62,6 +63,23 @@ def _record(w) -> WcetProgramme:
     """A record of the partner's organisation entered by hub staff, so both may change it."""
     return WcetProgramme.objects.filter(hub=w.hub).first() or WcetFactory(
         hub=w.hub, partner=w.partner, school=w.school
+    )
+
+
+def _return_link(w) -> str:
+    """The partner's return through its signed link."""
+    return return_link_path(hub=w.hub, submission_id=_submission(w).pk)
+
+
+def _linked_record(w) -> WcetProgramme:
+    """A record in the partner's return, which its link may change."""
+    submission = _submission(w)
+    return WcetProgramme.objects.filter(submission=submission).first() or WcetFactory(
+        hub=w.hub,
+        partner=w.partner,
+        school=w.school,
+        year=submission.collection.year,
+        submission=submission,
     )
 
 
@@ -216,6 +234,26 @@ MATRIX = {
         ANY_MEMBER | {role: 302 for role, status in ANY_MEMBER.items() if status == 200},
     ),
     "participation:impact": (lambda w: "/wiltshire/impact/", PUBLIC),
+    # The signed link stands in for signing in: partners' staff need no account.
+    "participation:return-link": (lambda w: _return_link(w), PUBLIC),
+    "participation:return-link-add": (lambda w: f"{_return_link(w)}add/wcet/", PUBLIC),
+    # Sending takes a POST; a GET goes back to the return's page.
+    "participation:return-link-submit": (
+        lambda w: f"{_return_link(w)}submit/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    "participation:return-link-template": (
+        lambda w: f"{_return_link(w)}template.xlsx",
+        PUBLIC,
+    ),
+    "participation:return-link-edit": (
+        lambda w: f"{_return_link(w)}records/wcet/{_linked_record(w).pk}/edit/",
+        PUBLIC,
+    ),
+    "participation:return-link-delete": (
+        lambda w: f"{_return_link(w)}records/wcet/{_linked_record(w).pk}/delete/",
+        PUBLIC,
+    ),
     # Partner staff enter their own organisations' records; every record is for hub staff.
     "participation-manage:home": (
         lambda w: "/wiltshire/manage/participation/",
@@ -321,7 +359,7 @@ def test_access(client_for, world, name, role):
     assert response.status_code == expected[role], (name, role)
     if expected[role] == 302 and role == "anonymous" and name != "accounts:logout":
         assert response["Location"].startswith("/accounts/login/") or name.endswith(
-            ("member-add", "member-remove")
+            ("member-add", "member-remove", "return-link-submit")
         )
 
 

@@ -364,3 +364,14 @@ def test_generated_requests_never_fail_on_our_side(case, staff_session):
             response_schema_conformance,
         ],
     )
+
+
+def test_nul_characters_are_refused_in_bodies_and_query_strings(client_for, world):
+    """PostgreSQL cannot store NUL in text; the API says so instead of failing."""
+    client = client_for("staff")
+    response = send(client, "POST", f"{HUB}/clusters", {"name": "Devizes\x00", "area": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Text cannot contain the NUL character (\\u0000)."
+    assert response.json()["errors"][0]["field"] == "name"
+    response = client.get(f"{HUB}/organisations", {"q": "Devizes\x00"})
+    assert response.status_code == 422

@@ -79,6 +79,57 @@ def test_partner_fills_in_and_submits_their_return_in_the_browser(
     assert site.school.name in records
 
 
+def test_partner_without_an_account_sends_their_return_through_its_link(
+    page, site, sign_in, axe_check, screenshot
+):
+    from urllib.parse import urlsplit
+
+    from tutti.participation.models import SubmissionStatus
+    from tutti.participation.tests.factories import SubmissionFactory
+    from tutti.participation.years import current_academic_year
+
+    submission = SubmissionFactory(
+        collection__hub=site.hub, collection__year=current_academic_year() - 1, partner=site.partner
+    )
+    # Staff copy the partner's link from the collection's page and send it themselves.
+    sign_in("staff")
+    page.goto(f"/wiltshire/manage/participation/collections/{submission.collection_id}/")
+    screenshot("participation-collection-links")
+    axe_check()
+    copied = page.get_by_label(f"Copy the link for {site.partner.name}").input_value()
+    link = urlsplit(copied).path
+    assert link.startswith(f"/wiltshire/returns/{submission.pk}/")
+
+    page.context.clear_cookies()
+    response = page.goto(link)
+    assert response.headers["x-robots-tag"] == "noindex, nofollow"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Data return")
+    axe_check()
+    page.get_by_role("link", name="Add: whole-class ensemble teaching").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Add to your return")
+    axe_check()
+    page.get_by_label("School URN").fill("126000")
+    page.get_by_label("Year groups").fill("Year 4")
+    page.get_by_label("Instruments").fill("Ukulele")
+    page.get_by_label("Pupils", exact=True).fill("28")
+    page.get_by_label("Weeks").fill("30")
+    page.get_by_label("Lesson length (minutes)").fill("45")
+    page.get_by_label("Pupils who continued").fill("9")
+    page.get_by_role("button", name="Save the record").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(link)
+    assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Submit my return").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Submitted" in main and "Thank you" in main
+    screenshot("participation-return-link-submitted")
+    axe_check()
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SUBMITTED
+
+
 def test_staff_publish_figures_and_the_public_sees_them_with_their_trend(
     page, site, sign_in, axe_check, screenshot
 ):

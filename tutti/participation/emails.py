@@ -9,6 +9,7 @@ from django.utils import timezone
 from tutti.accounts.models import Membership, Role
 from tutti.events.ics import absolute_url
 from tutti.participation.models import Submission
+from tutti.participation.tokens import MAX_AGE, return_link_path
 
 
 def reminder_recipients(submission: Submission) -> list[str]:
@@ -35,6 +36,8 @@ def reminder_email(submission: Submission) -> EmailMessage:
                 kwargs={"hub_slug": hub.slug, "pk": submission.pk},
             )
         ),
+        "link": absolute_url(return_link_path(hub=hub, submission_id=submission.pk)),
+        "months": MAX_AGE.days // 30,
     }
     return EmailMessage(
         subject=f"Reminder: your {collection.year_label} data return for {hub.name}",

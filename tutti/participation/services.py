@@ -59,6 +59,11 @@ def _lock_record(record: Model, own_organisations: list[int] | None) -> Model:
     return locked
 
 
+def _via(via: str | None) -> dict[str, Any]:
+    # "link": made through the return's signed link, by someone not signed in.
+    return {"via": via} if via else {}
+
+
 def _in_sent_return(record: Model) -> dict[str, Any]:
     # Hub staff may correct a sent return; the audit entry says so.
     if record.submission_id and record.submission.status == SubmissionStatus.SUBMITTED:
@@ -77,10 +82,11 @@ def record_create(
     school: Organisation | None = None,
     own_organisations: list[int] | None = None,
     submission: Submission | None = None,
+    via: str | None = None,
     **fields: Any,
 ) -> Model:
     """Record one activity. ``own_organisations`` limits partner staff to their own;
-    ``submission`` is the partner's return it is part of."""
+    ``submission`` is the partner's return it is part of; ``via`` how it came, for the audit."""
     if (
         not delivering_partners(hub=hub, organisation_ids=own_organisations)
         .filter(pk=partner.pk)
@@ -107,13 +113,19 @@ def record_create(
         obj=record,
         year=year,
         partner=partner.pk,
+        **_via(via),
     )
     return record
 
 
 @transaction.atomic
 def record_update(
-    *, record: Model, by: Any, own_organisations: list[int] | None = None, **fields: Any
+    *,
+    record: Model,
+    by: Any,
+    own_organisations: list[int] | None = None,
+    via: str | None = None,
+    **fields: Any,
 ) -> Model:
     """Change a record's fields (``school`` and ``partner`` as organisations); the audit entry
     lists each change, old and new."""
@@ -167,12 +179,15 @@ def record_update(
         partner=locked.partner_id,
         changes=changes,
         **_in_sent_return(locked),
+        **_via(via),
     )
     return locked
 
 
 @transaction.atomic
-def record_delete(*, record: Model, by: Any, own_organisations: list[int] | None = None) -> None:
+def record_delete(
+    *, record: Model, by: Any, own_organisations: list[int] | None = None, via: str | None = None
+) -> None:
     """Delete a record; the audit entry keeps what it said, so it could be entered again."""
     locked = _lock_record(record, own_organisations)
     section = _section(locked)
@@ -190,6 +205,7 @@ def record_delete(*, record: Model, by: Any, own_organisations: list[int] | None
         partner=locked.partner_id,
         record=details,
         **_in_sent_return(locked),
+        **_via(via),
     )
     locked.delete()
 
@@ -256,7 +272,11 @@ def submission_start(*, submission: Submission) -> None:
 
 @transaction.atomic
 def submission_submit(
-    *, submission: Submission, records: list[tuple[str, dict[str, Any]]], by: Any
+    *,
+    submission: Submission,
+    records: list[tuple[str, dict[str, Any]]],
+    by: Any,
+    via: str | None = None,
 ) -> list[Model]:
     """Store a whole submission's records and mark it submitted: all of them, or none."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -274,6 +294,7 @@ def submission_submit(
             partner=submission.partner,
             by=by,
             submission=locked,
+            via=via,
             **fields,
         )
         for section, fields in records
@@ -293,6 +314,7 @@ def submission_submit(
         partner=submission.partner_id,
         records=len(created),
         late=timezone.localdate(locked.submitted_at) > collection.deadline,
+        **_via(via),
     )
     return created
 
@@ -304,14 +326,13 @@ def submission_record_create(
     section: str,
     by: Any,
     own_organisations: list[int] | None = None,
+    via: str | None = None,
     **fields: Any,
 ) -> Model:
     """Add one record to a partner's return from the web form, before it is sent."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status == SubmissionStatus.SUBMITTED:
-        raise ParticipationError(
-            "This return has already been sent. Ask the hub if something needs changing."
-        )
+        raise ParticipationError(RETURN_SENT)
     collection = submission.collection
     record = record_create(
         hub=collection.hub,
@@ -321,6 +342,7 @@ def submission_record_create(
         by=by,
         own_organisations=own_organisations,
         submission=locked,
+        via=via,
         **fields,
     )
     submission_start(submission=locked)

@@ -1,4 +1,9 @@
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.events.ics import absolute_url
 from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import (
     FIGURES_BY_KEY,
@@ -32,6 +38,7 @@ from tutti.participation.impact import impact_page
 from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
 from tutti.participation.spreadsheet import read_upload, template_workbook
+from tutti.participation.tokens import LinkProblem, return_link_path, return_link_read
 from tutti.participation.years import current_academic_year, parse_year, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -306,14 +313,16 @@ def record_create(request: HttpRequest, hub_slug: str, section: str) -> HttpResp
     )
 
 
-def _record(request: HttpRequest, section: str, pk: int) -> Model:
-    """A record of this hub; partner staff reach only their own organisations'."""
+def _find_record(section: str, **lookup: Any) -> Model:
     if section not in SECTIONS:
         raise Http404("No such kind of record.")
     related = ["partner", "submission__collection"] + (["school"] if section != "loans" else [])
-    record = get_object_or_404(
-        SECTIONS[section].objects.select_related(*related), hub=request.hub, pk=pk
-    )
+    return get_object_or_404(SECTIONS[section].objects.select_related(*related), **lookup)
+
+
+def _record(request: HttpRequest, section: str, pk: int) -> Model:
+    """A record of this hub; partner staff reach only their own organisations'."""
+    record = _find_record(section, hub=request.hub, pk=pk)
     own = _own_organisations(request)
     if own is not None and record.partner_id not in own:
         raise Http404("No such record.")
@@ -330,23 +339,41 @@ def _record_back(request: HttpRequest, record: Model, own: list[int] | None) -> 
         return url
     submission = record.submission
     if own is not None and submission is not None and not submission.is_submitted:
-        return reverse(
-            "participation-manage:submission",
-            kwargs={"hub_slug": request.hub.slug, "pk": submission.pk},
-        )
+        return ReturnUrls(hub_slug=request.hub.slug, pk=submission.pk).page
     home = reverse("participation-manage:home", kwargs={"hub_slug": request.hub.slug})
     return f"{home}?year={record.year}"
 
 
-@hub_permission_required("can_enter_participation")
-def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
-    """Change a record; partner staff their own organisations', until their return is sent."""
-    record = _record(request, section, pk)
-    own = _own_organisations(request)
+@dataclass(frozen=True)
+class Editor:
+    """Who changes records, and how: ``own_organisations`` None for hub staff, else the
+    organisations whose records they may change; ``by`` the person signed in, or None through
+    a return's signed link (``via`` "link", which the audit log keeps)."""
+
+    own_organisations: list[int] | None
+    by: Any
+    via: str | None = None
+
+
+def _editor(request: HttpRequest) -> Editor:
+    return Editor(own_organisations=_own_organisations(request), by=request.user)
+
+
+def _record_edit(
+    request: HttpRequest,
+    *,
+    record: Model,
+    section: str,
+    editor: Editor,
+    back: Callable[[Model], str],
+) -> HttpResponse:
+    """The form to change a record, for a signed-in person or through a return's link;
+    ``back`` gives the page to go back to, once the record is saved."""
+    own = editor.own_organisations
     refused = services.record_change_refused(record=record, own_organisations=own)
     if refused:
         messages.error(request, refused)
-        return redirect(_record_back(request, record, own))
+        return redirect(back(record))
     now = current_academic_year()
     school = getattr(record, "school", None)
     form = record_form(section)(
@@ -373,7 +400,7 @@ def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> H
                 fields["school"] = fields.pop("urn")
             try:
                 record = services.record_update(
-                    record=record, by=request.user, own_organisations=own, **fields
+                    record=record, by=editor.by, own_organisations=own, via=editor.via, **fields
                 )
             except services.ParticipationError as error:
                 form.add_error(None, str(error))
@@ -381,7 +408,7 @@ def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> H
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Saved your changes: {SECTION_LABELS[section].lower()}.")
-                return redirect(_record_back(request, record, own))
+                return redirect(back(record))
         status = 400
     return render(
         request,
@@ -391,25 +418,26 @@ def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> H
             "section": section,
             "section_label": SECTION_LABELS[section],
             "record": record,
-            "back": _record_back(request, record, own),
+            "back": back(record),
         },
         status=status,
     )
 
 
-@hub_permission_required("can_enter_participation")
-def record_delete(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
+def _record_delete(
+    request: HttpRequest, *, record: Model, section: str, editor: Editor, back: str
+) -> HttpResponse:
     """Ask first, then delete the record; the same rules as changing it."""
-    record = _record(request, section, pk)
-    own = _own_organisations(request)
-    back = _record_back(request, record, own)
+    own = editor.own_organisations
     refused = services.record_change_refused(record=record, own_organisations=own)
     if refused:
         messages.error(request, refused)
         return redirect(back)
     if request.method == "POST":
         try:
-            services.record_delete(record=record, by=request.user, own_organisations=own)
+            services.record_delete(
+                record=record, by=editor.by, own_organisations=own, via=editor.via
+            )
         except services.ParticipationError as error:
             messages.error(request, str(error))
         else:
@@ -424,6 +452,30 @@ def record_delete(request: HttpRequest, hub_slug: str, section: str, pk: int) ->
             "section_label": SECTION_LABELS[section],
             "back": back,
         },
+    )
+
+
+@hub_permission_required("can_enter_participation")
+def record_edit(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
+    """Change a record; partner staff their own organisations', until their return is sent."""
+    record = _record(request, section, pk)
+    own = _own_organisations(request)
+    return _record_edit(
+        request,
+        record=record,
+        section=section,
+        editor=_editor(request),
+        back=lambda r: _record_back(request, r, own),
+    )
+
+
+@hub_permission_required("can_enter_participation")
+def record_delete(request: HttpRequest, hub_slug: str, section: str, pk: int) -> HttpResponse:
+    """Ask first, then delete the record; the same rules as changing it."""
+    record = _record(request, section, pk)
+    back = _record_back(request, record, _own_organisations(request))
+    return _record_delete(
+        request, record=record, section=section, editor=_editor(request), back=back
     )
 
 
@@ -471,6 +523,9 @@ def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
     collection = get_object_or_404(Collection, hub=request.hub, pk=pk)
     today = timezone.localdate()
     submissions = selectors.collection_submissions(collection=collection)
+    for s in submissions:
+        # The partner's signed link, for staff to copy and send themselves.
+        s.link = absolute_url(return_link_path(hub=request.hub, submission_id=s.pk))
     rows = [(s, s.is_late(today)) for s in submissions]
     return render(
         request,
@@ -501,6 +556,72 @@ def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
     return redirect("participation-manage:collection", hub_slug=hub_slug, pk=collection.pk)
 
 
+# A partner's return: the same pages for partner staff signed in and for anyone with its
+# signed link; ReturnAccess says which, and where the pages are.
+
+
+@dataclass(frozen=True)
+class ReturnUrls:
+    """The addresses of a return's pages: under /manage/ for partner staff signed in, or under
+    the return's signed link (``token``) for anyone who has it."""
+
+    hub_slug: str
+    pk: int
+    token: str | None = None
+
+    def _manage(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"participation-manage:{name}", kwargs={"hub_slug": self.hub_slug, **kwargs})
+
+    def _link(self, name: str, **kwargs: Any) -> str:
+        kwargs |= {"hub_slug": self.hub_slug, "pk": self.pk, "token": self.token}
+        return reverse(f"participation:{name}", kwargs=kwargs)
+
+    def _either(self, manage: str, link: str, **kwargs: Any) -> str:
+        if self.token is None:
+            return self._manage(manage, pk=self.pk, **kwargs)
+        return self._link(link, **kwargs)
+
+    @property
+    def page(self) -> str:
+        return self._either("submission", "return-link")
+
+    @property
+    def submit(self) -> str:
+        return self._either("submission-submit", "return-link-submit")
+
+    @property
+    def template(self) -> str:
+        return self._either("submission-template", "return-link-template")
+
+    def add(self, section: str) -> str:
+        return self._either("submission-record-create", "return-link-add", section=section)
+
+    def edit(self, section: str, record_pk: int) -> str:
+        if self.token is None:
+            url = self._manage("record-edit", section=section, pk=record_pk)
+            return f"{url}?next={quote(self.page)}"
+        return self._link("return-link-edit", section=section, record_pk=record_pk)
+
+    def delete(self, section: str, record_pk: int) -> str:
+        if self.token is None:
+            url = self._manage("record-delete", section=section, pk=record_pk)
+            return f"{url}?next={quote(self.page)}"
+        return self._link("return-link-delete", section=section, record_pk=record_pk)
+
+
+@dataclass(frozen=True)
+class ReturnAccess:
+    """A return, who is working on it, and where its pages are for them."""
+
+    submission: Submission
+    editor: Editor
+    urls: ReturnUrls
+
+    @property
+    def by_link(self) -> bool:
+        return self.urls.token is not None
+
+
 def _submission(request: HttpRequest, pk: int) -> Submission:
     """A submission of this hub; partner staff reach only their own organisations'."""
     submission = get_object_or_404(
@@ -514,10 +635,17 @@ def _submission(request: HttpRequest, pk: int) -> Submission:
     return submission
 
 
-@hub_permission_required("can_enter_participation")
-def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    """A partner's return: download the spreadsheet, fill it in, upload it."""
-    submission = _submission(request, pk)
+def _signed_in_return(request: HttpRequest, pk: int) -> ReturnAccess:
+    return ReturnAccess(
+        submission=_submission(request, pk),
+        editor=_editor(request),
+        urls=ReturnUrls(hub_slug=request.hub.slug, pk=pk),
+    )
+
+
+def _return_page(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+    """A partner's return: add records, or download the spreadsheet, fill it in, upload it."""
+    submission, editor = access.submission, access.editor
     collection = submission.collection
     form = UploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -534,7 +662,10 @@ def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
             if not problems:
                 try:
                     created = services.submission_submit(
-                        submission=submission, records=upload.records, by=request.user
+                        submission=submission,
+                        records=upload.records,
+                        by=editor.by,
+                        via=editor.via,
                     )
                 except services.ParticipationError as error:
                     problems = [str(error)]
@@ -546,12 +677,18 @@ def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
                         f"Thank you: your return for {collection.year_label} is in, with "
                         f"{len(created)} record{'s' if len(created) != 1 else ''}.",
                     )
-                    return redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
+                    return redirect(access.urls.page)
             services.submission_start(submission=submission)
         status = 400
     elif request.method == "POST":
         status = 400
-        problems = ["This return has already been sent. Ask the hub if something needs changing."]
+        problems = [services.RETURN_SENT]
+    sections = []
+    for section, records in selectors.submission_records(submission=submission):
+        for record in records:
+            record.edit_url = access.urls.edit(section, record.pk)
+            record.delete_url = access.urls.delete(section, record.pk)
+        sections.append((section, SECTION_LABELS[section], records, access.urls.add(section)))
     return render(
         request,
         "participation/submission_detail.html",
@@ -561,27 +698,23 @@ def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
             "late": submission.is_late(timezone.localdate()),
             "form": form,
             "problems": problems,
-            "sections": [
-                (section, SECTION_LABELS[section], records)
-                for section, records in selectors.submission_records(submission=submission)
-            ],
+            "sections": sections,
+            "urls": access.urls,
+            "by_link": access.by_link,
         },
         status=status,
     )
 
 
-@hub_permission_required("can_enter_participation")
-def submission_record_create(
-    request: HttpRequest, hub_slug: str, pk: int, section: str
-) -> HttpResponse:
+def _return_record_add(request: HttpRequest, access: ReturnAccess, section: str) -> HttpResponse:
     """Add one record to the partner's return with a web form, instead of the spreadsheet."""
-    submission = _submission(request, pk)
+    submission, editor = access.submission, access.editor
     if section not in SECTIONS:
         raise Http404("No such kind of record.")
-    back = redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
+    back = access.urls.page
     if submission.is_submitted:
         messages.info(request, "This return has already been sent.")
-        return back
+        return redirect(back)
     collection = submission.collection
     form = record_form(section)(
         request.POST or None,
@@ -601,8 +734,9 @@ def submission_record_create(
                 services.submission_record_create(
                     submission=submission,
                     section=section,
-                    by=request.user,
-                    own_organisations=_own_organisations(request),
+                    by=editor.by,
+                    own_organisations=editor.own_organisations,
+                    via=editor.via,
                     school=school,
                     **fields,
                 )
@@ -614,7 +748,7 @@ def submission_record_create(
                 messages.success(
                     request, f"Added to your return: {SECTION_LABELS[section].lower()}."
                 )
-                return back
+                return redirect(back)
         status = 400
     return render(
         request,
@@ -624,18 +758,20 @@ def submission_record_create(
             "section": section,
             "section_label": SECTION_LABELS[section],
             "submission": submission,
+            "back": back,
         },
         status=status,
     )
 
 
-@hub_permission_required("can_enter_participation")
-def submission_send(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def _return_send(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
     """Send the return with the records added on its page; a GET goes back to the page."""
-    submission = _submission(request, pk)
+    submission, editor = access.submission, access.editor
     if request.method == "POST":
         try:
-            services.submission_submit(submission=submission, records=[], by=request.user)
+            services.submission_submit(
+                submission=submission, records=[], by=editor.by, via=editor.via
+            )
         except services.ParticipationError as error:
             messages.error(request, str(error))
         else:
@@ -643,17 +779,140 @@ def submission_send(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespons
                 request,
                 f"Thank you: your return for {submission.collection.year_label} is in.",
             )
-    return redirect("participation-manage:submission", hub_slug=hub_slug, pk=pk)
+    return redirect(access.urls.page)
+
+
+def _return_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+    """The spreadsheet to fill in, with last year's ensembles and schools to confirm."""
+    submission = access.submission
+    year = submission.collection.year
+    body = template_workbook(hub=request.hub, partner=submission.partner, year=year)
+    response = HttpResponse(body, content_type=XLSX)
+    name = f"{request.hub.slug}-data-return-{year}-{submission.partner.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@hub_permission_required("can_enter_participation")
+def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """A partner's return, for the partner's staff signed in (and hub staff)."""
+    return _return_page(request, _signed_in_return(request, pk))
+
+
+@hub_permission_required("can_enter_participation")
+def submission_record_create(
+    request: HttpRequest, hub_slug: str, pk: int, section: str
+) -> HttpResponse:
+    return _return_record_add(request, _signed_in_return(request, pk), section)
+
+
+@hub_permission_required("can_enter_participation")
+def submission_send(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    return _return_send(request, _signed_in_return(request, pk))
 
 
 @hub_permission_required("can_enter_participation")
 def submission_template(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
-    """The spreadsheet to fill in, with last year's ensembles and schools to confirm."""
-    submission = _submission(request, pk)
-    body = template_workbook(
-        hub=request.hub, partner=submission.partner, year=submission.collection.year
+    return _return_template(request, _signed_in_return(request, pk))
+
+
+# The same pages through the return's signed link: no account needed ------------------------
+
+
+def _linked_return(request: HttpRequest, pk: int, token: str) -> ReturnAccess:
+    """The return the token is for; LinkProblem when it cannot be used, 404 when it is for
+    another return or hub."""
+    link = return_link_read(token)
+    if link.hub_id != request.hub.pk or link.submission_id != pk:
+        raise Http404("No such data return.")
+    submission = get_object_or_404(
+        Submission.objects.select_related("collection__hub", "partner"),
+        collection__hub=request.hub,
+        pk=pk,
     )
-    response = HttpResponse(body, content_type=XLSX)
-    name = f"{hub_slug}-data-return-{submission.collection.year}-{submission.partner.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return ReturnAccess(
+        submission=submission,
+        # The same rules as for the partner's staff: their own return, until it is sent.
+        editor=Editor(own_organisations=[submission.partner_id], by=None, via="link"),
+        urls=ReturnUrls(hub_slug=request.hub.slug, pk=pk, token=token),
+    )
+
+
+def return_link_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of a return reached through its signed link; the view gets the ReturnAccess."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, hub_slug: str, pk: int, token: str, **kwargs: Any
+    ) -> HttpResponse:
+        try:
+            access = _linked_return(request, pk, token)
+        except LinkProblem as problem:
+            response = render(
+                request,
+                "participation/return_link_problem.html",
+                {"message": problem.message},
+                status=problem.status,
+            )
+        else:
+            response = view(request, access, **kwargs)
+        # The token is a secret in the address: keep it out of search engines, and out of the
+        # Referer sent to other sites. Not "no-referrer": browsers then send "Origin: null"
+        # with the page's own forms, and Django's CSRF check refuses them.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return public_hub_view(wrapper)
+
+
+def _linked_record(access: ReturnAccess, section: str, record_pk: int) -> Model:
+    # The link reaches the records of its own return only.
+    submission = access.submission
+    return _find_record(section, hub=submission.collection.hub, submission=submission, pk=record_pk)
+
+
+@return_link_view
+def return_link(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+    return _return_page(request, access)
+
+
+@return_link_view
+def return_link_add(request: HttpRequest, access: ReturnAccess, section: str) -> HttpResponse:
+    return _return_record_add(request, access, section)
+
+
+@return_link_view
+def return_link_submit(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+    return _return_send(request, access)
+
+
+@return_link_view
+def return_link_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+    return _return_template(request, access)
+
+
+@return_link_view
+def return_link_edit(
+    request: HttpRequest, access: ReturnAccess, section: str, record_pk: int
+) -> HttpResponse:
+    return _record_edit(
+        request,
+        record=_linked_record(access, section, record_pk),
+        section=section,
+        editor=access.editor,
+        back=lambda _: access.urls.page,
+    )
+
+
+@return_link_view
+def return_link_delete(
+    request: HttpRequest, access: ReturnAccess, section: str, record_pk: int
+) -> HttpResponse:
+    return _record_delete(
+        request,
+        record=_linked_record(access, section, record_pk),
+        section=section,
+        editor=access.editor,
+        back=access.urls.page,
+    )

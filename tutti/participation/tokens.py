@@ -1,0 +1,62 @@
+"""The signed link a partner uses to fill in its data return without an account.
+
+The token names the hub and the return, signed with the site's secret key: it cannot be guessed
+or altered, and it stops working after ``MAX_AGE`` so an old email cannot be reused for ever.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.urls import reverse
+
+from tutti.directory.models import Hub
+
+SALT = "tutti.participation.return-link"
+MAX_AGE = timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class ReturnLink:
+    hub_id: int
+    submission_id: int
+
+
+class LinkProblem(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def return_token(*, hub_id: int, submission_id: int) -> str:
+    return signing.dumps([hub_id, submission_id], salt=SALT)
+
+
+def return_link_path(*, hub: Hub, submission_id: int) -> str:
+    """The path of the return's page through its signed link: the token stands in for an
+    account."""
+    token = return_token(hub_id=hub.pk, submission_id=submission_id)
+    return reverse(
+        "participation:return-link",
+        kwargs={"hub_slug": hub.slug, "pk": submission_id, "token": token},
+    )
+
+
+def return_link_read(token: str) -> ReturnLink:
+    """The link inside a token; LinkProblem (with the page's status) when it cannot be used."""
+    try:
+        hub_id, submission_id = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise LinkProblem(
+            "This link has expired. Ask the music hub for a new link: nothing you added to "
+            "your return before is lost.",
+            410,
+        ) from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkProblem(
+            "This link is not complete, or has been changed. Copy the whole link from the "
+            "email again, or ask the music hub for a new link.",
+            400,
+        ) from error
+    return ReturnLink(hub_id=hub_id, submission_id=submission_id)
