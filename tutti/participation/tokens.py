@@ -7,13 +7,19 @@ or altered, and it stops working after ``MAX_AGE`` so an old email cannot be reu
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core import signing
 from django.urls import reverse
 
+from tutti.core.links import LinkProblem, read_signed, sign
 from tutti.directory.models import Hub
+
+__all__ = ["LinkProblem", "return_link_path", "return_link_read", "return_token"]
 
 SALT = "tutti.participation.return-link"
 MAX_AGE = timedelta(days=180)
+BROKEN = (
+    "This link is not complete, or has been changed. Copy the whole link from the "
+    "email again, or ask the music hub for a new link."
+)
 
 
 @dataclass(frozen=True)
@@ -22,15 +28,8 @@ class ReturnLink:
     submission_id: int
 
 
-class LinkProblem(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def return_token(*, hub_id: int, submission_id: int) -> str:
-    return signing.dumps([hub_id, submission_id], salt=SALT)
+    return sign([hub_id, submission_id], salt=SALT)
 
 
 def return_link_path(*, hub: Hub, submission_id: int) -> str:
@@ -45,18 +44,16 @@ def return_link_path(*, hub: Hub, submission_id: int) -> str:
 
 def return_link_read(token: str) -> ReturnLink:
     """The link inside a token; LinkProblem (with the page's status) when it cannot be used."""
+    value = read_signed(
+        token,
+        salt=SALT,
+        max_age=MAX_AGE,
+        expired="This link has expired. Ask the music hub for a new link: nothing you added "
+        "to your return before is lost.",
+        broken=BROKEN,
+    )
     try:
-        hub_id, submission_id = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise LinkProblem(
-            "This link has expired. Ask the music hub for a new link: nothing you added to "
-            "your return before is lost.",
-            410,
-        ) from error
-    except (signing.BadSignature, ValueError, TypeError) as error:
-        raise LinkProblem(
-            "This link is not complete, or has been changed. Copy the whole link from the "
-            "email again, or ask the music hub for a new link.",
-            400,
-        ) from error
+        hub_id, submission_id = value
+    except (ValueError, TypeError) as error:
+        raise LinkProblem(BROKEN, 400) from error
     return ReturnLink(hub_id=hub_id, submission_id=submission_id)

@@ -8,10 +8,16 @@ for ever.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core import signing
+from tutti.core.links import LinkProblem, read_signed, sign
+
+__all__ = ["LinkProblem", "audit_link_read", "audit_token"]
 
 SALT = "tutti.provision.audit-link"
 MAX_AGE = timedelta(days=180)
+BROKEN = (
+    "This link is not complete, or has been changed. Copy the whole link from the "
+    "email again, or ask your music hub to send you a new one."
+)
 
 
 @dataclass(frozen=True)
@@ -21,31 +27,22 @@ class AuditLink:
     year: int
 
 
-class LinkProblem(Exception):
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def audit_token(*, hub_id: int, school_id: int, year: int) -> str:
-    return signing.dumps([hub_id, school_id, year], salt=SALT)
+    return sign([hub_id, school_id, year], salt=SALT)
 
 
 def audit_link_read(token: str) -> AuditLink:
     """The link inside a token; LinkProblem (with the page's status) when it cannot be used."""
+    value = read_signed(
+        token,
+        salt=SALT,
+        max_age=MAX_AGE,
+        expired="This link has expired. Ask your music hub to send you a new one: "
+        "nothing your school saved before is lost.",
+        broken=BROKEN,
+    )
     try:
-        hub_id, school_id, year = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise LinkProblem(
-            "This link has expired. Ask your music hub to send you a new one: "
-            "nothing your school saved before is lost.",
-            410,
-        ) from error
-    except (signing.BadSignature, ValueError, TypeError) as error:
-        raise LinkProblem(
-            "This link is not complete, or has been changed. Copy the whole link from the "
-            "email again, or ask your music hub to send you a new one.",
-            400,
-        ) from error
+        hub_id, school_id, year = value
+    except (ValueError, TypeError) as error:
+        raise LinkProblem(BROKEN, 400) from error
     return AuditLink(hub_id=hub_id, school_id=school_id, year=year)
