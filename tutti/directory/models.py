@@ -29,6 +29,29 @@ class Hub(BaseModel):
     contact_email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
     local_authorities = models.ManyToManyField(LocalAuthority, related_name="hubs", blank=True)
+    logo = models.ImageField(upload_to="hub-logos/", blank=True)
+    # Two-factor sign-in for the roles that see personal data (hub admin, hub staff).
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in for hub admins and hub staff", default=False
+    )
+    # Empty means Tutti's default notice (privacy app), filled in with the hub's details.
+    privacy_notice = models.TextField(blank=True)
+    # Retention periods (the privacy section of the README explains each default).
+    retention_booking_months = models.PositiveSmallIntegerField(
+        "anonymise bookings this many months after the event ends",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    retention_audit_months = models.PositiveSmallIntegerField(
+        "keep audit log entries for this many months",
+        default=72,
+        validators=[MinValueValidator(12), MaxValueValidator(240)],
+    )
+    retention_invitation_days = models.PositiveSmallIntegerField(
+        "delete expired or withdrawn invitations after this many days",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
 
     class Meta:
         ordering = ["name"]
