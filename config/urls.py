@@ -15,6 +15,8 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
     path("<slug:hub_slug>/manage/participation/", include("tutti.participation.manage_urls")),
     path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
+    path("<slug:hub_slug>/manage/team/", include("tutti.accounts.manage_urls")),
+    path("<slug:hub_slug>/manage/settings/", include("tutti.directory.hub_settings_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),

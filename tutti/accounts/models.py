@@ -42,6 +42,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_edit_cluster": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.COORDINATOR}),
     "can_edit_organisation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
     "can_manage_members": frozenset({Role.HUB_ADMIN}),
+    "can_change_hub_settings": frozenset({Role.HUB_ADMIN}),
     # Every event of the hub; the roles below run only their own cluster's or organisation's.
     "can_manage_events": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     "can_edit_event": frozenset(Role.values),
@@ -83,3 +84,67 @@ class Membership(BaseModel):
         if capability not in CAPABILITIES:
             raise KeyError(f"Unknown capability {capability!r}")
         return self.role in CAPABILITIES[capability]
+
+
+INVITATION_DAYS = 14
+
+
+class InvitationStatus(models.TextChoices):
+    # An invitation past its expires_at is still PENDING here; selectors treat it as expired.
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Invitation(models.Model):
+    """An offer of a role in a hub, sent by email with a link that sets a password and accepts.
+
+    Only a hash of the link's token is kept, so a copy of the database cannot accept it.
+    """
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    # For partner staff: the organisations they will act for.
+    organisations = models.ManyToManyField("directory.Organisation", blank=True, related_name="+")
+    # For a coordinator appointed on a cluster's page: the cluster they will coordinate.
+    cluster = models.ForeignKey(
+        "clusters.Cluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hub", "email"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_hub_and_email",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}, {self.hub}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

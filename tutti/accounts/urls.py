@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("me/", views.my_hubs, name="my-hubs"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

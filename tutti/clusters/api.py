@@ -7,8 +7,9 @@ from django.core.validators import validate_email
 from django.http import Http404, HttpRequest
 from ninja import Field, P, PatchDict, Path, Router, Schema, Status
 
+from tutti.accounts.services import TeamError
 from tutti.clusters import selectors, services
-from tutti.clusters.access import cluster_for_edit
+from tutti.clusters.access import check_may_appoint, cluster_for_edit
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.api import READ_ERRORS, WRITE_ERRORS, hub_operation, invalid
 from tutti.directory.models import Organisation, OrganisationKind
@@ -71,6 +72,18 @@ class CoordinatorIn(Schema):
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
     vacant: bool = Field(False, description="true (with no email) to leave the post vacant.")
+
+
+class CoordinatorOut(ClusterOut):
+    invited: str | None = Field(
+        None, description="Whom an invitation was emailed to, when they had no role in the hub."
+    )
+
+
+APPOINT_LIMIT = (
+    "Hub staff may appoint only someone who already has a role in the hub (else 403); "
+    "inviting someone new is for hub admins."
+)
 
 
 class MemberIn(Schema):
@@ -140,29 +153,40 @@ def cluster_update(
     return _detail(found)
 
 
-@router.put("/{hub_slug}/clusters/{id}/coordinator", response={200: ClusterOut, **WRITE_ERRORS})
-@hub_operation("can_manage_clusters")
+@router.put("/{hub_slug}/clusters/{id}/coordinator", response={200: CoordinatorOut, **WRITE_ERRORS})
+@hub_operation("can_manage_clusters", limit=APPOINT_LIMIT)
 def cluster_coordinator_set(
     request: HttpRequest, hub_slug: str, id: int, payload: CoordinatorIn
 ) -> Any:
-    """Appoint the cluster's coordinator by email (they get a coordinator role in the hub if
-    they have none), or send ``{"vacant": true}`` to leave the post vacant."""
+    """Appoint the cluster's coordinator by email, or send ``{"vacant": true}`` to leave the
+    post vacant. Someone with a role in the hub is appointed at once; anyone else is emailed an
+    invitation (``invited`` in the answer) and becomes coordinator on accepting it."""
     cluster = cluster_for_edit(request, id)
     email = (payload.email or "").strip()
     if payload.vacant and email:
         raise invalid("email", 'Send an email or "vacant": true, not both.')
-    coordinator = None
-    if not payload.vacant:
+    invitation = None
+    if payload.vacant:
+        services.cluster_set_coordinator(cluster=cluster, coordinator=None, by=request.user)
+    else:
         if not email:
             raise invalid("email", 'Give the coordinator\'s email, or send "vacant": true.')
         try:
             validate_email(email)
         except DjangoValidationError:
             raise invalid("email", "Enter a valid email address.") from None
-        coordinator = services.coordinator_for(
-            email=email, first_name=payload.first_name, last_name=payload.last_name
-        )
-    services.cluster_set_coordinator(cluster=cluster, coordinator=coordinator, by=request.user)
+        check_may_appoint(request, cluster, email)
+        try:
+            invitation = services.coordinator_appoint(
+                cluster=cluster,
+                email=email,
+                first_name=payload.first_name,
+                last_name=payload.last_name,
+                by=request.user,
+            )
+        except TeamError as error:
+            raise invalid("email", str(error)) from None
+    cluster.invited = invitation.email if invitation else None  # type: ignore[attr-defined]
     return _detail(cluster)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from tutti.accounts.models import Membership, Role, User
+from tutti.accounts.models import Invitation, Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.audit import audit
 from tutti.directory.models import Hub, Organisation, OrganisationKind
@@ -67,22 +67,39 @@ def cluster_update(*, cluster: Cluster, by: Any, **fields: Any) -> Cluster:
     return cluster
 
 
-def coordinator_for(*, email: str, first_name: str = "", last_name: str = "") -> User:
-    """The person with this email, created (without a password) if they have no account yet."""
+@transaction.atomic
+def coordinator_appoint(
+    *, cluster: Cluster, email: str, by: Any, first_name: str = "", last_name: str = ""
+) -> Invitation | None:
+    """Appoint someone who has a role in the hub at once; anyone else is invited (role
+    coordinator, this cluster) and becomes coordinator on accepting. Returns the invitation."""
+    from tutti.accounts.services import invitation_create
+
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User(email=email, username=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    return user
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(hub=cluster.hub, user__email__iexact=email)
+        .first()
+    )
+    if membership is not None:
+        cluster_set_coordinator(cluster=cluster, coordinator=membership.user, by=by)
+        return None
+    return invitation_create(
+        hub=cluster.hub,
+        email=email,
+        role=Role.COORDINATOR,
+        cluster=cluster,
+        first_name=first_name,
+        last_name=last_name,
+        by=by,
+    )
 
 
 @transaction.atomic
 def cluster_set_coordinator(*, cluster: Cluster, coordinator: User | None, by: Any) -> Cluster:
     """Appoint a coordinator (who gets a coordinator role in the hub if they have none), or
-    vacate the post with ``coordinator=None``."""
+    vacate the post with ``coordinator=None``. Pages and the API reach it through
+    ``coordinator_appoint``, so only an accepted invitation gives someone a new role."""
     previous = cluster.coordinator
     cluster.coordinator = coordinator
     cluster.save(update_fields=["coordinator", "updated_at"])

@@ -1,9 +1,13 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from tutti.accounts.access import can_grant_roles
+from tutti.accounts.selectors import pending_invitations
+from tutti.accounts.services import TeamError
 from tutti.clusters import selectors, services
-from tutti.clusters.access import cluster_for_edit
+from tutti.clusters.access import check_may_appoint, cluster_for_edit
 from tutti.clusters.forms import (
     AssignmentUploadForm,
     ClusterForm,
@@ -81,16 +85,47 @@ def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     cluster = cluster_for_edit(request, pk)
     form = CoordinatorForm(request.POST or None)
+    status = 200
     if request.method == "POST" and request.POST.get("action") == "vacate":
         services.cluster_set_coordinator(cluster=cluster, coordinator=None, by=request.user)
         messages.success(request, f"The coordinator post for {cluster.name} is now vacant.")
         return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
     if request.method == "POST" and form.is_valid():
-        coordinator = services.coordinator_for(**form.cleaned_data)
-        services.cluster_set_coordinator(cluster=cluster, coordinator=coordinator, by=request.user)
-        messages.success(request, f"{coordinator} now coordinates {cluster.name}.")
-        return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
-    return render(request, "clusters/cluster_coordinator.html", {"form": form, "cluster": cluster})
+        try:
+            check_may_appoint(request, cluster, form.cleaned_data["email"])
+            invitation = services.coordinator_appoint(
+                cluster=cluster, by=request.user, **form.cleaned_data
+            )
+        except PermissionDenied as error:
+            form.add_error("email", str(error))
+            status = 403
+        except TeamError as error:
+            form.add_error("email", str(error))
+            status = 400
+        else:
+            if invitation is None:
+                messages.success(request, f"{cluster.coordinator} now coordinates {cluster.name}.")
+            else:
+                messages.success(
+                    request,
+                    f"We have emailed an invitation to {invitation.email}. They become "
+                    f"coordinator of {cluster.name} when they accept.",
+                )
+            return redirect("clusters-manage:members", hub_slug=hub_slug, pk=cluster.pk)
+    if form.errors and status == 200:
+        status = 400
+    invitations = pending_invitations(hub=request.hub, cluster=cluster)
+    return render(
+        request,
+        "clusters/cluster_coordinator.html",
+        {
+            "form": form,
+            "cluster": cluster,
+            "invitations": invitations,
+            "can_grant_roles": can_grant_roles(request),
+        },
+        status=status,
+    )
 
 
 @hub_permission_required("can_edit_cluster")

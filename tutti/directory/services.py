@@ -97,3 +97,30 @@ def partnership_accept_commitments(*, partnership: Partnership, by: Any) -> Part
         version=current.version,
     )
     return partnership
+
+
+HUB_SETTINGS_FIELDS = (
+    "name",
+    "description",
+    "website",
+    "contact_email",
+    "logo",
+    "require_two_factor",
+    "privacy_notice",
+    "retention_booking_months",
+    "retention_audit_months",
+    "retention_invitation_days",
+)
+
+
+@transaction.atomic
+def hub_settings_update(*, hub: Hub, by: Any, **fields: Any) -> Hub:
+    """Change the hub's details, sign-in rule, privacy notice and retention periods."""
+    changed = [k for k in HUB_SETTINGS_FIELDS if k in fields and fields[k] != getattr(hub, k)]
+    for name in changed:
+        setattr(hub, name, fields[name])
+    hub.full_clean()
+    if changed:
+        hub.save(update_fields=[*changed, "updated_at"])
+        audit("directory.hub.settings_changed", hub=hub, actor=by, obj=hub, fields=changed)
+    return hub
