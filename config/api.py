@@ -22,6 +22,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from tutti.accounts.api import router as team_router
+from tutti.accounts.services import TeamError
 from tutti.clusters.api import router as clusters_router
 from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
@@ -232,6 +234,13 @@ def on_cluster_conflict(request: HttpRequest, exc: ClusterError) -> HttpResponse
     return error(api, request, 409, str(exc))
 
 
+@api.exception_handler(TeamError)
+def on_team_conflict(request: HttpRequest, exc: TeamError) -> HttpResponse:
+    # Each team rule is a clash with what is there: the last hub admin, someone already
+    # invited or in the team, an invitation already answered.
+    return error(api, request, 409, str(exc))
+
+
 @api.exception_handler(IntegrityError)
 def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     # Two requests racing past a service's check meet the database constraint instead.
@@ -250,3 +259,4 @@ api.add_router("/hubs", clusters_router)
 api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
+api.add_router("/hubs", team_router)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tutti.accounts.models import Membership, Role, User
+from tutti.accounts.models import Invitation, Membership, Role, User
 from tutti.accounts.tests.factories import UserFactory
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.clusters.tests.factories import ClusterFactory, ClusterMemberFactory
@@ -175,16 +175,29 @@ def test_update_by_slug_is_422(client_for, world):
 # Coordinator
 
 
-def test_staff_appoint_a_new_coordinator_by_email(client_for, world):
+def test_admin_appoints_a_new_coordinator_by_email_through_an_invitation(client_for, world):
     url = f"{HUB}/clusters/{world.other_cluster.pk}/coordinator"
     body = {"email": "Alex@Example.org", "first_name": "Alex", "last_name": "Player"}
-    response = send(client_for("staff"), "PUT", url, body)
+    response = send(client_for("admin"), "PUT", url, body)
     assert response.status_code == 200, response.content
-    assert response.json()["coordinator"] == "Alex Player"
-    alex = User.objects.get(email="alex@example.org")
-    assert Membership.objects.get(hub=world.hub, user=alex).role == Role.COORDINATOR
+    assert response.json()["invited"] == "alex@example.org"
+    assert response.json()["coordinator"] is None
+    # The account and the role come when Alex accepts.
+    assert not User.objects.filter(email="alex@example.org").exists()
+    invitation = Invitation.objects.get(email="alex@example.org")
+    assert invitation.role == Role.COORDINATOR
+    assert invitation.cluster == world.other_cluster
+
+
+def test_staff_appoint_a_team_member_as_coordinator(client_for, world):
+    url = f"{HUB}/clusters/{world.other_cluster.pk}/coordinator"
+    staff = world.users["staff"]
+    response = send(client_for("staff"), "PUT", url, {"email": staff.email})
+    assert response.status_code == 200, response.content
+    assert response.json()["coordinator"] == str(staff)
+    assert Membership.objects.get(hub=world.hub, user=staff).role == Role.HUB_STAFF
     world.other_cluster.refresh_from_db()
-    assert world.other_cluster.coordinator == alex
+    assert world.other_cluster.coordinator == staff
 
 
 def test_staff_vacate_the_coordinator_post(client_for, world):

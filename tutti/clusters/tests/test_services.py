@@ -1,5 +1,6 @@
 import pytest
 
+from tutti.accounts.models import User
 from tutti.clusters import services
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.models import AuditLog
@@ -31,16 +32,31 @@ def test_renaming_a_cluster_changes_its_slug_and_keeps_it_unique(world):
         services.cluster_update(cluster=world.other_cluster, by=None, name="Devizes Area")
 
 
-def test_appointing_a_new_person_creates_their_account_and_coordinator_role(world):
-    person = services.coordinator_for(
-        email="Max.Moore@Example.org", first_name="Max", last_name="Moore"
+def test_appointing_a_new_person_invites_them_and_makes_no_account(world):
+    invitation = services.coordinator_appoint(
+        cluster=world.other_cluster,
+        email="Max.Moore@Example.org",
+        first_name="Max",
+        last_name="Moore",
+        by=None,
     )
-    services.cluster_set_coordinator(cluster=world.other_cluster, coordinator=person, by=None)
     world.other_cluster.refresh_from_db()
-    assert world.other_cluster.coordinator_display == "Max Moore"
-    assert person.email == "max.moore@example.org"
-    assert not person.has_usable_password()
-    assert person.memberships.get(hub=world.hub).role == "coordinator"
+    assert world.other_cluster.is_vacant
+    assert invitation.email == "max.moore@example.org"
+    assert invitation.role == "coordinator"
+    assert invitation.cluster == world.other_cluster
+    assert not User.objects.filter(email__iexact="max.moore@example.org").exists()
+
+
+def test_appointing_a_team_member_is_at_once(world):
+    partner = world.users["partner"]
+    invitation = services.coordinator_appoint(
+        cluster=world.other_cluster, email=partner.email.upper(), by=None
+    )
+    assert invitation is None
+    world.other_cluster.refresh_from_db()
+    assert world.other_cluster.coordinator == partner
+    assert partner.memberships.get(hub=world.hub).role == "partner_staff"
 
 
 def test_appointing_an_existing_member_keeps_their_role(world):
