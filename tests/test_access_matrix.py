@@ -5,9 +5,14 @@ Wiltshire Music Centre); coordinator (of Devizes area only); staff; admin; outsi
 the other hub). Expected GET status per role, for Wiltshire's pages.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from tutti.accounts.models import Invitation, Membership, Role
+from tutti.accounts.services import token_hash
 from tutti.events.models import Booking, CalendarFeed, Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 from tutti.events.tokens import booking_token
@@ -83,6 +88,33 @@ def _linked_record(w) -> WcetProgramme:
     )
 
 
+INVITATION_TOKEN = "a-test-invitation-token"
+
+
+def _invitation_path(w) -> str:
+    """A pending invitation for someone new, whose link shows the form to accept."""
+    if not Invitation.objects.filter(token_hash=token_hash(INVITATION_TOKEN)).exists():
+        now = timezone.now()
+        Invitation.objects.create(
+            hub=w.hub,
+            email="invited@example.org",
+            role=Role.HUB_STAFF,
+            token_hash=token_hash(INVITATION_TOKEN),
+            sent_at=now,
+            expires_at=now + timedelta(days=14),
+        )
+    return f"/accounts/invitations/{INVITATION_TOKEN}/"
+
+
+def _pending_invitation(w) -> Invitation:
+    _invitation_path(w)
+    return Invitation.objects.get(token_hash=token_hash(INVITATION_TOKEN))
+
+
+def _partner_membership(w) -> Membership:
+    return Membership.objects.get(hub=w.hub, user=w.users["partner"])
+
+
 def _calendar_token(w) -> str:
     return CalendarFeed.objects.get_or_create(user=w.users["plain"])[0].token
 
@@ -99,6 +131,8 @@ MATRIX = {
         # One role in one hub: straight to that hub's manage page.
         dict.fromkeys(ROLES, 302) | {"plain": 200},
     ),
+    # The link stands in for signing in: the invited person has no account yet.
+    "accounts:invitation": (_invitation_path, PUBLIC),
     "directory:hub-home": (lambda w: "/wiltshire/", PUBLIC),
     "directory:search": (lambda w: "/wiltshire/directory/?q=Devizes", PUBLIC),
     "directory:organisation": (lambda w: f"/wiltshire/directory/{w.school.pk}/", PUBLIC),
@@ -148,6 +182,32 @@ MATRIX = {
     # in a member hub get 403, and everyone else 404, as for another hub's pages.
     "networks:detail": (lambda w: f"/networks/{network_for(w.hub).slug}/", STAFF_ONLY),
     "directory-manage:home": (lambda w: "/wiltshire/manage/", ANY_MEMBER),
+    # The team and the hub's settings: hub admins only.
+    "team-manage:list": (lambda w: "/wiltshire/manage/team/", only({"admin"})),
+    "team-manage:invite": (lambda w: "/wiltshire/manage/team/invite/", only({"admin"})),
+    "team-manage:member-edit": (
+        lambda w: f"/wiltshire/manage/team/{_partner_membership(w).pk}/",
+        only({"admin"}),
+    ),
+    "team-manage:member-remove": (
+        lambda w: f"/wiltshire/manage/team/{_partner_membership(w).pk}/remove/",
+        only({"admin"}),
+    ),
+    # Resending and withdrawing take a POST; a GET goes back to the team page.
+    "team-manage:invitation-resend": (
+        lambda w: f"/wiltshire/manage/team/invitations/{_pending_invitation(w).pk}/resend/",
+        only({"admin"}, ok=302),
+    ),
+    "team-manage:invitation-withdraw": (
+        lambda w: f"/wiltshire/manage/team/invitations/{_pending_invitation(w).pk}/withdraw/",
+        only({"admin"}, ok=302),
+    ),
+    "hub-settings:edit": (lambda w: "/wiltshire/manage/settings/", only({"admin"})),
+    # Public, like the hub's pages; the fixture's hub has no logo.
+    "hub-settings:logo": (
+        lambda w: "/wiltshire/manage/settings/logo/",
+        dict.fromkeys(ROLES, 404),
+    ),
     "directory-manage:commitments": (lambda w: "/wiltshire/manage/commitments/", ANY_MEMBER),
     "directory-manage:directory": (lambda w: "/wiltshire/manage/directory/", STAFF_ONLY),
     "directory-manage:organisation-create": (

@@ -73,7 +73,18 @@ def _published(world):
     return Publication.objects.create(hub=world.hub, year=record.year, figures=["wcet-pupils"])
 
 
+def _invitation(world):
+    from tutti.accounts.services import invitation_create
+
+    return invitation_create(hub=world.hub, by=None, email="invited@example.org", role="hub_staff")
+
+
+def _partner_membership(world):
+    return world.partner.staff_memberships.get(hub=world.hub)
+
+
 ANYONE = (200,) * len(ROLES)
+HUB_ADMINS = (401, 404, 404, 403, 403, 403)
 # Hub staff, and the coordinator of the event's cluster; the partner's organisation does not
 # run it.
 EVENT_MANAGERS = (401, 404, 404, 403, 200, 200, 200)
@@ -168,6 +179,26 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: f"{HUB}/provision/statuses?role=wcet",
         None,
         (401, 404, 404, 403, 403, 200, 200),
+    ),
+    ("GET", "/api/hubs/{hub_slug}/team"): Case(lambda w: f"{HUB}/team", None, (*HUB_ADMINS, 200)),
+    ("POST", "/api/hubs/{hub_slug}/team/invitations"): Case(
+        lambda w: f"{HUB}/team/invitations",
+        {"email": "new.person@example.org", "role": "hub_staff"},
+        (*HUB_ADMINS, 201),
+    ),
+    ("POST", "/api/hubs/{hub_slug}/team/invitations/{id}/resend"): Case(
+        lambda w: f"{HUB}/team/invitations/{_invitation(w).pk}/resend", None, (*HUB_ADMINS, 200)
+    ),
+    ("DELETE", "/api/hubs/{hub_slug}/team/invitations/{id}"): Case(
+        lambda w: f"{HUB}/team/invitations/{_invitation(w).pk}", None, (*HUB_ADMINS, 204)
+    ),
+    ("PATCH", "/api/hubs/{hub_slug}/team/members/{id}"): Case(
+        lambda w: f"{HUB}/team/members/{_partner_membership(w).pk}",
+        {"role": "hub_staff"},
+        (*HUB_ADMINS, 200),
+    ),
+    ("DELETE", "/api/hubs/{hub_slug}/team/members/{id}"): Case(
+        lambda w: f"{HUB}/team/members/{_partner_membership(w).pk}", None, (*HUB_ADMINS, 204)
     ),
     ("GET", "/api/hubs/{hub_slug}/provision/summary"): Case(
         lambda w: f"{HUB}/provision/summary", None, ANYONE

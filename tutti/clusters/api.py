@@ -159,7 +159,7 @@ def cluster_coordinator_set(
     request: HttpRequest, hub_slug: str, id: int, payload: CoordinatorIn
 ) -> Any:
     """Appoint the cluster's coordinator by email, or send ``{"vacant": true}`` to leave the
-    post vacant. Someone with a role in the hub is appointed at once; anyone else is emailed an
+    post vacant. Someone with a role in the hub is appointed at once; someone new is emailed an
     invitation (``invited`` in the answer) and becomes coordinator on accepting it."""
     cluster = cluster_for_edit(request, id)
     email = (payload.email or "").strip()
