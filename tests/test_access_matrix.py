@@ -202,9 +202,9 @@ MATRIX = {
         lambda w: f"/wiltshire/manage/team/invitations/{_pending_invitation(w).pk}/withdraw/",
         only({"admin"}, ok=302),
     ),
-    "hub-settings:edit": (lambda w: "/wiltshire/manage/settings/", only({"admin"})),
+    "settings-manage:edit": (lambda w: "/wiltshire/manage/settings/", only({"admin"})),
     # Public, like the hub's pages; the fixture's hub has no logo.
-    "hub-settings:logo": (
+    "settings-manage:logo": (
         lambda w: "/wiltshire/manage/settings/logo/",
         dict.fromkeys(ROLES, 404),
     ),

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from tutti.accounts.models import Invitation, InvitationStatus, Membership
+from tutti.accounts.models import Invitation, InvitationStatus, Membership, Role
 from tutti.directory.models import Hub
 
 
@@ -42,8 +42,10 @@ def team_members(*, hub: Hub) -> list[TeamMember]:
         Membership.objects.filter(hub=hub)
         .select_related("user")
         .prefetch_related("organisations")
-        .order_by("role", "user__first_name", "user__last_name", "user__email")
+        .order_by("user__first_name", "user__last_name", "user__email")
     )
+    # Hub admins first, then as the roles are listed.
+    memberships.sort(key=lambda m: Role.values.index(m.role))
     user_ids = [m.user_id for m in memberships]
     clusters: dict[int, list[str]] = {}
     for coordinator_id, name in (

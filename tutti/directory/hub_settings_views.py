@@ -22,7 +22,7 @@ def hub_settings(request: HttpRequest, hub_slug: str) -> HttpResponse:
         request.hub.refresh_from_db()
         services.hub_settings_update(hub=request.hub, by=request.user, **fields)
         messages.success(request, "Saved the hub's settings.")
-        return redirect("hub-settings:edit", hub_slug=hub_slug)
+        return redirect("settings-manage:edit", hub_slug=hub_slug)
     status = 400 if form.errors else 200
     return render(request, "directory/hub_settings.html", {"form": form}, status=status)
 

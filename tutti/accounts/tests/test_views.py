@@ -389,3 +389,13 @@ def test_the_site_administrator_lands_on_every_hubs_team_and_settings(
         assert f"/{slug}/manage/settings/" in html
     assert "/admin/" in html
     assert client.get("/cambridgeshire/manage/team/").status_code == 200
+
+
+def test_the_organisation_page_leads_admins_to_invite_its_staff(client_for, world):
+    edit = f"/wiltshire/manage/directory/{world.partner.pk}/edit/"
+    invite = f"/wiltshire/manage/team/invite/?organisation={world.partner.pk}"
+    assert invite in client_for("admin").get(edit).content.decode()
+    assert invite not in client_for("staff").get(edit).content.decode()
+    form = client_for("admin").get(invite).content.decode()
+    assert re.search(r'<option value="partner_staff" selected>', form)
+    assert re.search(rf'value="{world.partner.pk}"[^>]*checked', form)
