@@ -218,3 +218,22 @@ def test_the_accept_pages_pass_axe(page, site, sign_in, inbox, axe_check, screen
     page.get_by_role("button", name="Accept").click()
     page.wait_for_url("**/wiltshire/manage/")
     assert Membership.objects.filter(hub=site.hub, user=site.users["outsider"]).exists()
+
+
+def test_the_site_administrators_landing_page(page, site, sign_in, axe_check, screenshot):
+    from tutti.accounts.models import User
+
+    site.users["root"] = User.objects.create_superuser(
+        username="root", email="root@example.org", password=PASSWORD
+    )
+    sign_in("root")
+    page.goto("/accounts/me/")
+    main = page.locator("main")
+    assert main.get_by_role("link", name="Django admin").count() == 1
+    assert main.get_by_role("link", name="Team of Cambridgeshire Music").count() == 1
+    assert main.get_by_role("link", name="Settings of Wiltshire Music Connect").count() == 1
+    axe_check()
+    screenshot("my-hubs-site-administrator")
+    _fits_a_phone(page)
+    main.get_by_role("link", name="Team of Cambridgeshire Music").click()
+    assert page.url.endswith("/cambridgeshire/manage/team/")

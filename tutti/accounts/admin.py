@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from tutti.accounts.models import Membership, User
+from tutti.accounts.models import Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,3 +24,18 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["hub", "role"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user", "hub", "organisations"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    # Sent, resent and withdrawn on the hub's team page, where each step is audited.
+    list_display = ["email", "hub", "role", "status", "sent_at", "expires_at"]
+    list_filter = ["hub", "role", "status"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
