@@ -206,7 +206,8 @@ def invitation_accept(
             )
         user = User(
             email=invitation.email,
-            username=invitation.email,
+            # Django admin's username holds 150 characters; an email address may be longer.
+            username=invitation.email[:150],
             first_name=(first_name or invitation.first_name).strip(),
             last_name=(last_name or invitation.last_name).strip(),
         )

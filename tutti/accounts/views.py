@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -71,6 +72,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def _accept(request: HttpRequest, invitation, **kwargs) -> HttpResponse:
     try:
         membership = services.invitation_accept(invitation=invitation, **kwargs)
+    except ValidationError as error:
+        # The form checked the password and names; what is left is rare (e.g. a username
+        # already taken by another account's long address).
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"error": " ".join(error.messages)},
+            status=400,
+        )
     except services.InvitationError as error:
         return render(
             request, "accounts/invitation_problem.html", {"error": str(error)}, status=410

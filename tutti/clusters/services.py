@@ -73,9 +73,13 @@ def coordinator_appoint(
 ) -> Invitation | None:
     """Appoint someone who has a role in the hub at once; anyone else is invited (role
     coordinator, this cluster) and becomes coordinator on accepting. Returns the invitation."""
-    from tutti.accounts.services import invitation_create
+    from tutti.accounts.models import InvitationStatus
+    from tutti.accounts.services import invitation_create, invitation_withdraw
 
     email = email.strip().lower()
+    # A new appointment replaces any invitation still waiting to coordinate this cluster.
+    for earlier in Invitation.objects.filter(cluster=cluster, status=InvitationStatus.PENDING):
+        invitation_withdraw(invitation=earlier, by=by)
     membership = (
         Membership.objects.select_related("user")
         .filter(hub=cluster.hub, user__email__iexact=email)

@@ -289,3 +289,16 @@ def test_a_coordinator_invited_for_a_cluster_takes_it_on_accepting(
     world.other_cluster.refresh_from_db()
     assert world.other_cluster.coordinator_display == "Max Moore"
     assert world.other_cluster.coordinator.memberships.get(hub=world.hub).role == "coordinator"
+
+
+def test_appointing_again_replaces_the_invitation_waiting_for_the_cluster(world):
+    from tutti.clusters.services import coordinator_appoint
+
+    first = coordinator_appoint(cluster=world.other_cluster, email="max@example.org", by=None)
+    coordinator_appoint(cluster=world.other_cluster, email=world.users["partner"].email, by=None)
+    first.refresh_from_db()
+    assert first.status == InvitationStatus.WITHDRAWN
+    with pytest.raises(services.InvitationError, match="withdrawn"):
+        services.invitation_accept(invitation=first, password="violas-and-cellos-42")
+    world.other_cluster.refresh_from_db()
+    assert world.other_cluster.coordinator == world.users["partner"]
