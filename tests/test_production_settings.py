@@ -97,6 +97,10 @@ def test_hsts_is_off_only_when_the_environment_says_so(tmp_path):
     # An empty value is no decision: the year stays.
     response = _fetch(tmp_path, "https", SECURE_HSTS_SECONDS="")
     assert response["headers"]["Strict-Transport-Security"].startswith(f"max-age={A_YEAR};")
+    response = _fetch(tmp_path, "https", SECURE_HSTS_PRELOAD="0")
+    assert response["headers"]["Strict-Transport-Security"] == (
+        f"max-age={A_YEAR}; includeSubDomains"
+    )
 
 
 def _free_port() -> int:
