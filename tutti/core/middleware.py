@@ -76,7 +76,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if not is_public_page(request) and request.resolver_match is not None:
+        if (
+            request.resolver_match is not None
+            and not is_public_page(request)
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
             add_never_cache_headers(response)
         if response.status_code == 403 and not getattr(response, "_has_been_logged", False):
             log_forbidden(request, response, _reason_in(response))
