@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tutti.directory.models import Hub
-from tutti.privacy.retention import RETENTION_RULES, retention_apply
+from tutti.privacy import retention
 
 
 class Command(BaseCommand):
@@ -35,14 +35,13 @@ class Command(BaseCommand):
             if hub is None:
                 raise CommandError(f"No hub with the slug {options['hub']!r}.")
             hubs = [hub]
-        reports = retention_apply(now=now, hubs=hubs)
-        totals = dict.fromkeys(RETENTION_RULES, 0)
+        reports = retention.retention_apply(now=now, hubs=hubs)
+        rules = retention.RETENTION_RULES
+        totals = dict.fromkeys(rules, 0)
         for report in reports:
-            done = ", ".join(
-                f"{report.counts[key]} {rule.label}" for key, rule in RETENTION_RULES.items()
-            )
+            done = ", ".join(f"{report.counts[key]} {rule.label}" for key, rule in rules.items())
             self.stdout.write(f"{report.hub.slug}: {done}")
             for key, count in report.counts.items():
                 totals[key] += count
-        summary = ", ".join(f"{totals[key]} {rule.label}" for key, rule in RETENTION_RULES.items())
+        summary = ", ".join(f"{totals[key]} {rule.label}" for key, rule in rules.items())
         self.stdout.write(self.style.SUCCESS(f"Retention applied as of {now:%Y-%m-%d}: {summary}."))
