@@ -132,11 +132,17 @@ def audit_log(request: HttpRequest, hub_slug: str) -> HttpResponse:
             since=data["since"],
             until=data["until"],
         )
+    # The log names people, so reading it is itself recorded: one row per page view, written
+    # first so that the reader sees their own read.
+    audit(
+        PrivacyAction.AUDIT_LOG_READ,
+        hub=request.hub,
+        actor=request.user,
+        page=request.GET.get("page", "1")[:10],
+    )
     page = Paginator(
         selectors.audit_log(hub=request.hub, filters=filters), AUDIT_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    # The log names people, so reading it is itself recorded: one row per page view.
-    audit(PrivacyAction.AUDIT_LOG_READ, hub=request.hub, actor=request.user, page=page.number)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False)
     return render(
         request,
