@@ -69,3 +69,11 @@ def test_the_command_refuses_bad_options(world, options, message):
     with pytest.raises(CommandError, match=message):
         call_command("apply_retention", **options)
     assert not AuditLog.objects.exists()
+
+
+def test_the_command_can_queue_the_run_for_the_task_worker(world):
+    out = io.StringIO()
+    call_command("apply_retention", enqueue=True, stdout=out)
+    assert "Queued for the task worker" in out.getvalue()
+    # Tests run tasks at once, as the worker would later.
+    assert AuditLog.objects.filter(action="privacy.retention.applied").count() == 2

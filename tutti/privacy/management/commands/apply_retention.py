@@ -14,6 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue the run for the task worker instead of running it here.",
+        )
         parser.add_argument("--hub", help="Only this hub (its slug).")
         parser.add_argument(
             "--as-of",
@@ -22,6 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["enqueue"]:
+            from tutti.privacy.tasks import apply_retention
+
+            result = apply_retention.enqueue()
+            self.stdout.write(f"Queued for the task worker ({result.id}).")
+            return
         now = timezone.now()
         if options["as_of"]:
             try:
