@@ -101,3 +101,38 @@ def test_an_admin_erases_a_person_after_confirming(page, ann, sign_in, axe_check
     axe_check()
     assert Booking.objects.get(pk=ann.pk).name == "Anonymised"
     assert Booking.objects.get(pk=ann.pk).attendances.count() == 1
+
+
+def _booking_form(site) -> str:
+    return f"/wiltshire/whats-on/{EventFactory(hub=site.hub, title='Cluster meeting').pk}/"
+
+
+def _audit_link(site) -> str:
+    from tutti.provision.tests.factories import audit_path
+
+    return audit_path(site.hub, site.school)
+
+
+def _return_link(site) -> str:
+    from tutti.participation.tests.factories import SubmissionFactory
+    from tutti.participation.tokens import return_link_path
+
+    submission = SubmissionFactory(collection__hub=site.hub, partner=site.partner)
+    return return_link_path(hub=site.hub, submission_id=submission.pk)
+
+
+@pytest.mark.parametrize(
+    "path", [_booking_form, _audit_link, _return_link], ids=["booking", "audit", "return"]
+)
+def test_forms_that_collect_personal_data_link_the_notice(
+    request, page, site, axe_check, screenshot, path
+):
+    url = path(site)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        page.get_by_role("link", name="privacy notice").first.click()
+        assert page.get_by_role("heading", level=1).inner_text().strip() == "Privacy notice"
+        page.go_back()
+        screenshot(f"privacy-link-{request.node.callspec.id}-{width}")
+        axe_check()

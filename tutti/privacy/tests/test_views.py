@@ -109,6 +109,12 @@ def test_a_cpd_form_with_no_email_is_not_a_read(client_for, world):
 # Finding a person, downloading and erasing
 
 
+@pytest.mark.parametrize(("who", "linked"), [("admin", True), ("staff", False)])
+def test_the_manage_page_links_personal_data_for_admins_only(client_for, world, who, linked):
+    html = client_for(who).get("/wiltshire/manage/").content.decode()
+    assert ('href="/wiltshire/manage/privacy/"' in html) is linked
+
+
 def test_an_admin_finds_what_the_hub_holds(client_for, world):
     BookingFactory(event=EventFactory(hub=world.hub), email="ann@example.org", name="Ann T")
     html = client_for("admin").get(PERSON, {"email": "ann@example.org"}).content.decode()
