@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -35,8 +36,21 @@ def person_user(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
 
 
+def spellings(text: str) -> set[str]:
+    """The text as typed and as a URL carries it (audit entries keep the page's address)."""
+    return {text, quote(text, safe=""), quote_plus(text)}
+
+
+def mentions(text: str) -> Q:
+    """Audit entries whose data mention ``text``, in any of its spellings."""
+    found = Q(pk__in=[])
+    for spelling in spellings(text):
+        found |= Q(data__icontains=spelling)
+    return found
+
+
 def _person_audit_filter(*, email: str, user: User | None, booking_ids: list[int]) -> Q:
-    about = Q(data__icontains=email) | Q(
+    about = mentions(email) | Q(
         object_type="events.booking", object_id__in=[str(pk) for pk in booking_ids]
     )
     if user is not None:
@@ -177,7 +191,7 @@ def audit_log(*, hub: Hub, filters: AuditFilters) -> QuerySet[AuditLog]:
     about, by email), an action (or the start of one) and a date range (London days)."""
     entries = AuditLog.objects.filter(hub=hub).select_related("actor")
     if filters.person:
-        person = Q(actor__email__iexact=filters.person) | Q(data__icontains=filters.person)
+        person = Q(actor__email__iexact=filters.person) | mentions(filters.person)
         entries = entries.filter(person)
     if filters.action:
         entries = entries.filter(action__startswith=filters.action)

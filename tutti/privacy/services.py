@@ -13,7 +13,7 @@ from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
 from tutti.events.models import Attendance, Booking, CalendarFeed
 from tutti.privacy.actions import PrivacyAction
-from tutti.privacy.selectors import person_bookings, person_user
+from tutti.privacy.selectors import mentions, person_bookings, person_user, spellings
 
 ERASED = "[erased]"
 # A reserved top-level domain (RFC 2606): no such address can exist, and it marks the row as
@@ -54,7 +54,7 @@ def _scrub(value: Any, secrets: list[str]) -> Any:
 
 def audit_entries_scrub(entries: Any, secrets: list[str]) -> int:
     """Replace every value that holds one of ``secrets`` in these entries' data."""
-    secrets = [s for s in secrets if s and len(s) >= 3]
+    secrets = sorted({v for s in secrets if s and len(s) >= 3 for v in spellings(s)})
     changed = 0
     for entry in entries:
         data = _scrub(entry.data, secrets)
@@ -130,7 +130,7 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
     scrubbed_entries = audit_entries_scrub(
         hub_entries.filter(
             Q(object_type="events.booking", object_id__in=booking_ids)
-            | Q(data__icontains=email)
+            | mentions(email)
             | (Q(object_type="accounts.user", object_id=str(user.pk)) if user else Q(pk=None))
         ),
         secrets,
@@ -138,7 +138,7 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
     # Entries with no hub (the account's own) go too once the account is scrubbed.
     if scrubbed:
         scrubbed_entries += audit_entries_scrub(
-            AuditLog.objects.filter(hub=None, data__icontains=email), secrets
+            AuditLog.objects.filter(mentions(email), hub=None), secrets
         )
     outcome = ErasureOutcome(
         bookings=anonymised,

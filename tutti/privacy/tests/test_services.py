@@ -81,8 +81,13 @@ def test_the_summary_escapes_what_people_typed(world):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_erasure_keeps_counts_and_hours_and_leaves_nothing_personal(world, ann):
+def test_erasure_keeps_counts_and_hours_and_leaves_nothing_personal(client_for, world, ann):
     admin = world.users["admin"]
+    # Staff looked at her CPD record: the audit entry keeps the page's address, with her email.
+    client_for("staff").get("/wiltshire/manage/events/cpd/", {"email": ANN})
+    assert "ann.teacher%40example.org" in str(
+        AuditLog.objects.get(action="read.events.cpd_record").data
+    )
     event = Booking.objects.get(email=ANN, event__title="CPD day").event
     booked = event.bookings.filter(status=BookingStatus.CONFIRMED).count()
     hours = hub_cpd_hours(world.hub)
