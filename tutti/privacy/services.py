@@ -80,6 +80,9 @@ def erasure_preview(*, hub: Hub, email: str) -> dict[str, Any]:
     bookings = person_bookings(email=email, hub=hub, user=user)
     other_hubs = _other_hubs(hub=hub, user=user, email=email)
     return {
+        "closes_account": user is not None
+        and not other_hubs
+        and _account_is_the_hubs(hub=hub, user=user, bookings=bookings.exists()),
         "user": user,
         "bookings": bookings.count(),
         "attended_sessions": Attendance.objects.filter(booking__in=bookings).count(),
@@ -87,6 +90,18 @@ def erasure_preview(*, hub: Hub, email: str) -> dict[str, Any]:
         "clusters": list(Cluster.objects.filter(hub=hub, coordinator=user)) if user else [],
         "other_hubs": other_hubs,
     }
+
+
+def _account_is_the_hubs(*, hub: Hub, user: User, bookings: bool) -> bool:
+    """Whether this hub may close the account: it holds the person (a role, a booking or a
+    cluster), and the account is not a site operator's, which only the site can close."""
+    if user.is_superuser or user.is_staff:
+        return False
+    return (
+        bookings
+        or Membership.objects.filter(hub=hub, user=user).exists()
+        or Cluster.objects.filter(hub=hub, coordinator=user).exists()
+    )
 
 
 def _other_hubs(*, hub: Hub, user: User | None, email: str) -> list[str]:
@@ -103,7 +118,7 @@ def _other_hubs(*, hub: Hub, user: User | None, email: str) -> list[str]:
 def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
     """Erase a person from one hub: its bookings anonymised, their role removed, the hub's
     audit entries cleared of their details. The account itself is scrubbed and closed only
-    when no other hub holds them; otherwise it stays for the other hubs."""
+    when this hub holds them and no other hub does (and never a site operator's)."""
     user = person_user(email=email)
     secrets = [email]
     if user is not None:
@@ -117,6 +132,7 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
     other_hubs: list[str] = []
     hub_entries = AuditLog.objects.filter(hub=hub)
     if user is not None:
+        closes_account = _account_is_the_hubs(hub=hub, user=user, bookings=bool(booking_ids))
         Cluster.objects.filter(hub=hub, coordinator=user).update(coordinator=None)
         memberships, _ = Membership.objects.filter(hub=hub, user=user).delete()
         Attendance.objects.filter(session__event__hub=hub, recorded_by=user).update(
@@ -124,7 +140,7 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
         )
         hub_entries.filter(actor=user).update(actor=None)
         other_hubs = _other_hubs(hub=hub, user=user, email=email)
-        if not other_hubs:
+        if closes_account and not other_hubs:
             _account_scrub(user)
             scrubbed = True
     scrubbed_entries = audit_entries_scrub(

@@ -140,3 +140,15 @@ def test_anonymised_bookings_free_the_email_for_a_new_booking(world):
     services.person_erase(hub=world.hub, email=ANN, by=world.users["admin"])
     BookingFactory(event=event, email=ANN)
     assert event.bookings.count() == 2
+
+
+@pytest.mark.parametrize("who", ["plain", "superuser"])
+def test_a_hub_cannot_close_an_account_it_does_not_hold(world, who):
+    user = world.users["plain"]
+    if who == "superuser":
+        user = UserFactory(is_superuser=True, is_staff=True)
+        MembershipFactory(hub=world.hub, user=user, role=Role.HUB_ADMIN)
+    outcome = services.person_erase(hub=world.hub, email=user.email, by=world.users["admin"])
+    assert not outcome.account_scrubbed
+    user.refresh_from_db()
+    assert user.is_active and user.has_usable_password()

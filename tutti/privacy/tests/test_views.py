@@ -101,6 +101,19 @@ def test_each_read_of_names_writes_one_audit_row(client_for, world):
         assert entry.data["path"] == path
 
 
+def test_the_api_lists_of_names_are_audited_too(client_for, world):
+    event = EventFactory(hub=world.hub)
+    client = client_for("staff")
+    for path, action in (
+        (f"/api/hubs/wiltshire/events/{event.pk}/bookings", "read.events.attendees"),
+        ("/api/hubs/wiltshire/participation/wcet?year=2024", "read.participation.records"),
+    ):
+        before = AuditLog.objects.count()
+        assert client.get(path).status_code == 200, path
+        assert AuditLog.objects.count() == before + 1
+        assert AuditLog.objects.order_by("-pk").first().action == action
+
+
 def test_a_cpd_form_with_no_email_is_not_a_read(client_for, world):
     client_for("staff").get("/wiltshire/manage/events/cpd/")
     assert not AuditLog.objects.filter(action="read.events.cpd_record").exists()
@@ -248,3 +261,10 @@ def test_a_bad_filter_is_refused_with_a_summary(client_for, world, entries):
     html = response.content.decode()
     assert 'class="error-summary"' in html
     assert "Select a valid choice" in html
+
+
+def test_the_erase_page_says_when_the_account_is_closed(client_for, world):
+    coordinator = world.users["coordinator"]
+    html = client_for("admin").get(ERASE, {"email": coordinator.email}).content.decode()
+    assert "Their account is closed" in html
+    assert "Devizes area will have no coordinator" in html
