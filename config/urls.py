@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("tutti.accounts.urls")),
     path("", include("tutti.core.urls")),
+    # /accounts/my-data/ and each hub's /<hub>/privacy/ notice.
+    path("", include("tutti.privacy.urls")),
     # Networks span hubs, so they sit outside any hub's slug.
     path("networks/", include("tutti.provision.network_urls")),
     # Hub pages last: their first segment is the hub's slug.
@@ -17,6 +19,7 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
     path("<slug:hub_slug>/manage/team/", include("tutti.accounts.manage_urls")),
     path("<slug:hub_slug>/manage/settings/", include("tutti.directory.hub_settings_urls")),
+    path("<slug:hub_slug>/manage/", include("tutti.privacy.manage_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),

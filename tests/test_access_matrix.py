@@ -381,6 +381,27 @@ MATRIX = {
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/template.xlsx",
         only({"partner", "staff", "admin"}),
     ),
+    "privacy:notice": (lambda w: "/wiltshire/privacy/", PUBLIC),
+    # Anyone signed in downloads their own data, with or without a role in a hub.
+    "privacy:my-data": (
+        lambda w: "/accounts/my-data/",
+        dict.fromkeys(ROLES, 200) | {"anonymous": 302},
+    ),
+    # Hub admins only: a person's data, its download and erasure, and the audit log.
+    "privacy-manage:person": (
+        lambda w: "/wiltshire/manage/privacy/?email=ann@example.org",
+        only({"admin"}),
+    ),
+    # Downloading takes a POST; a GET goes back to the person page.
+    "privacy-manage:download": (
+        lambda w: "/wiltshire/manage/privacy/download/",
+        only({"admin"}, ok=302),
+    ),
+    "privacy-manage:erase": (
+        lambda w: "/wiltshire/manage/privacy/erase/?email=ann@example.org",
+        only({"admin"}),
+    ),
+    "privacy-manage:audit-log": (lambda w: "/wiltshire/manage/audit-log/", only({"admin"})),
 }
 
 

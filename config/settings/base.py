@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tutti.events",
     "tutti.provision",
     "tutti.participation",
+    "tutti.privacy",
     "tutti.demo",
 ]
 

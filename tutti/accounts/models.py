@@ -43,6 +43,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_edit_organisation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
     "can_manage_members": frozenset({Role.HUB_ADMIN}),
     "can_change_hub_settings": frozenset({Role.HUB_ADMIN}),
+    # Find, download and erase what the hub holds about a person; read the audit log.
+    "can_manage_privacy": frozenset({Role.HUB_ADMIN}),
     # Every event of the hub; the roles below run only their own cluster's or organisation's.
     "can_manage_events": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     "can_edit_event": frozenset(Role.values),

@@ -21,6 +21,7 @@ from tutti.core.api import (
     hub_operation,
     invalid,
 )
+from tutti.core.audit import ReadAction, audit_read
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
@@ -430,6 +431,7 @@ def booking_list(
     """The event's bookings: places, then the waiting list in its order, then cancellations.
     ``status`` gives only those of one status."""
     event = event_for_edit(request, id)
+    audit_read(request, ReadAction.EVENT_ATTENDEES, obj=event)
     groups = selectors.event_bookings(event=event)
     rows = [_booking_out(b, None) for b in groups["confirmed"]]
     rows += [_booking_out(b, n) for n, b in enumerate(groups["waiting"], start=1)]

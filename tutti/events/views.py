@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from tutti.clusters.models import Cluster
+from tutti.core.audit import ReadAction, audit_read
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
 from tutti.directory.models import Hub, Organisation, OrganisationKind
@@ -480,6 +481,7 @@ def event_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """An event for its organisers: status, sessions, bookings and the waiting list."""
     event = event_for_edit(request, pk)
+    audit_read(request, ReadAction.EVENT_ATTENDEES, obj=event)
     bookings = selectors.event_bookings(event=event)
     return render(
         request,
@@ -588,6 +590,7 @@ def session_attendance(
                 )
                 return redirect("events-manage:detail", hub_slug=hub_slug, pk=event.pk)
         status = 400
+    audit_read(request, ReadAction.ATTENDANCE_REGISTER, obj=session)
     return render(
         request,
         "events/manage_session_attendance.html",
@@ -618,6 +621,7 @@ def cpd_record(request: HttpRequest, hub_slug: str) -> HttpResponse:
         record = selectors.cpd_record(
             hub=request.hub, email=form.cleaned_data["email"], events=events
         )
+        audit_read(request, ReadAction.CPD_RECORD, email=form.cleaned_data["email"])
     return _private(
         render(
             request,
@@ -652,6 +656,7 @@ def _attendee_rows(event: Event) -> list[tuple[Booking, int | None]]:
 def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Everyone booked, then the waiting list in order, as CSV for a spreadsheet."""
     event = event_for_edit(request, pk)
+    audit_read(request, ReadAction.EVENT_ATTENDEES_CSV, obj=event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
@@ -678,6 +683,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     """The CSV's columns and rows as an Excel workbook."""
     event = event_for_edit(request, pk)
+    audit_read(request, ReadAction.EVENT_ATTENDEES_XLSX, obj=event)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Attendees")
     sheet.freeze_panes = "A2"

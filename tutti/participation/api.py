@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS, hub_operation
+from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import membership_for
 from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import SECTIONS
@@ -165,6 +166,7 @@ def records(request: HttpRequest, hub_slug: str, section: Section, query: Query[
     """One section's participation records for a year, 100 a page, with partner and school."""
     key = str(section.value)
     year = _year(request, query.year)
+    audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year, section=key)
     found = selectors.records_for(hub=request.hub, section=key, year=year).order_by("pk")  # type: ignore[attr-defined]
     count = found.count()
     start = (query.page - 1) * PAGE_SIZE

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.events.ics import absolute_url
 from tutti.participation import publishing, selectors, services
@@ -174,6 +175,7 @@ def figure_records(request: HttpRequest, hub_slug: str, key: str) -> HttpRespons
     schools = None
     if figure.key == "schools-in-area":
         schools = [data.schools[pk] for pk in sorted(result.schools or ())]
+    audit_read(request, ReadAction.FIGURE_RECORDS, figure=figure.key, year=data.year)
     return render(
         request,
         "participation/figure_records.html",
@@ -191,6 +193,7 @@ def figure_records(request: HttpRequest, hub_slug: str, key: str) -> HttpRespons
 @hub_permission_required("can_manage_participation")
 def return_xlsx(request: HttpRequest, hub_slug: str) -> HttpResponse:
     data, _ = _year_data(request)
+    audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="xlsx")
     body = return_workbook(data, compute_figures(data))
     response = HttpResponse(body, content_type=XLSX)
     name = f"{hub_slug}-data-return-{data.year}.xlsx"
@@ -209,6 +212,7 @@ def _csv_cell(value: object) -> object:
 def return_csv(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """The Schools sheet of the data return, as CSV."""
     data, _ = _year_data(request)
+    audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="csv")
     rows = return_rows(data, compute_figures(data))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{hub_slug}-data-return-{data.year}-schools.csv"
@@ -245,6 +249,7 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 record=record, own_organisations=own
             )
         sections.append((section, SECTION_LABELS[section], records))
+    audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year)
     return render(
         request,
         "participation/manage_home.html",

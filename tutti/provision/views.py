@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -191,6 +192,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         done = sum(1 for p in members if p.state == "complete")
         started = sum(1 for p in members if p.state == "started")
         completion.append((group.name, len(members), done, started, len(members) - done - started))
+    audit_read(request, ReadAction.PROVISION_AUDITS, year=year)
     return render(
         request,
         "provision/manage_provision.html",
