@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("tutti.accounts.urls")),
+    path("accounts/", include("tutti.accounts.allauth_urls")),
     path("", include("tutti.core.urls")),
     # Networks span hubs, so they sit outside any hub's slug.
     path("networks/", include("tutti.provision.network_urls")),
