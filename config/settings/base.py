@@ -133,6 +133,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # a new address is used only once its owner has followed the link sent to it.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_FORMS = {"add_email": "tutti.accounts.forms.ChangeEmailForm"}
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
