@@ -133,7 +133,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 # a new address is used only once its owner has followed the link sent to it.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_FORMS = {"add_email": "tutti.accounts.forms.ChangeEmailForm"}
+ACCOUNT_FORMS = {
+    "login": "tutti.accounts.forms.LoginForm",
+    "reset_password": "tutti.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "tutti.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "tutti.accounts.forms.ChangePasswordForm",
+    "reauthenticate": "tutti.accounts.forms.ReauthenticateForm",
+    "add_email": "tutti.accounts.forms.ChangeEmailForm",
+}
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -151,6 +158,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tutti"
+MFA_FORMS = {
+    "authenticate": "tutti.accounts.forms.AuthenticateForm",
+    "reauthenticate": "tutti.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "tutti.accounts.forms.ActivateTOTPForm",
+}
 # Accounts are made by hub admins for known people, so an address not yet verified is no sign
 # of a stranger; refusing them two-factor would lock staff of a hub that requires it out.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
