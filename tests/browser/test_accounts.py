@@ -134,8 +134,8 @@ def test_turn_on_two_factor_then_sign_in_with_a_code(page, site, axe_check, scre
     assert _h1(page) == "Enter your code"
     check_at_both_widths(page, axe_check, screenshot, "two-factor-code")
     page.get_by_label("Code from your app, or a recovery code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
     assert page.url.endswith("/wiltshire/manage/")
 
 
