@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from tutti.accounts.tests.factories import UserFactory
+from tutti.core.models import AuditLog
 
 PASSWORD = "a-good-test-password"  # the factories' password
 
@@ -54,6 +55,14 @@ def test_email_change_waits_for_the_link_then_changes(client_for, world):
     user.refresh_from_db()
     assert user.email == "new.me@example.org"
     assert EmailAddress.objects.get(user=user, email="new.me@example.org").verified
+    entry = AuditLog.objects.get(action="accounts.email.changed")
+    assert (entry.data["old"], entry.data["new"]) == (old, "new.me@example.org")
+
+    # The new address signs in; the old one no longer does.
+    client.logout()
+    assert signed_in(user).get("/accounts/").status_code == 200
+    response = Client().post("/accounts/login/", {"login": old, "password": PASSWORD})
+    assert response.status_code == 200
 
 
 def test_email_already_in_use_is_refused_and_changes_nothing(client_for, world):
@@ -126,3 +135,20 @@ def test_other_peoples_sessions_are_not_listed(db):
     client = signed_in(mine)
     signed_in(theirs)
     assert client.get("/accounts/sessions/").context["session_count"] == 1
+
+
+def test_changes_to_signing_in_are_audited(world):
+    user = world.users["staff"]
+    client = signed_in(user)
+    client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-long-passphrase",
+            "password2": "a-new-long-passphrase",
+        },
+    )
+    entry = AuditLog.objects.get(action="accounts.password.changed")
+    assert entry.actor == user
+    assert entry.object_id == str(user.pk)
+    assert "a-new-long-passphrase" not in str(entry.data)

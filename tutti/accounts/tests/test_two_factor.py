@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
 from tutti.accounts.two_factor import API_MESSAGE
+from tutti.core.models import AuditLog
 
 PASSWORD = "a-good-test-password"  # the factories' password
 
@@ -174,3 +175,17 @@ def test_the_api_answers_403_with_a_message(client_for, strict_hub):
 def test_the_account_page_says_which_hub_asks_for_it(client_for, strict_hub):
     text = client_for("staff").get("/accounts/").text
     assert "Wiltshire Music Connect asks its staff to use it" in text
+
+
+def test_turning_two_factor_on_is_audited_without_the_secret(
+    world, django_capture_on_commit_callbacks
+):
+    user = world.users["plain"]
+    client = Client()
+    sign_in(client, user)
+    # allauth tells of it once its transaction has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        secret = turn_on(client)
+    entry = AuditLog.objects.get(action="accounts.two_factor.turned_on")
+    assert entry.actor == user
+    assert secret not in str(entry.data)
