@@ -89,6 +89,8 @@ def test_six_wrong_passwords_pause_then_the_right_one_works(page, site, settings
     for _ in range(5):
         sign_in_with_form(page, email, "wrong")
         assert page.get_by_role("alert").get_by_text("not right").is_visible()
+    # The summary takes focus, so a screen reader reads it out first.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     sign_in_with_form(page, email, "wrong")
     alert = page.get_by_role("alert")
     assert alert.get_by_text("Too many wrong passwords").is_visible()
@@ -199,3 +201,15 @@ def test_public_account_page_has_no_axe_violations(
     page.goto(path)
     assert _h1(page) == h1
     check_at_both_widths(page, axe_check, screenshot, request.node.callspec.id)
+
+
+def test_too_many_reset_requests_get_a_plain_page(page, site, settings, axe_check, screenshot):
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "20/5m/ip,1/5m/key"}
+    for _ in range(2):
+        page.goto("/accounts/password/reset/")
+        page.get_by_label("Email address").fill(site.users["staff"].email)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Email me a link").click()
+    assert _h1(page) == "Too many tries in a short time"
+    assert len(mail.outbox) == 1
+    check_at_both_widths(page, axe_check, screenshot, "too-many-tries")

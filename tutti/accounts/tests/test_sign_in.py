@@ -141,3 +141,20 @@ def test_sign_up_is_closed(client, db):
     assert response.status_code == 200
     assert "Accounts are by invitation" in response.text
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_too_many_reset_requests_get_a_plain_page_and_no_more_mail(client, world):
+    email = world.users["staff"].email
+    for _ in range(5):
+        assert client.post("/accounts/password/reset/", {"email": email}).status_code == 302
+    response = client.post("/accounts/password/reset/", {"email": email})
+    assert response.status_code == 429
+    assert "Too many tries in a short time" in response.text
+    assert len(mail.outbox) == 5
+
+
+def test_a_reset_request_without_an_address_says_so(client, world):
+    response = client.post("/accounts/password/reset/", {"email": "not an address"})
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.text
+    assert mail.outbox == []
