@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("tutti.accounts.urls")),
+    path("accounts/", include("tutti.accounts.allauth_urls")),
     path("", include("tutti.core.urls")),
     # /accounts/my-data/ and each hub's /<hub>/privacy/ notice.
     path("", include("tutti.privacy.urls")),

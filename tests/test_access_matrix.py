@@ -33,6 +33,10 @@ ANY_MEMBER = {
     "outsider": 404,
 }
 STAFF_ONLY = ANY_MEMBER | {"partner": 403, "coordinator": 403}
+SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
+SIGN_IN_PAGE = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
+SIGN_OUT_PAGE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
+NOTHING_YET = dict.fromkeys(ROLES, 404) | {"anonymous": 302}
 
 
 def only(allowed: set[str], ok: int = 200) -> dict[str, int]:
@@ -123,9 +127,68 @@ def _calendar_token(w) -> str:
 MATRIX = {
     "core:home": (lambda w: "/", PUBLIC),
     "core:healthz": (lambda w: "/healthz", PUBLIC),
-    "accounts:login": (lambda w: "/accounts/login/", PUBLIC),
-    # Signing out takes a POST; a GET is refused for everyone.
-    "accounts:logout": (lambda w: "/accounts/logout/", dict.fromkeys(ROLES, 405)),
+    # Someone signed in already goes on to their hubs.
+    "accounts:login": (lambda w: "/accounts/login/", SIGN_IN_PAGE),
+    # A GET asks to confirm; someone not signed in goes home.
+    "accounts:logout": (lambda w: "/accounts/logout/", SIGN_OUT_PAGE),
+    "accounts:account": (lambda w: "/accounts/", SIGNED_IN),
+    "accounts:two-factor-required": (lambda w: "/accounts/two-factor-required/", SIGNED_IN),
+    # django-allauth's pages (tutti/accounts/allauth_urls.py), under its own URL names.
+    "account_login": (lambda w: "/accounts/login/", SIGN_IN_PAGE),
+    "account_logout": (lambda w: "/accounts/logout/", SIGN_OUT_PAGE),
+    "account_inactive": (lambda w: "/accounts/inactive/", PUBLIC),
+    # Sign-up is closed: the page says accounts are by invitation.
+    "account_signup": (lambda w: "/accounts/signup/", SIGN_IN_PAGE),
+    "account_reset_password": (lambda w: "/accounts/password/reset/", PUBLIC),
+    "account_reset_password_done": (lambda w: "/accounts/password/reset/done/", PUBLIC),
+    # A link that does not work says so, for everyone.
+    "account_reset_password_from_key": (
+        lambda w: "/accounts/password/reset/key/1-no-such-key/",
+        PUBLIC,
+    ),
+    "account_reset_password_from_key_done": (
+        lambda w: "/accounts/password/reset/key/done/",
+        PUBLIC,
+    ),
+    "account_confirm_email": (lambda w: "/accounts/confirm-email/no-such-key/", PUBLIC),
+    "account_email_verification_sent": (lambda w: "/accounts/confirm-email/", PUBLIC),
+    # Signing in by emailed code is off; part-way through signing in is a stage, not a page.
+    "account_confirm_login_code": (
+        lambda w: "/accounts/login/code/confirm/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    "mfa_authenticate": (lambda w: "/accounts/2fa/authenticate/", dict.fromkeys(ROLES, 302)),
+    "account_reauthenticate": (lambda w: "/accounts/reauthenticate/", SIGNED_IN),
+    # Codes by email are off, so these go back to the password.
+    "account_request_reauthentication_code": (
+        lambda w: "/accounts/reauthenticate/code/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    "account_confirm_reauthentication_code": (
+        lambda w: "/accounts/reauthenticate/code/confirm/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    "account_email": (lambda w: "/accounts/email/", SIGNED_IN),
+    "account_change_password": (lambda w: "/accounts/password/change/", SIGNED_IN),
+    # Everyone here has a password already, so they are sent to change it.
+    "account_set_password": (lambda w: "/accounts/password/set/", dict.fromkeys(ROLES, 302)),
+    "mfa_index": (lambda w: "/accounts/2fa/", SIGNED_IN),
+    # Without two-factor on there is no code to confirm with: back to the password.
+    "mfa_reauthenticate": (lambda w: "/accounts/2fa/reauthenticate/", dict.fromkeys(ROLES, 302)),
+    # Changing how one signs in asks for the password first.
+    "mfa_activate_totp": (lambda w: "/accounts/2fa/totp/activate/", dict.fromkeys(ROLES, 302)),
+    "mfa_generate_recovery_codes": (
+        lambda w: "/accounts/2fa/recovery-codes/generate/",
+        dict.fromkeys(ROLES, 302),
+    ),
+    # Nobody here has two-factor on, so there is nothing to turn off or see.
+    "mfa_deactivate_totp": (lambda w: "/accounts/2fa/totp/deactivate/", NOTHING_YET),
+    "mfa_view_recovery_codes": (lambda w: "/accounts/2fa/recovery-codes/", NOTHING_YET),
+    "mfa_download_recovery_codes": (
+        lambda w: "/accounts/2fa/recovery-codes/download/",
+        NOTHING_YET,
+    ),
+    "usersessions_list": (lambda w: "/accounts/sessions/", SIGNED_IN),
     "accounts:my-hubs": (
         lambda w: "/accounts/me/",
         # One role in one hub: straight to that hub's manage page.
@@ -405,6 +468,10 @@ MATRIX = {
 }
 
 
+# Signing out when signed out already goes home, not to the sign-in page.
+SIGNED_OUT_ALREADY = {"accounts:logout", "account_logout"}
+
+
 def our_url_patterns():
     """(name, view) of every named URL of ours: Django admin and the JSON API have their own
     access rules and tests."""
@@ -438,7 +505,7 @@ def test_access(client_for, world, name, role):
     build, expected = MATRIX[name]
     response = client_for(role).get(build(world))
     assert response.status_code == expected[role], (name, role)
-    if expected[role] == 302 and role == "anonymous" and name != "accounts:logout":
+    if expected[role] == 302 and role == "anonymous" and name not in SIGNED_OUT_ALREADY:
         assert response["Location"].startswith("/accounts/login/") or name.endswith(
             ("member-add", "member-remove", "return-link-submit")
         )

@@ -44,6 +44,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "tutti.core",
     "tutti.accounts",
+    # Sign-in, password reset, email change, two-factor and sessions: a well-kept library rather
+    # than hand-written flows. After tutti.accounts so that our templates win over its own.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "tutti.directory",
     "tutti.clusters",
     "tutti.events",
@@ -64,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -106,11 +114,65 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:my-hubs"
 LOGOUT_REDIRECT_URL = "core:home"
+AUTHENTICATION_BACKENDS = [
+    # Django admin and force_login in tests; allauth's adds rate limits on sign-in.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# django-allauth. People sign in with their email address. Accounts come from hub admins
+# (invitations) and Django admin, never from open sign-up: every account can see something of
+# a hub, and the people in it are known.
+ACCOUNT_ADAPTER = "tutti.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "tutti.accounts.adapter.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+# Accounts made before allauth have no verified address on record, and must still sign in;
+# a new address is used only once its owner has followed the link sent to it.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_FORMS = {
+    "login": "tutti.accounts.allauth_forms.LoginForm",
+    "reset_password": "tutti.accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "tutti.accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "tutti.accounts.allauth_forms.ChangePasswordForm",
+    "reauthenticate": "tutti.accounts.allauth_forms.ReauthenticateForm",
+    "add_email": "tutti.accounts.allauth_forms.ChangeEmailForm",
+}
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tutti: "
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = False
+# Five wrong passwords per account in five minutes, then a pause. Per address, a looser limit:
+# a school's staff share one.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/5m/ip,5/5m/key",
+    "reset_password": "20/5m/ip,5/5m/key",
+    "reset_password_from_key": "20/5m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tutti"
+MFA_FORMS = {
+    "authenticate": "tutti.accounts.allauth_forms.AuthenticateForm",
+    "reauthenticate": "tutti.accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "tutti.accounts.allauth_forms.ActivateTOTPForm",
+}
+# Accounts are made by hub admins for known people, so an address not yet verified is no sign
+# of a stranger; refusing them two-factor would lock staff of a hub that requires it out.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Tracking every request would add a write to every page; sign-ins are tracked anyway.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

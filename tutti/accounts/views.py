@@ -1,3 +1,6 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -7,6 +10,7 @@ from django.shortcuts import redirect, render
 from tutti.accounts import selectors, services
 from tutti.accounts.forms import AcceptForm
 from tutti.accounts.models import User
+from tutti.accounts.two_factor import hubs_requiring_two_factor
 from tutti.core.permissions import login_required_view, public_view
 from tutti.directory.models import Hub
 
@@ -92,3 +96,36 @@ def _accept(request: HttpRequest, invitation, **kwargs) -> HttpResponse:
         f"Welcome to {membership.hub.name}. You are {membership.get_role_display().lower()}.",
     )
     return redirect("directory-manage:home", hub_slug=membership.hub.slug)
+
+
+@login_required_view
+def account(request: HttpRequest) -> HttpResponse:
+    """A person's own account: name, email, password, two-factor sign-in and sessions."""
+    user = request.user
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    recovery = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "pending_email": EmailAddress.objects.filter(user=user, verified=False)
+            .exclude(email__iexact=user.email)
+            .first(),
+            "two_factor_on": Authenticator.Type.TOTP in authenticators,
+            "recovery_codes_left": (
+                len(recovery.wrap().get_unused_codes()) if recovery is not None else None
+            ),
+            "session_count": UserSession.objects.filter(user=user).count(),
+            "hubs_requiring_two_factor": hubs_requiring_two_factor(user=user),
+        },
+    )
+
+
+@login_required_view
+def two_factor_required(request: HttpRequest) -> HttpResponse:
+    """Why a hub's staff page sent this person here, and the one step to take."""
+    return render(
+        request,
+        "accounts/two_factor_required.html",
+        {"hubs": hubs_requiring_two_factor(user=request.user)},
+    )

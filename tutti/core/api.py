@@ -5,6 +5,7 @@ The rules are the web pages' rules (``tutti.core.permissions``), answered in JSO
 - Not signed in, on an operation that needs a role: 401.
 - Signed in with no role in the hub: 404, as another hub's objects do not exist for them.
 - A member whose role lacks the capability: 403.
+- Admins and staff of a hub that requires two-factor sign-in, without it: 403.
 """
 
 import inspect
@@ -19,6 +20,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError
 
 from tutti.accounts.models import CAPABILITIES, Role
+from tutti.accounts.two_factor import API_MESSAGE as TWO_FACTOR_NEEDED
+from tutti.accounts.two_factor import two_factor_missing
 from tutti.core.permissions import membership_for
 from tutti.directory.models import Hub
 
@@ -116,6 +119,8 @@ def hub_operation(capability: str | None, *, limit: str = "") -> Callable[[View]
                     raise Http404("Not found in this hub.")
                 if not membership.has_capability(capability):
                     raise PermissionDenied(f"Your role cannot do this ({capability}).")
+                if two_factor_missing(user=request.user, hub=hub, membership=membership):
+                    raise PermissionDenied(TWO_FACTOR_NEEDED)
             request.hub = hub  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             return view(request, hub_slug, *args, **kwargs)

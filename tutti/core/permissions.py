@@ -7,6 +7,8 @@ that the test suite can prove no view was left without a rule.
 - Someone who is not signed in is sent to sign in (302).
 - A signed-in person with no role in the hub gets 404: another hub's pages do not exist for them.
 - A member whose role lacks the capability gets 403.
+- Where the hub requires two-factor sign-in, its admins and staff without it are sent to set
+  it up first.
 """
 
 from collections.abc import Callable
@@ -16,9 +18,10 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from tutti.accounts.models import CAPABILITIES, Membership, Role
+from tutti.accounts.two_factor import two_factor_missing
 from tutti.directory.models import Hub
 
 View = Callable[..., HttpResponse]
@@ -83,12 +86,14 @@ def hub_permission_required(capability: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            _resolve_hub(request, hub_slug)
+            hub = _resolve_hub(request, hub_slug)
             membership = request.membership  # type: ignore[attr-defined]
             if membership is None:
                 raise Http404("No such page in this hub.")
             if not membership.has_capability(capability):
                 raise PermissionDenied(f"Your role cannot do this ({capability}).")
+            if two_factor_missing(user=request.user, hub=hub, membership=membership):
+                return redirect("accounts:two-factor-required")
             return view(request, hub_slug, *args, **kwargs)
 
         wrapper.access = capability  # type: ignore[attr-defined]

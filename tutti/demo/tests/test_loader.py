@@ -3,11 +3,12 @@
 import csv
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
 from tutti.clusters.models import Cluster
-from tutti.demo.loader import WILTSHIRE_CLUSTERS, load_demo
+from tutti.demo.loader import DEMO_PASSWORD, WILTSHIRE_CLUSTERS, load_demo
 from tutti.directory.models import Hub, Organisation
 from tutti.events.models import Event
 
@@ -105,3 +106,11 @@ def test_the_demo_gap_map_has_audits_for_part_of_each_hubs_schools(client, demo)
     html = client.get("/wiltshire/provision/").content.decode()
     assert 'class="gap-point status-provided"' in html
     assert 'class="map-cluster"' in html
+
+
+def test_demo_people_sign_in_with_the_demo_password(client, demo):
+    email = "wiltshire.staff@example.org"
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/me/"
+    assert EmailAddress.objects.get(email=email).verified
