@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -62,14 +63,15 @@ def _confirmed_count() -> Coalesce:
         Booking.objects.filter(event=OuterRef("pk"), status=BookingStatus.CONFIRMED)
         .order_by()
         .values("event")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("places"))
         .values("n")
     )
     return Coalesce(Subquery(confirmed, output_field=IntegerField()), Value(0))
 
 
 def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
-    """Annotate ``confirmed_count`` and ``places_left`` (None when there is no limit)."""
+    """Annotate ``confirmed_count`` (places held by confirmed bookings) and ``places_left``
+    (None when there is no limit)."""
     sessions = (
         EventSession.objects.filter(event=OuterRef("pk"))
         .order_by()
@@ -262,15 +264,18 @@ def event_bookings(*, event: Event) -> dict[str, list[Booking]]:
 
 
 def sessions_with_attendance(*, event: Event) -> list[EventSession]:
-    """The event's sessions, each with ``attended_count`` and ``absent_count``."""
+    """The event's sessions, each with ``attended_count`` and ``absent_count``: places, so a
+    family of three who came counts three."""
+
+    def places(status: str) -> Coalesce:
+        return Coalesce(
+            Sum("attendances__booking__places", filter=Q(attendances__status=status)), Value(0)
+        )
+
     return list(
         event.sessions.annotate(
-            attended_count=Count(
-                "attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED)
-            ),
-            absent_count=Count(
-                "attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)
-            ),
+            attended_count=places(AttendanceStatus.ATTENDED),
+            absent_count=places(AttendanceStatus.ABSENT),
         ).order_by("starts_at", "pk")
     )
 
