@@ -209,6 +209,17 @@ def cluster_upcoming_events(*, cluster: Cluster, limit: int = 5) -> list[Event]:
     )
 
 
+def hub_upcoming_events(*, hub: Hub, limit: int = 4) -> list[Event]:
+    """The next few published events of the hub, for its home page."""
+    return list(
+        with_places(
+            Event.objects.filter(hub=hub, status=EventStatus.PUBLISHED, ends_at__gte=timezone.now())
+        )
+        .select_related("category", "venue")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def booking_from_token(*, hub: Hub, token: str) -> Booking | None:
     reference = booking_reference(token)
     if reference is None:
