@@ -118,15 +118,16 @@ class BookingForm(forms.Form):
         choices=[(n, str(n)) for n in range(1, MAX_PLACES_PER_BOOKING + 1)],
         coerce=int,
         initial=1,
-        # A form posted without it (an old page, a script) books one place, as it always did.
-        required=False,
-        empty_value=1,
         help_text=f"You and anyone coming with you, up to {MAX_PLACES_PER_BOOKING}.",
         error_messages={"invalid_choice": f"Choose from 1 to {MAX_PLACES_PER_BOOKING} places."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and "places" not in self.data:
+            # A page from before places were asked (still open in a browser) books one.
+            self.data = self.data.copy()
+            self.data["places"] = "1"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
