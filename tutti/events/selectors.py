@@ -128,6 +128,7 @@ def _filtered(events: QuerySet[Event], filters: EventFilters) -> QuerySet[Event]
         events = events.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
+            | Q(venue_name__icontains=word)
             | Q(venue__in=places.values("pk"))
             | Q(organiser__in=organisers.values("pk"))
         )

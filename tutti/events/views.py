@@ -33,7 +33,7 @@ from tutti.events.forms import (
     session_specs,
 )
 from tutti.events.ics import absolute_url, calendar_bytes
-from tutti.events.models import Booking, Event, EventSession
+from tutti.events.models import MAX_PLACES_PER_BOOKING, Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token
 
@@ -262,6 +262,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
             "form": form,
             "refusal": refusal,
             "full": event.places_left is not None and event.places_left <= 0,
+            "max_places": MAX_PLACES_PER_BOOKING,
             "map": _venue_map(request.hub, event.venue),
             "json_ld": _json_ld(event, sessions, absolute_url(request.path)),
         },

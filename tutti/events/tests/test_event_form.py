@@ -198,3 +198,18 @@ def test_the_managed_event_counts_places(client_for, world):
 def test_others_cannot_open_another_clusters_event_form(client_for, world, who):
     event = EventFactory(hub=world.hub, cluster=world.other_cluster)
     assert client_for(who).get(f"{MANAGE}{event.pk}/edit/").status_code in (403, 404)
+
+
+def test_the_whats_on_search_finds_a_typed_venue(client, world):
+    EventFactory(hub=world.hub, title="Evensong", venue_name="Salisbury Cathedral")
+    EventFactory(hub=world.hub, title="Elsewhere")
+    response = client.get(WHATS_ON, {"q": "cathedral"})
+    assert [e.title for e in response.context["page"].object_list] == ["Evensong"]
+    assert "Salisbury Cathedral" in response.content.decode()
+
+
+def test_the_event_page_says_when_few_places_are_left(client, world):
+    event = EventFactory(hub=world.hub, capacity=5)
+    BookingFactory(event=event, places=3)
+    html = client.get(f"{WHATS_ON}{event.pk}/").content.decode()
+    assert "2 places left: a booking for more joins the waiting list." in html
