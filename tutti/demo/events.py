@@ -165,6 +165,10 @@ def _the_music_partnership(hub: Hub, today: date) -> None:
         for_schools=True,
         capacity=80,
         price=Decimal("35.00"),
+        payment_instructions=(
+            "We send an invoice to your setting after you book. Pay by bank transfer within "
+            "30 days, quoting your booking name."
+        ),
     )
     cpd_day = _term_weekday(today + timedelta(weeks=3), TUESDAY)
     _event(

@@ -7,14 +7,21 @@ from tutti.directory import selectors
 from tutti.directory.models import Organisation
 
 
+def can_edit_organisation(request: HttpRequest, pk: int) -> bool:
+    """Hub staff may edit any organisation of the hub; partner staff only their own."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not membership.has_capability("can_edit_organisation"):
+        return False
+    if membership.has_capability("can_manage_directory"):
+        return True
+    return bool(membership.pk) and membership.organisations.filter(pk=pk).exists()
+
+
 def organisation_for_edit(request: HttpRequest, pk: int) -> Organisation:
     """Another hub's organisation is 404; partner staff may edit only their own (else 403)."""
     organisation = selectors.organisation_get(hub=request.hub, pk=pk, public=False)
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")
-    membership = request.membership
-    if not membership.has_capability("can_manage_directory") and (
-        not membership.pk or not membership.organisations.filter(pk=pk).exists()
-    ):
+    if not can_edit_organisation(request, pk):
         raise PermissionDenied("You can edit only your own organisation.")
     return organisation

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from tutti.clusters.models import Cluster
 from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory import selectors, services
-from tutti.directory.access import organisation_for_edit
+from tutti.directory.access import can_edit_organisation, organisation_for_edit
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
 from tutti.directory.models import Partnership, PartnershipStatus
 
@@ -56,7 +56,11 @@ def organisation_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
     return render(
         request,
         "directory/organisation_detail.html",
-        {"organisation": organisation, "clusters": clusters},
+        {
+            "organisation": organisation,
+            "clusters": clusters,
+            "can_edit": can_edit_organisation(request, organisation.pk),
+        },
     )
 
 

@@ -109,6 +109,9 @@ class EventOut(Schema):
 
 class EventDetailOut(EventOut):
     description: str
+    venue_name: str = Field(description="A venue typed in, when it is not in the directory.")
+    venue_address: str
+    payment_instructions: str = Field(description="How to pay, for a paid event.")
     sessions: list[SessionOut]
 
     @staticmethod
@@ -196,6 +199,7 @@ ShortText = Annotated[str, Field(max_length=200)]
 Summary = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Reason = Annotated[str, Field(max_length=1000)]
+Address = Annotated[str, Field(max_length=300)]
 Slug = Annotated[str, Field(max_length=160)]
 Places = Annotated[int, Field(ge=1, le=100_000)]
 Price = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
@@ -218,6 +222,8 @@ class EventIn(Schema):
     audiences: Annotated[list[Audience], Field(max_length=4)] = []
     cluster: Slug | None = Field(None, description="A cluster's slug; null when not a cluster's.")
     venue_id: int | None = Field(None, description="An organisation in the hub's directory.")
+    venue_name: ShortText = Field("", description="Or a venue not in the directory, by name.")
+    venue_address: Address = Field("", description="That venue's address.")
     is_online: bool = False
     online_link: ShortText = Field("", description="Sent to people with a place; never public.")
     organiser_id: int | None = Field(
@@ -225,6 +231,7 @@ class EventIn(Schema):
     )
     capacity: Places | None = Field(None, description="Places; null for no limit.")
     price: Price = Field(Decimal("0.00"), description="In pounds; 0 for free.")
+    payment_instructions: LongText = Field("", description="How to pay, for a paid event.")
     booking_opens_at: AwareDatetime | None = Field(None, description="Null: when published.")
     booking_closes_at: AwareDatetime | None = Field(None, description="Null: when it starts.")
     sessions: Sessions = Field(
@@ -242,7 +249,7 @@ class EventStaffOut(EventDetailOut):
     online_link: str
     booking_opens_at: datetime | None
     booking_closes_at: datetime | None
-    booked: int = Field(description="Confirmed places taken.")
+    booked: int = Field(description="Places held by confirmed bookings.")
     cancellation_reason: str
 
     @staticmethod
@@ -255,6 +262,7 @@ class BookingOut(Schema):
     name: str
     email: str
     organisation: str
+    places: int = Field(description="Places the booking holds: the person and who they bring.")
     status: BookingStatus
     waiting_place: int | None = Field(description="1 for the first waiting; null if not waiting.")
     booked_at: datetime
@@ -264,9 +272,11 @@ class BookingOut(Schema):
 
 # Fields that a PATCH may leave out but may not set to null.
 NOT_NULL = ("title", "summary", "description", "category", "audiences", "is_online")
-NOT_NULL += ("online_link", "price", "sessions")
+NOT_NULL += ("online_link", "price", "sessions", "venue_name", "venue_address")
+NOT_NULL += ("payment_instructions",)
 PLAIN = ("title", "summary", "description", "is_online", "online_link", "capacity", "price")
-PLAIN += ("booking_opens_at", "booking_closes_at")
+PLAIN += ("booking_opens_at", "booking_closes_at", "venue_name", "venue_address")
+PLAIN += ("payment_instructions",)
 
 
 def _moment(field: str, value: datetime | None) -> datetime | None:
@@ -409,6 +419,7 @@ def _booking_out(booking: Booking, place: int | None) -> dict[str, Any]:
         "name": booking.name,
         "email": booking.email,
         "organisation": booking.organisation_name,
+        "places": booking.places,
         "status": booking.status,
         "waiting_place": place,
         "booked_at": booking.created_at,

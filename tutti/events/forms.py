@@ -3,7 +3,13 @@ from datetime import date, datetime
 from django import forms
 from django.utils import timezone
 
-from tutti.events.models import AUDIENCE_FIELDS, AttendanceStatus, Audience, Event
+from tutti.events.models import (
+    AUDIENCE_FIELDS,
+    MAX_PLACES_PER_BOOKING,
+    AttendanceStatus,
+    Audience,
+    Event,
+)
 from tutti.events.selectors import EventFilters
 from tutti.events.services import SessionSpec
 
@@ -107,9 +113,21 @@ class BookingForm(forms.Form):
     organisation_name = forms.CharField(
         label="School or organisation", max_length=200, required=False
     )
+    places = forms.TypedChoiceField(
+        label="Places",
+        choices=[(n, str(n)) for n in range(1, MAX_PLACES_PER_BOOKING + 1)],
+        coerce=int,
+        initial=1,
+        help_text=f"You and anyone coming with you, up to {MAX_PLACES_PER_BOOKING}.",
+        error_messages={"invalid_choice": f"Choose from 1 to {MAX_PLACES_PER_BOOKING} places."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and "places" not in self.data:
+            # A page from before places were asked (still open in a browser) books one.
+            self.data = self.data.copy()
+            self.data["places"] = "1"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
@@ -150,32 +168,46 @@ class EventForm(forms.ModelForm):
             "cluster",
             "organiser",
             "venue",
+            "venue_name",
+            "venue_address",
             "is_online",
             "online_link",
             "capacity",
             "price",
+            "payment_instructions",
             "booking_opens_at",
             "booking_closes_at",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 6}),
+            "payment_instructions": forms.Textarea(attrs={"rows": 3}),
             "booking_opens_at": DateTimeInput,
             "booking_closes_at": DateTimeInput,
         }
         labels = {
             "price": "Price (£)",
+            "venue": "Venue from the directory",
+            "venue_name": "Or type the venue's name",
             "booking_opens_at": "Booking opens",
             "booking_closes_at": "Booking closes",
             "is_online": "It takes place online (or also online)",
         }
         help_texts = {
-            "venue": "A school or partner from the hub's directory.",
+            "venue": "A school or partner in the hub's directory. Needed before you publish, "
+            "unless the event is only online.",
+            "venue_name": "For a place that is not in the directory, such as a cathedral or a "
+            "village hall.",
+            "payment_instructions": "For a paid event: how and when to pay (by invoice, by "
+            "bank transfer, on the door). Shown on the event's page and in the confirmation "
+            "email.",
             "booking_opens_at": "Leave empty to open booking when the event is published.",
             "booking_closes_at": "Leave empty to take bookings until it starts.",
         }
 
-    def __init__(self, *args, categories, clusters, organisations, venues, **kwargs):
+    def __init__(
+        self, *args, categories, clusters, organisations, venues, own_only=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["category"].empty_label = None
@@ -183,12 +215,51 @@ class EventForm(forms.ModelForm):
         self.fields["cluster"].empty_label = "None: not a cluster's event"
         self.fields["organiser"].queryset = organisations
         self.fields["organiser"].empty_label = "The hub"
+        if own_only:
+            # Someone who runs only their own clusters' or organisations' events: offer no
+            # choice that the page would then refuse.
+            has_clusters, has_organisations = clusters.exists(), organisations.exists()
+            if has_clusters:
+                self.fields["cluster"].empty_label = (
+                    "None: my organisation's event" if has_organisations else None
+                )
+                self.fields["cluster"].required = not has_organisations
+                self.fields["cluster"].error_messages["required"] = (
+                    "Choose one of the clusters you coordinate."
+                )
+            if has_organisations:
+                self.fields["organiser"].empty_label = (
+                    "None: my cluster's event" if has_clusters else None
+                )
+                self.fields["organiser"].required = not has_clusters
+                self.fields["organiser"].error_messages["required"] = (
+                    "Choose one of the organisations you work for."
+                )
         self.fields["venue"].queryset = venues
-        self.fields["venue"].empty_label = "None yet, or online only"
+        self.fields["venue"].empty_label = "Not in the directory, not decided yet, or online"
+        # Optional to save a draft, but needed to publish: say that rather than "(optional)".
+        self.fields["venue"].needed_to_publish = True
         self.fields["capacity"].widget.attrs["min"] = 1
         self.fields["price"].widget.attrs["min"] = 0
         if self.instance.pk:
             self.initial["audiences"] = self.instance.audience_values
+
+    def clean(self):
+        data = super().clean()
+        if data.get("venue") and data.get("venue_name"):
+            self.add_error(
+                "venue_name",
+                "Choose a venue from the directory or type one in, not both.",
+            )
+        if data.get("venue_address") and not data.get("venue_name") and not data.get("venue"):
+            self.add_error("venue_name", "Type the venue's name as well as its address.")
+        price = data.get("price")
+        if price and price > 0 and not (data.get("payment_instructions") or "").strip():
+            self.add_error(
+                "payment_instructions",
+                "Say how to pay, as this event has a price. Set the price to 0 if it is free.",
+            )
+        return data
 
     def event_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -199,9 +270,24 @@ class EventForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label="Date", widget=DateInput)
-    start = forms.TimeField(label="Starts", widget=TimeInput)
-    end = forms.TimeField(label="Ends", widget=TimeInput)
+    date = forms.DateField(
+        label="Date",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date.",
+            "invalid": "Enter a date like 2026-07-15.",
+        },
+    )
+    start = forms.TimeField(
+        label="Starts",
+        widget=TimeInput,
+        error_messages={"required": "Enter the start time.", "invalid": "Enter a time like 18:00."},
+    )
+    end = forms.TimeField(
+        label="Ends",
+        widget=TimeInput,
+        error_messages={"required": "Enter the end time.", "invalid": "Enter a time like 20:00."},
+    )
     title = forms.CharField(
         label="Session name", required=False, max_length=200, help_text="Only for a series."
     )
@@ -222,8 +308,41 @@ class SessionForm(forms.Form):
         )
 
 
+class BaseSessionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": "Give the date and times of at least one session.",
+        "too_many_forms": "An event can have at most 12 sessions.",
+    }
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor, message) for every problem, for the summary at the top of the page."""
+        problems = []
+        for error in self.non_form_errors():
+            first = self.forms[0]["date"].id_for_label if self.forms else ""
+            problems.append((first, str(error)))
+        too_few = any(e.code == "too_few_forms" for e in self.non_form_errors().as_data())
+        for number, form in enumerate(self.forms, start=1):
+            if too_few and not form.has_changed():
+                continue  # "at least one session" says it once, not "enter the date" too
+            for error in form.non_field_errors():
+                problems.append((form["date"].id_for_label, f"Session {number}: {error}"))
+            for field in form:
+                for error in field.errors:
+                    problems.append(
+                        (field.id_for_label, f"Session {number}, {field.label.lower()}: {error}")
+                    )
+        return problems
+
+
 SessionFormSet = forms.formset_factory(
-    SessionForm, extra=2, min_num=1, validate_min=True, max_num=12, can_delete=True
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=12,
+    validate_max=True,
+    can_delete=True,
 )
 
 

@@ -29,11 +29,9 @@ def _uid(session: EventSession) -> str:
 
 
 def _location(event: Event) -> str:
-    if event.venue_id is None:
+    if not event.has_venue:
         return "Online" if event.is_online else ""
-    venue = event.venue
-    parts = [venue.name, venue.address, venue.town, venue.postcode]
-    place = ", ".join(p for p in parts if p)
+    place = event.venue_text
     return f"{place} (and online)" if event.is_online else place
 
 

@@ -97,6 +97,15 @@ class Event(BaseModel):
         on_delete=models.SET_NULL,
         related_name="events_hosted",
     )
+    venue_name = models.CharField(
+        "venue name",
+        max_length=200,
+        blank=True,
+        help_text="A place that is not in the directory, such as a cathedral or a hall.",
+    )
+    venue_address = models.CharField(
+        "venue address", max_length=300, blank=True, help_text="Street, town and postcode."
+    )
     is_online = models.BooleanField("online", default=False)
     online_link = models.URLField(
         blank=True, help_text="Sent to people with a place; never shown on the public page."
@@ -116,6 +125,12 @@ class Event(BaseModel):
     )
     price = models.DecimalField(
         max_digits=7, decimal_places=2, default=Decimal("0.00"), help_text="0 for a free event."
+    )
+    payment_instructions = models.TextField(
+        "how to pay",
+        blank=True,
+        help_text="For a paid event: how and when to pay. Shown on the event's page and in the "
+        "confirmation email.",
     )
     booking_opens_at = models.DateTimeField(null=True, blank=True)
     booking_closes_at = models.DateTimeField(null=True, blank=True)
@@ -177,6 +192,20 @@ class Event(BaseModel):
         return reverse("events:detail", kwargs={"hub_slug": self.hub.slug, "pk": self.pk})
 
     @property
+    def has_venue(self) -> bool:
+        return self.venue_id is not None or bool(self.venue_name)
+
+    @property
+    def venue_text(self) -> str:
+        """The venue in one line: the directory entry's address, or the typed name and address."""
+        if self.venue_id is not None:
+            venue = self.venue
+            parts = [venue.name, venue.address, venue.town, venue.postcode]
+        else:
+            parts = [self.venue_name, self.venue_address]
+        return ", ".join(p for p in parts if p)
+
+    @property
     def is_free(self) -> bool:
         return self.price == 0
 
@@ -229,12 +258,17 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Enough for a family or a class's few helpers; a school bringing a whole class talks to the hub.
+MAX_PLACES_PER_BOOKING = 6
+
+
 def new_booking_reference() -> str:
     return secrets.token_urlsafe(12)
 
 
 class Booking(BaseModel):
-    """A place on an event (all of its sessions), or a place in its waiting list.
+    """Places on an event (all of its sessions) for one person and those they bring, or a place
+    in its waiting list.
 
     ``created_at`` orders the waiting list: first come, first served.
     """
@@ -259,6 +293,9 @@ class Booking(BaseModel):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    places = models.PositiveSmallIntegerField(
+        default=1, help_text="How many places this booking holds (the person and who they bring)."
+    )
     status = models.CharField(max_length=10, choices=BookingStatus.choices)
     # Unguessable and never reused: the cancel link carries it, signed.
     reference = models.CharField(max_length=32, unique=True, default=new_booking_reference)
@@ -271,6 +308,13 @@ class Booking(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=BookingStatus.values), name="booking_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places__gte=1) & models.Q(places__lte=MAX_PLACES_PER_BOOKING),
+                name="booking_places_in_range",
+                violation_error_message=(
+                    f"A booking holds from 1 to {MAX_PLACES_PER_BOOKING} places."
+                ),
             ),
             models.UniqueConstraint(
                 Lower("email"),

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -62,14 +63,15 @@ def _confirmed_count() -> Coalesce:
         Booking.objects.filter(event=OuterRef("pk"), status=BookingStatus.CONFIRMED)
         .order_by()
         .values("event")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("places"))
         .values("n")
     )
     return Coalesce(Subquery(confirmed, output_field=IntegerField()), Value(0))
 
 
 def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
-    """Annotate ``confirmed_count`` and ``places_left`` (None when there is no limit)."""
+    """Annotate ``confirmed_count`` (places held by confirmed bookings) and ``places_left``
+    (None when there is no limit)."""
     sessions = (
         EventSession.objects.filter(event=OuterRef("pk"))
         .order_by()
@@ -126,6 +128,7 @@ def _filtered(events: QuerySet[Event], filters: EventFilters) -> QuerySet[Event]
         events = events.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
+            | Q(venue_name__icontains=word)
             | Q(venue__in=places.values("pk"))
             | Q(organiser__in=organisers.values("pk"))
         )
@@ -207,6 +210,17 @@ def cluster_upcoming_events(*, cluster: Cluster, limit: int = 5) -> list[Event]:
     )
 
 
+def hub_upcoming_events(*, hub: Hub, limit: int = 4) -> list[Event]:
+    """The next few published events of the hub, for its home page."""
+    return list(
+        with_places(
+            Event.objects.filter(hub=hub, status=EventStatus.PUBLISHED, ends_at__gte=timezone.now())
+        )
+        .select_related("category", "venue")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
 def booking_from_token(*, hub: Hub, token: str) -> Booking | None:
     reference = booking_reference(token)
     if reference is None:
@@ -262,15 +276,18 @@ def event_bookings(*, event: Event) -> dict[str, list[Booking]]:
 
 
 def sessions_with_attendance(*, event: Event) -> list[EventSession]:
-    """The event's sessions, each with ``attended_count`` and ``absent_count``."""
+    """The event's sessions, each with ``attended_count`` and ``absent_count``: places, so a
+    family of three who came counts three."""
+
+    def places(status: str) -> Coalesce:
+        return Coalesce(
+            Sum("attendances__booking__places", filter=Q(attendances__status=status)), Value(0)
+        )
+
     return list(
         event.sessions.annotate(
-            attended_count=Count(
-                "attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED)
-            ),
-            absent_count=Count(
-                "attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)
-            ),
+            attended_count=places(AttendanceStatus.ATTENDED),
+            absent_count=places(AttendanceStatus.ABSENT),
         ).order_by("starts_at", "pk")
     )
 

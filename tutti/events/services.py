@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -16,6 +17,7 @@ from tutti.directory.models import Hub
 from tutti.directory.selectors import hub_organisations
 from tutti.events.models import (
     DEFAULT_CATEGORIES,
+    MAX_PLACES_PER_BOOKING,
     Attendance,
     AttendanceStatus,
     Booking,
@@ -40,11 +42,14 @@ EVENT_FIELDS = (
     "for_families",
     "cluster",
     "venue",
+    "venue_name",
+    "venue_address",
     "is_online",
     "online_link",
     "organiser",
     "capacity",
     "price",
+    "payment_instructions",
     "booking_opens_at",
     "booking_closes_at",
 )
@@ -67,6 +72,12 @@ class SessionSpec:
 
 def _london(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
+
+
+def confirmed_places(event: Event) -> int:
+    """Places held by confirmed bookings: a booking for a family of three holds three."""
+    held = event.bookings.filter(status=BookingStatus.CONFIRMED).aggregate(n=Sum("places"))["n"]
+    return held or 0
 
 
 def _queue_email(booking: Booking, kind: str) -> None:
@@ -200,6 +211,17 @@ def event_update(
             changed += ["starts_at", "ends_at"]
     if not changed:
         return locked
+    if "capacity" in changed and locked.capacity is not None:
+        # Counted under the event's lock, which booking also takes: no booking can slip in
+        # between this count and the save.
+        held = confirmed_places(locked)
+        if locked.capacity < held:
+            # Refused rather than overbooked: people with a place keep it, and the organiser
+            # decides whose booking to cancel.
+            raise EventError(
+                f"{held} places are already booked, so the event needs at least {held} places. "
+                "To make it smaller, cancel bookings first."
+            )
     _validate(locked)
     locked.save(update_fields=[c for c in changed if c != "sessions"] + ["updated_at"])
     audit("events.event.updated", hub=locked.hub, actor=by, obj=locked, fields=changed)
@@ -214,7 +236,7 @@ def event_publish(*, event: Event, by: Any) -> Event:
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.status != EventStatus.DRAFT:
         raise EventError(f"Only a draft can be published; this event is {locked.status}.")
-    if locked.venue_id is None and not locked.is_online:
+    if not locked.has_venue and not locked.is_online:
         raise EventError("Choose a venue, or mark the event as online, before publishing it.")
     if locked.ends_at <= timezone.now():
         raise EventError("This event has already finished, so it cannot be published.")
@@ -289,9 +311,11 @@ def booking_create(
     name: str,
     email: str,
     organisation_name: str = "",
+    places: int = 1,
     by: Any = None,
 ) -> Booking:
-    """Book a place, or a place on the waiting list when the event is full.
+    """Book places (the person and those they bring), or join the waiting list when there are
+    not enough places left for them all.
 
     The event's row is locked while places are counted, so two people booking the last place at
     once cannot both get it (on PostgreSQL; SQLite lets one writer in at a time anyway).
@@ -303,6 +327,8 @@ def booking_create(
         validate_email(email)
     except ValidationError:
         raise BookingError("Enter a valid email address, like name@example.org.") from None
+    if not isinstance(places, int) or not 1 <= places <= MAX_PLACES_PER_BOOKING:
+        raise BookingError(f"Book from 1 to {MAX_PLACES_PER_BOOKING} places.")
     signed_in = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
@@ -313,8 +339,7 @@ def booking_create(
         if live.filter(email__iexact=email).exists():
             raise BookingError(f"{email} has already booked this event.")
         user = signed_in if signed_in and signed_in.email.lower() == email.lower() else None
-        confirmed = live.filter(status=BookingStatus.CONFIRMED).count()
-        has_room = locked.capacity is None or confirmed < locked.capacity
+        has_room = locked.capacity is None or confirmed_places(locked) + places <= locked.capacity
         booking = Booking(
             event=locked,
             user=user,
@@ -322,6 +347,7 @@ def booking_create(
             name=name,
             email=email,
             organisation_name=organisation_name,
+            places=places,
             status=BookingStatus.CONFIRMED if has_room else BookingStatus.WAITING,
             confirmed_at=timezone.now() if has_room else None,
         )
@@ -337,23 +363,30 @@ def booking_create(
             obj=booking,
             event=locked.pk,
             status=booking.status,
+            places=places,
         )
         _queue_email(booking, "confirmed" if has_room else "waiting")
     return booking
 
 
 def _promote_waiting(event: Event, *, by: Any) -> list[Booking]:
-    """Give free places to the waiting list, first come first served. The event is locked."""
+    """Give free places to the waiting list, first come first served: each booking in turn
+    that fits in the places left, so a party of four does not hold up one person behind it when
+    three places come free. The event is locked."""
     if event.starts_at <= timezone.now():
         return []
     waiting = event.bookings.filter(status=BookingStatus.WAITING).order_by("created_at", "pk")
-    if event.capacity is not None:
-        confirmed = event.bookings.filter(status=BookingStatus.CONFIRMED).count()
-        free = event.capacity - confirmed
-        if free <= 0:
-            return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
+    if event.capacity is None:
+        promoted = list(waiting)
+    else:
+        free = event.capacity - confirmed_places(event)
+        promoted = []
+        for booking in waiting:
+            if free <= 0:
+                break
+            if booking.places <= free:
+                promoted.append(booking)
+                free -= booking.places
     for booking in promoted:
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = timezone.now()
@@ -432,11 +465,12 @@ def attendance_record(
         raise EventError("Choose attended or absent for at least one person.")
     if any(status not in AttendanceStatus.values for status in marks.values()):
         raise EventError("Each person is either attended or absent.")
-    booked = set(
+    places = dict(
         Booking.objects.filter(
             event=event, pk__in=list(marks), status=BookingStatus.CONFIRMED
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "places")
     )
+    booked = set(places)
     if booked != set(marks):
         raise EventError(
             "Some of these people no longer have a place. Reload the page and try again."
@@ -464,10 +498,10 @@ def attendance_record(
             changed.append(attendance)
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["status", "recorded_by", "updated_at"])
-    counts = list(marks.values())
+    # Places, not bookings: a booking for three who came is three attended.
     result = AttendanceResult(
-        attended=counts.count(AttendanceStatus.ATTENDED),
-        absent=counts.count(AttendanceStatus.ABSENT),
+        attended=sum(places[b] for b, s in marks.items() if s == AttendanceStatus.ATTENDED),
+        absent=sum(places[b] for b, s in marks.items() if s == AttendanceStatus.ABSENT),
         changed=len(new) + len(changed),
     )
     if result.changed:

@@ -34,7 +34,7 @@ from tutti.events.forms import (
     session_specs,
 )
 from tutti.events.ics import absolute_url, calendar_bytes
-from tutti.events.models import Booking, Event, EventSession
+from tutti.events.models import MAX_PLACES_PER_BOOKING, Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token
 
@@ -136,7 +136,7 @@ def _within(shapes: list[MapShape], point: MapPoint) -> bool:
 
 def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString:
     """schema.org Event, for search engines and the apps that read it."""
-    offline = event.venue_id is not None
+    offline = event.has_venue
     mode = (
         "MixedEventAttendanceMode"
         if offline and event.is_online
@@ -145,7 +145,15 @@ def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString
         else "OfflineEventAttendanceMode"
     )
     locations = []
-    if offline:
+    if offline and event.venue_id is None:
+        locations.append(
+            {
+                "@type": "Place",
+                "name": event.venue_name,
+                "address": {"@type": "PostalAddress", "streetAddress": event.venue_address},
+            }
+        )
+    elif offline:
         venue = event.venue
         locations.append(
             {
@@ -239,7 +247,10 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        "The event is full, so you are on the waiting list. We emailed you.",
+                        "The event is full, so you are on the waiting list. We emailed you."
+                        if booking.places == 1
+                        else f"There are not {booking.places} places left, so you are on the "
+                        "waiting list. We emailed you.",
                     )
                 return redirect("events:booking", hub_slug=hub_slug, token=booking_token(booking))
     sessions = selectors.event_sessions(event=event)
@@ -252,6 +263,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
             "form": form,
             "refusal": refusal,
             "full": event.places_left is not None and event.places_left <= 0,
+            "max_places": MAX_PLACES_PER_BOOKING,
             "map": _venue_map(request.hub, event.venue),
             "json_ld": _json_ld(event, sessions, absolute_url(request.path)),
         },
@@ -417,10 +429,20 @@ def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
     return render(request, "events/manage_event_list.html", {"page": page})
 
 
+def _form_problems(form: EventForm, sessions) -> list[tuple[str, str]]:
+    """Every problem on the event page, with the field it links to, for one summary at the top:
+    the event's own fields, then each session's."""
+    problems = [("", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        problems += [(field.id_for_label, f"{field.label}: {error}") for error in field.errors]
+    return problems + sessions.error_list()
+
+
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     choices = _form_choices(request)
     initial = {}
-    if event is None and not request.membership.has_capability("can_manage_events"):
+    own_only = not request.membership.has_capability("can_manage_events")
+    if event is None and own_only:
         # Someone running only their own cluster's or organisation's events: start with it.
         for name, options in (
             ("cluster", choices["clusters"]),
@@ -429,7 +451,9 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
             only = list(options[:2])
             if len(only) == 1:
                 initial[name] = only[0].pk
-    form = EventForm(request.POST or None, instance=event, initial=initial, **choices)
+    form = EventForm(
+        request.POST or None, instance=event, initial=initial, own_only=own_only, **choices
+    )
     sessions = SessionFormSet(
         request.POST or None,
         prefix="sessions",
@@ -459,11 +483,24 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
             except services.EventError as error:
                 form.add_error(None, str(error))
             else:
+                if event.status == "draft" and event.starts_at <= timezone.now():
+                    messages.warning(
+                        request,
+                        "Check the dates: the first session, "
+                        f"{timezone.localtime(event.starts_at):%-d %B %Y}, is in the past, so "
+                        "people cannot book it. It is saved, but cannot be published.",
+                    )
                 return redirect("events-manage:detail", hub_slug=request.hub.slug, pk=event.pk)
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "sessions": sessions, "event": event, "can_create": can_create},
+        {
+            "form": form,
+            "sessions": sessions,
+            "event": event,
+            "can_create": can_create,
+            "problems": _form_problems(form, sessions) if request.method == "POST" else [],
+        },
     )
 
 
@@ -483,6 +520,7 @@ def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
     event = event_for_edit(request, pk)
     audit_read(request, ReadAction.EVENT_ATTENDEES, obj=event)
     bookings = selectors.event_bookings(event=event)
+    booked = sum(b.places for b in bookings["confirmed"])
     return render(
         request,
         "events/manage_event_detail.html",
@@ -492,9 +530,9 @@ def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
             "confirmed": bookings["confirmed"],
             "waiting": bookings["waiting"],
             "cancelled": bookings["cancelled"],
-            "places_left": (
-                None if event.capacity is None else event.capacity - len(bookings["confirmed"])
-            ),
+            "booked": booked,
+            "waiting_places": sum(b.places for b in bookings["waiting"]),
+            "places_left": None if event.capacity is None else event.capacity - booked,
         },
     )
 
@@ -642,6 +680,7 @@ def _cell(value: str) -> str:
 
 
 ATTENDEE_COLUMNS = ["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"]
+ATTENDEE_COLUMNS += ["Places"]
 
 
 def _attendee_rows(event: Event) -> list[tuple[Booking, int | None]]:
@@ -671,6 +710,7 @@ def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
                 b.get_status_display(),
                 place or "",
                 timezone.localtime(b.created_at).strftime("%Y-%m-%d %H:%M"),
+                b.places,
             ]
         )
     return response
@@ -687,7 +727,7 @@ def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Attendees")
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEF", (28, 32, 32, 20, 12, 18), strict=True):
+    for letter, width in zip("ABCDEFG", (28, 32, 32, 20, 12, 18, 8), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.append(ATTENDEE_COLUMNS)
 
@@ -708,6 +748,7 @@ def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse
                 b.get_status_display(),
                 place,
                 booked,
+                b.places,
             ]
         )
     output = io.BytesIO()

@@ -379,6 +379,20 @@ def working_group_school_ids(*, group: WorkingGroup) -> set[int] | None:
     return ids
 
 
+def network_maps(
+    *, network: Network, rows: list[SchoolProvision], role: str
+) -> list[tuple[Hub, SvgMap]]:
+    """One map per member hub, each fitted to that hub's area. Member hubs can be a country
+    apart, and one map of them all would be mostly empty sea and land between them."""
+    maps = []
+    for hub in network.hubs.order_by("name").prefetch_related("local_authorities"):
+        authorities = list(hub.local_authorities.all())
+        names = {la.name for la in authorities}
+        unique = list({r.pk: r for r in rows if r.local_authority in names}.values())
+        maps.append((hub, gap_map(authorities=authorities, rows=unique, role=role)))
+    return maps
+
+
 def network_map(*, network: Network, rows: list[SchoolProvision], role: str) -> SvgMap:
     """The member hubs' authorities and schools; a school shared by two hubs is drawn once."""
     authorities = LocalAuthority.objects.filter(hubs__networks=network).distinct()

@@ -285,7 +285,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
             "partners": network.partners.order_by("name"),
             "year_label": academic_year_label(_this_year()),
             "provision": provision,
-            "map": selectors.network_map(network=network, rows=provision.rows, role=role),
+            "maps": selectors.network_maps(network=network, rows=provision.rows, role=role),
             "map_title": f"Map of {CoreRole(role).label.lower()} in the member hubs' schools",
             "totals": selectors.status_totals(rows=provision.rows, role=role),
             "roles": CoreRole.choices,

@@ -8,8 +8,9 @@ from tutti.directory.tests.factories import ExpertiseFactory, OrganisationFactor
 def test_hub_home_shows_its_headline_counts(client, world):
     SchoolFactory(local_authority=world.la, is_open=False)
     html = client.get("/wiltshire/").content.decode()
-    assert "<strong>1</strong> schools" in html  # open schools only
-    assert "<strong>1</strong> partners" in html
+    # Open schools only; each count in the singular when it is one.
+    assert "<strong>1</strong> school</a>" in html
+    assert "<strong>1</strong> partner organisation</a>" in html
     assert "<strong>2</strong> musical clusters" in html
 
 

@@ -1,6 +1,8 @@
 from django import template
 
 from tutti.clusters.models import Cluster
+from tutti.directory.models import Hub
+from tutti.events import selectors
 from tutti.events.selectors import cluster_upcoming_events
 
 register = template.Library()
@@ -14,6 +16,12 @@ def cluster_events(cluster: Cluster, hub_slug: str) -> dict:
         "cluster": cluster,
         "hub_slug": hub_slug,
     }
+
+
+@register.inclusion_tag("events/includes/hub_events.html")
+def hub_upcoming_events(hub: Hub) -> dict:
+    """The hub's next events, for its home page."""
+    return {"events": selectors.hub_upcoming_events(hub=hub), "hub": hub}
 
 
 @register.filter

@@ -392,3 +392,34 @@ def test_writes_need_signing_in(client, world):
     assert response.status_code == 401
     assert response.json()["detail"]
     assert not Event.objects.exists()
+
+
+def test_the_api_takes_a_typed_venue_and_payment_and_lists_places(client_for, world):
+    client = client_for("staff")
+    response = send(
+        client,
+        "POST",
+        API,
+        new_event(
+            venue_name="Salisbury Cathedral",
+            venue_address="The Close, Salisbury SP1 2EJ",
+            payment_instructions="Pay on the door.",
+        ),
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["venue"], body["venue_name"], body["payment_instructions"]) == (
+        None,
+        "Salisbury Cathedral",
+        "Pay on the door.",
+    )
+    event = Event.objects.get()
+    BookingFactory(event=event, places=3)
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status"])
+    assert send(client, "PATCH", f"{API}/{event.pk}", {"capacity": 2}).status_code == 400
+    event.refresh_from_db()
+    assert event.capacity == 120
+    assert [b["places"] for b in client.get(f"{API}/{event.pk}/bookings").json()] == [3]
+    staff_view = send(client, "PATCH", f"{API}/{event.pk}", {"capacity": 3}).json()
+    assert (staff_view["capacity"], staff_view["booked"]) == (3, 3)

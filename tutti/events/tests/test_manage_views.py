@@ -107,7 +107,7 @@ def test_create_a_series(client_for, world):
     ("changes", "message"),
     [
         ({"title": ""}, "This field is required."),
-        ({"sessions-0-date": ""}, "This field is required."),
+        ({"sessions-0-date": ""}, "Session 1, date: Enter the date."),
         ({"sessions-0-end": "15:00"}, "The session must end after it starts."),
         ({"capacity": "0"}, "Places must be at least 1"),
         ({"cluster": "999999"}, "Select a valid choice."),
@@ -126,9 +126,8 @@ def test_a_coordinator_creates_events_only_for_their_own_cluster(client_for, wor
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     response = client.post(f"{MANAGE}new/", form_data(world, cluster=""))
-    assert "Choose a cluster you coordinate or an organisation you work for." in (
-        response.content.decode()
-    )
+    # They coordinate clusters and work for no organisation: a cluster is required.
+    assert "Choose one of the clusters you coordinate." in response.content.decode()
     assert not Event.objects.exists()
     assert client.post(f"{MANAGE}new/", form_data(world)).status_code == 302
     assert Event.objects.get().cluster == world.cluster
@@ -292,7 +291,15 @@ def test_attendees_csv_lists_places_then_the_waiting_list(client_for, world):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="event-{event.pk}-attendees.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"]
+    assert rows[0] == [
+        "Name",
+        "Email",
+        "Organisation",
+        "Status",
+        "Waiting list place",
+        "Booked at",
+        "Places",
+    ]
     assert [r[:5] for r in rows[1:]] == [
         ["'=HYPERLINK(1)", "ann@example.org", "Devizes Primary School", "Confirmed", ""],
         ["Bea", rows[2][1], "Devizes Primary School", "On the waiting list", "1"],

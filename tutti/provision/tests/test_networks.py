@@ -64,10 +64,26 @@ def test_network_page_shows_the_sum_and_nothing_from_a_non_member_hub(client_for
     assert "Moredon Primary School" in html and "Devizes Primary School" in html
     assert "Ely Primary School" not in html
     assert "Cambridgeshire" not in html
-    # The map draws both hubs' schools, and only theirs.
-    labels = [p.label for p in response.context["map"].points]
+    # One map per member hub, each with that hub's schools: both hubs' schools, and only theirs.
+    maps = response.context["maps"]
+    assert [hub.slug for hub, _ in maps] == ["swindon", "wiltshire"]
+    labels = [p.label for _, svg in maps for p in svg.points]
     assert len(labels) == sum(1 for r in response.context["provision"].rows if r.latitude)
     assert not any(label.startswith("Ely") for label in labels)
+    swindon_labels = [p.label for p in maps[0][1].points]
+    assert swindon_labels and all(
+        label.split(":")[0]
+        in {"Moredon Primary School", "Haydon Primary School", "Lydiard Primary School"}
+        for label in swindon_labels
+    )
+
+
+def test_hub_staff_find_their_network_from_the_manage_page(client_for, world, network):
+    html = client_for("staff").get("/wiltshire/manage/").content.decode()
+    assert 'href="/networks/sw-send/"' in html
+    # Coordinators cannot open the network page, so it is not offered to them.
+    html = client_for("coordinator").get("/wiltshire/manage/").content.decode()
+    assert "/networks/sw-send/" not in html
 
 
 def test_staff_of_any_member_hub_see_the_network(client, world, network):
