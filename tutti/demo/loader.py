@@ -284,8 +284,10 @@ def _assign_wiltshire(hub: Hub, clusters: dict[str, Cluster], schools: list[Orga
 
 
 def _assign_by_district(hub: Hub, la: LocalAuthority, schools: list[Organisation]) -> None:
-    districts = sorted(authority_districts(la.gss_code))
     names = district_names()
+    # A county's group of codes holds its own code too, which has no district boundary: only
+    # the districts drawn in the boundary file can hold schools.
+    districts = sorted(code for code in authority_districts(la.gss_code) if code in names)
     clusters = {}
     for code in districts:
         name = names.get(code, code)

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from tutti.clusters.models import Cluster
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
+from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
@@ -32,7 +33,7 @@ from tutti.events.forms import (
     session_initial,
     session_specs,
 )
-from tutti.events.ics import absolute_url, calendar_bytes
+from tutti.events.ics import calendar_bytes
 from tutti.events.models import Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token
@@ -84,7 +85,7 @@ def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "page": page,
             "query": query,
             "filtered": filters != EventFilters(),
-            "feed_url": absolute_url(f"{feed_path}?{query}" if query else feed_path),
+            "feed_url": absolute_url(f"{feed_path}?{query}" if query else feed_path, request),
         },
     )
 
@@ -252,7 +253,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
             "refusal": refusal,
             "full": event.places_left is not None and event.places_left <= 0,
             "map": _venue_map(request.hub, event.venue),
-            "json_ld": _json_ld(event, sessions, absolute_url(request.path)),
+            "json_ld": _json_ld(event, sessions, absolute_url(request.path, request)),
         },
     )
 
@@ -334,7 +335,7 @@ def my_bookings(request: HttpRequest, hub_slug: str) -> HttpResponse:
     feed_url = None
     if feed is not None:
         feed_url = absolute_url(
-            reverse("events:my-feed", kwargs={"hub_slug": hub_slug, "token": feed.token})
+            reverse("events:my-feed", kwargs={"hub_slug": hub_slug, "token": feed.token}), request
         )
     return _private(
         render(

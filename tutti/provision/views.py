@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.core.urls import absolute_url
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision import selectors, services
@@ -173,7 +174,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
     shown = [r for r in rows if not cluster or cluster in r.clusters]
     progress = selectors.audit_progress(rows=shown)
     links = {
-        p.school.pk: request.build_absolute_uri(
+        p.school.pk: absolute_url(
             reverse(
                 "provision:audit",
                 kwargs={
@@ -181,7 +182,8 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
                     "school_id": p.school.pk,
                     "token": audit_token(hub_id=request.hub.pk, school_id=p.school.pk, year=year),
                 },
-            )
+            ),
+            request,
         )
         for p in progress
     }
