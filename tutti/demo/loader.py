@@ -320,6 +320,13 @@ def load_demo(*, echo: Callable[[str], None] = print) -> list[DemoLogin]:
     if not report.ok:
         raise RuntimeError(f"The shipped register did not import: {report.errors[:5]}")
     echo(f"Imported {report.created + report.updated} schools from the national register.")
+    # The register has no numbers of pupils: they come from the January 2023 school census,
+    # joined to today's schools (a new academy takes the count of the school it replaced).
+    with open(DATA_DIR / "england_schools_2026-06_pupils.csv", "rb") as f:
+        census = register_import(data=f.read())
+    if not census.ok:
+        raise RuntimeError(f"The shipped pupil numbers did not import: {census.errors[:5]}")
+    echo(f"Added numbers of pupils from the school census: {census.summary}")
 
     with transaction.atomic():
         _load_hubs_and_people(echo)

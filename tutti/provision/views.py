@@ -148,6 +148,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 for row in selectors.gap_ranking(rows=shown, role=role)
             ],
             "ranking_rule": selectors.RANKING_RULE,
+            "pupils_source": selectors.pupils_source(rows=shown),
             "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
             "lacking": [
                 ("cluster", "Cluster", by_cluster),
@@ -353,6 +354,7 @@ def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
         ],
         "ranked": REPORT_RANKED,
         "ranking_rule": selectors.RANKING_RULE,
+        "pupils_source": selectors.pupils_source(rows=shown),
     }
     name = f"{hub_slug}-{slugify(cluster) + '-' if cluster else ''}needs-analysis.pdf"
     response = HttpResponse(report_pdf(request=request, context=context), "application/pdf")
