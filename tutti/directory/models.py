@@ -168,6 +168,12 @@ class Organisation(BaseModel):
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def address_line(self) -> str:
+        """ "Ashley Road, Bradford on Avon BA15 1DZ", with no stray comma for a missing part."""
+        place = " ".join(part for part in (self.town, self.postcode) if part)
+        return ", ".join(part for part in (self.address, place) if part)
+
 
 class PartnerCommitments(BaseModel):
     """A version of what a hub's partners commit to. Acceptances point at the version accepted."""

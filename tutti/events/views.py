@@ -19,6 +19,7 @@ from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
 from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.postcodes import postcode_district
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
 from tutti.events.access import can_edit_event, event_for_edit
@@ -147,15 +148,20 @@ def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString
     locations = []
     if offline:
         venue = event.venue
+        # The town, when the directory has none, is the post town of the postcode's district.
+        district = postcode_district(venue.postcode)
+        address = {
+            "streetAddress": venue.address,
+            "addressLocality": venue.town or (district.town if district else ""),
+            "postalCode": venue.postcode,
+        }
         locations.append(
             {
                 "@type": "Place",
                 "name": venue.name,
                 "address": {
                     "@type": "PostalAddress",
-                    "streetAddress": venue.address,
-                    "addressLocality": venue.town,
-                    "postalCode": venue.postcode,
+                    **{key: value for key, value in address.items() if value},
                     "addressCountry": "GB",
                 },
             }
