@@ -355,6 +355,7 @@ def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
         "ranked": REPORT_RANKED,
         "ranking_rule": selectors.RANKING_RULE,
         "pupils_source": selectors.pupils_source(rows=shown),
+        "role_totals": totals[role],
     }
     name = f"{hub_slug}-{slugify(cluster) + '-' if cluster else ''}needs-analysis.pdf"
     response = HttpResponse(report_pdf(request=request, context=context), "application/pdf")
