@@ -8,7 +8,7 @@ from tutti.directory.models import (
     OrganisationKind,
 )
 from tutti.directory.postcodes import clean_postcode
-from tutti.directory.selectors import DirectoryFilters
+from tutti.directory.selectors import DirectoryFilters, already_listed, organisation_named
 
 ANY = [("", "Any")]
 
@@ -72,6 +72,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
+        self.hub = hub
         kinds = [c for c in OrganisationKind.choices if c[0] != OrganisationKind.SCHOOL]
         if self.instance.pk and self.instance.is_school:
             kinds = [(OrganisationKind.SCHOOL, "School")]
@@ -85,3 +86,13 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data["postcode"])
+
+    def clean_name(self) -> str:
+        # Also checked by the service; here too, so that it is said with any other problem.
+        name = self.cleaned_data["name"]
+        if self.instance.pk and name == self.instance.name:
+            return name
+        same = organisation_named(hub=self.hub, name=name, exclude=self.instance.pk)
+        if same is not None:
+            raise forms.ValidationError(already_listed(same))
+        return name

@@ -52,6 +52,14 @@ def organisation_named(*, hub: Hub, name: str, exclude: int | None = None) -> Or
     )
 
 
+def already_listed(organisation: Organisation) -> str:
+    where = f" ({organisation.town})" if organisation.town else ""
+    return (
+        f"{organisation.name}{where} is already in the directory. Edit that one, or give this "
+        "one a name that tells them apart."
+    )
+
+
 # Punctuation that people type or leave out at will: "St Joseph's", "St. Josephs", "St Josephs"
 # are one school. Removed from both the words typed and the names searched; dashes and slashes
 # become spaces, so "Bradford-on-Avon" is three words.

@@ -16,7 +16,7 @@ from tutti.directory.models import (
     PartnershipStatus,
 )
 from tutti.directory.postcodes import clean_postcode, postcode_district
-from tutti.directory.selectors import organisation_named
+from tutti.directory.selectors import already_listed, organisation_named
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -122,11 +122,7 @@ def _check(*, hub: Hub, organisation: Organisation, changed: list[str] | None = 
     if "name" not in errors and (changed is None or "name" in changed):
         same = organisation_named(hub=hub, name=organisation.name, exclude=organisation.pk)
         if same is not None:
-            where = f" ({same.town})" if same.town else ""
-            errors["name"] = [
-                f"{same.name}{where} is already in the directory. Edit that one, or give this "
-                "one a name that tells them apart."
-            ]
+            errors["name"] = [already_listed(same)]
     la = organisation.local_authority
     if (
         la is not None
