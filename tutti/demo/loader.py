@@ -35,6 +35,7 @@ from tutti.directory.models import (
     Partnership,
     PartnershipStatus,
 )
+from tutti.directory.postcodes import postcode_district
 from tutti.directory.register import register_import
 
 DATA_DIR = settings.BASE_DIR / "data"
@@ -360,11 +361,14 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     organisations = {}
     for hub_slug, kind, name, outcode, skills, description in PARTNERS:
         lat, lon = positions.get(outcode, (None, None))
+        district = postcode_district(outcode)
         organisation, _ = Organisation.objects.get_or_create(
             name=name,
             kind=kind,
             defaults={
                 "postcode": outcode,
+                # The post town of its postcode district: the demo knows no street address.
+                "town": district.town if district else "",
                 "latitude": lat,
                 "longitude": lon,
                 "description": description,
