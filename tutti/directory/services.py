@@ -114,11 +114,12 @@ def _check(*, hub: Hub, organisation: Organisation, changed: list[str] | None = 
         organisation.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    try:
-        clean_postcode(organisation.postcode)
-    except ValidationError as error:
-        # Ours says what a postcode looks like; the model's only that it is too long.
-        errors["postcode"] = error.messages
+    if changed is None or "postcode" in changed:
+        try:
+            clean_postcode(organisation.postcode)
+        except ValidationError as error:
+            # Ours says what a postcode looks like; the model's only that it is too long.
+            errors["postcode"] = error.messages
     if "name" not in errors and (changed is None or "name" in changed):
         same = organisation_named(hub=hub, name=organisation.name, exclude=organisation.pk)
         if same is not None:

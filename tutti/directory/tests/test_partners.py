@@ -165,3 +165,13 @@ def test_search_treats_hyphens_as_spaces(client, world):
         assert [o.name for o in response.context["page"].object_list] == [
             "Bradford-on-Avon Primary"
         ]
+
+
+def test_an_old_odd_value_does_not_block_an_unrelated_change(world):
+    from tutti.directory.services import organisation_update
+
+    other_la = LocalAuthority.objects.get(code="873")
+    partner = OrganisationFactory(hub=world.hub, postcode="BFPO 1", local_authority=other_la)
+    organisation_update(hub=world.hub, organisation=partner, by=None, phone="01380 000000")
+    partner.refresh_from_db()
+    assert (partner.phone, partner.postcode) == ("01380 000000", "BFPO 1")
