@@ -89,6 +89,8 @@ def _place(organisation: Organisation, fields: dict[str, Any]) -> list[str]:
     organisation at the middle of its postcode district. The fields it changed.
 
     A postcode that is not one is left as it is, for ``_check`` to report."""
+    if not isinstance(organisation.postcode, str):
+        return []  # null through the API, which _check refuses
     try:
         organisation.postcode = clean_postcode(organisation.postcode)
     except ValidationError:
@@ -116,6 +118,8 @@ def _check(*, hub: Hub, organisation: Organisation, changed: list[str] | None = 
         errors = error.update_error_dict(errors)
     if changed is None or "postcode" in changed:
         try:
+            if not isinstance(organisation.postcode, str):
+                raise ValidationError("Give a postcode, or an empty one for none; not null.")
             clean_postcode(organisation.postcode)
         except ValidationError as error:
             # Ours says what a postcode looks like; the model's only that it is too long.

@@ -123,6 +123,11 @@ def test_the_api_refuses_the_same_things(client_for, world):
         errors = {e["field"]: e["message"] for e in response.json()["errors"]}
         assert message in errors[field]
     assert not Organisation.objects.filter(name="Jo").exists()
+    patch = client.patch(
+        f"{url}/{world.partner.pk}", {"postcode": None}, content_type="application/json"
+    )
+    assert patch.status_code == 400
+    assert "postcode" in {e["field"] for e in patch.json()["errors"]}
     response = client.post(
         url, {"kind": "tutor", "name": "Jo", "postcode": "ba151dz"}, content_type="application/json"
     )
