@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and calendar feeds point where `make run` serves, e.g. `make run PORT=8101`.
+SITE_URL ?= http://$(HOST):$(PORT)
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test test-postgres setup demo lint format browser-deps clean
@@ -19,8 +21,8 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	@if [ -f package-lock.json ] && [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi

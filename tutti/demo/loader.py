@@ -36,6 +36,7 @@ from tutti.directory.models import (
     Partnership,
     PartnershipStatus,
 )
+from tutti.directory.postcodes import postcode_district
 from tutti.directory.register import register_import
 
 DATA_DIR = settings.BASE_DIR / "data"
@@ -289,8 +290,10 @@ def _assign_wiltshire(hub: Hub, clusters: dict[str, Cluster], schools: list[Orga
 
 
 def _assign_by_district(hub: Hub, la: LocalAuthority, schools: list[Organisation]) -> None:
-    districts = sorted(authority_districts(la.gss_code))
     names = district_names()
+    # A county's group of codes holds its own code too, which has no district boundary: only
+    # the districts drawn in the boundary file can hold schools.
+    districts = sorted(code for code in authority_districts(la.gss_code) if code in names)
     clusters = {}
     for code in districts:
         name = names.get(code, code)
@@ -323,6 +326,13 @@ def load_demo(*, echo: Callable[[str], None] = print) -> list[DemoLogin]:
     if not report.ok:
         raise RuntimeError(f"The shipped register did not import: {report.errors[:5]}")
     echo(f"Imported {report.created + report.updated} schools from the national register.")
+    # The register has no numbers of pupils: they come from the January 2023 school census,
+    # joined to today's schools (a new academy takes the count of the school it replaced).
+    with open(DATA_DIR / "england_schools_2026-06_pupils.csv", "rb") as f:
+        census = register_import(data=f.read())
+    if not census.ok:
+        raise RuntimeError(f"The shipped pupil numbers did not import: {census.errors[:5]}")
+    echo(f"Added numbers of pupils from the school census: {census.summary}")
 
     with transaction.atomic():
         _load_hubs_and_people(echo)
@@ -356,11 +366,14 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     organisations = {}
     for hub_slug, kind, name, outcode, skills, description in PARTNERS:
         lat, lon = positions.get(outcode, (None, None))
+        district = postcode_district(outcode)
         organisation, _ = Organisation.objects.get_or_create(
             name=name,
             kind=kind,
             defaults={
                 "postcode": outcode,
+                # The post town of its postcode district: the demo knows no street address.
+                "town": district.town if district else "",
                 "latitude": lat,
                 "longitude": lon,
                 "description": description,

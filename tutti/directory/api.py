@@ -115,8 +115,14 @@ class OrganisationIn(Schema):
     description: str = ""
     address: str = ""
     town: str = ""
-    postcode: str = ""
-    local_authority: str | None = Field(None, description="DfE code of its local authority.")
+    postcode: str = Field(
+        "",
+        description="A UK postcode (or just its district, e.g. SN10). Unless latitude and "
+        "longitude are given, the organisation is placed at the middle of its postcode district.",
+    )
+    local_authority: str | None = Field(
+        None, description="DfE code of its local authority: one of the hub's."
+    )
     latitude: Coordinate | None = None
     longitude: Coordinate | None = None
     website: str = ""

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from tutti.directory.models import (
     Expertise,
@@ -6,7 +7,8 @@ from tutti.directory.models import (
     Organisation,
     OrganisationKind,
 )
-from tutti.directory.selectors import DirectoryFilters
+from tutti.directory.postcodes import clean_postcode
+from tutti.directory.selectors import DirectoryFilters, already_listed, organisation_named
 
 ANY = [("", "Any")]
 
@@ -38,6 +40,14 @@ class DirectorySearchForm(forms.Form):
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+    # No maxlength: a browser would cut a long wrong value short instead of it being refused.
+    postcode = forms.CharField(
+        required=False,
+        help_text=(
+            "We put it on the map at the middle of its postcode district (SN10 for SN10 1AB), "
+            "so a full postcode is enough; nobody needs to look up a position."
+        ),
+    )
 
     class Meta:
         model = Organisation
@@ -49,8 +59,6 @@ class OrganisationForm(forms.ModelForm):
             "town",
             "postcode",
             "local_authority",
-            "latitude",
-            "longitude",
             "website",
             "email",
             "phone",
@@ -62,11 +70,29 @@ class OrganisationForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
+        self.hub = hub
         kinds = [c for c in OrganisationKind.choices if c[0] != OrganisationKind.SCHOOL]
         if self.instance.pk and self.instance.is_school:
             kinds = [(OrganisationKind.SCHOOL, "School")]
         self.fields["kind"].choices = kinds
-        self.fields["local_authority"].queryset = LocalAuthority.objects.order_by("name")
+        # The hub's own authorities, and the one it has now if that is another's.
+        current = self.instance.local_authority_id if self.instance.pk else None
+        self.fields["local_authority"].queryset = (
+            LocalAuthority.objects.filter(Q(hubs=hub) | Q(pk=current)).distinct().order_by("name")
+        )
         self.fields["local_authority"].required = False
+
+    def clean_postcode(self) -> str:
+        return clean_postcode(self.cleaned_data["postcode"])
+
+    def clean_name(self) -> str:
+        # Also checked by the service; here too, so that it is said with any other problem.
+        name = self.cleaned_data["name"]
+        if self.instance.pk and name == self.instance.name:
+            return name
+        same = organisation_named(hub=self.hub, name=name, exclude=self.instance.pk)
+        if same is not None:
+            raise forms.ValidationError(already_listed(same))
+        return name

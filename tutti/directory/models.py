@@ -125,6 +125,13 @@ class Organisation(BaseModel):
     is_open = models.BooleanField(default=True)
     closed_on = models.DateField(null=True, blank=True)
     pupils = models.PositiveIntegerField("number of pupils", null=True, blank=True)
+    # The school census the number comes from, e.g. "January 2023"; empty when not known.
+    pupils_census = models.CharField("census of the number of pupils", max_length=20, blank=True)
+    # Set when the number is the count of the school this one replaced (usually a maintained
+    # school that became an academy after the census), which stands in for its own.
+    pupils_predecessor_urn = models.PositiveIntegerField(
+        "number of pupils from the school it replaced (URN)", null=True, blank=True
+    )
     percent_fsm = models.DecimalField(
         "% free school meals",
         max_digits=4,
@@ -160,6 +167,12 @@ class Organisation(BaseModel):
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def address_line(self) -> str:
+        """ "Ashley Road, Bradford on Avon BA15 1DZ", with no stray comma for a missing part."""
+        place = " ".join(part for part in (self.town, self.postcode) if part)
+        return ", ".join(part for part in (self.address, place) if part)
 
 
 class PartnerCommitments(BaseModel):

@@ -11,6 +11,9 @@ An empty cell means "the register doesn't say": it never erases what Tutti alrea
 leaves cells empty when it has no value (pupil numbers and FSM of closed or new schools, a
 website it was never told), and staff may have filled some of those in by hand. The one exception
 is the close date, which is cleared when the row says the school is open.
+
+A file without names (a school census file: URN, NumberOfPupils, CensusYear) only updates the
+schools Tutti already has; its other rows are counted as not found.
 """
 
 import csv
@@ -61,6 +64,7 @@ class ImportReport:
     unchanged: int = 0
     closed: int = 0
     skipped: int = 0
+    not_found: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -76,6 +80,8 @@ class ImportReport:
             text += f", {self.closed:,} marked closed"
         if self.skipped:
             text += f", {self.skipped:,} skipped (outside the chosen local authorities)"
+        if self.not_found:
+            text += f", {self.not_found:,} not in Tutti (a file without names adds no school)"
         return text + "."
 
 
@@ -100,6 +106,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "website": ("SchoolWebsite",),
     "phone": ("TelephoneNum",),
     "pupils": ("NumberOfPupils",),
+    # When the pupils were counted: GIAS gives the census date, DfE's census files the year.
+    "census_date": ("CensusDate",),
+    "census_year": ("CensusYear",),
+    # Our census file's proxy for a school new since the census: the school it replaced.
+    "predecessor_urn": ("PredecessorURN",),
     "fsm": ("PercentageFSM",),
     "latitude": ("Latitude",),
     "longitude": ("Longitude",),
@@ -235,6 +246,9 @@ def register_import(
             touched.append("local_authority_id")
         existing = _existing_schools([row.urn for row in rows], touched)
         name_column = header[columns["name"]] if "name" in columns else "EstablishmentName"
+        if "name" not in columns:
+            report.not_found = sum(row.urn not in existing for row in rows)
+            rows = [row for row in rows if row.urn in existing]
         for row in rows:
             if row.urn not in existing and not row.named:
                 report.errors.append(
@@ -248,8 +262,8 @@ def register_import(
             position = {name: i for i, name in enumerate(header)}
             report.errors.sort(key=lambda e: (e.line, position.get(e.column, -1)))
             return report
-        if progress is not None and report.skipped:
-            progress(report.skipped)
+        if progress is not None and report.skipped + report.not_found:
+            progress(report.skipped + report.not_found)
         _write(rows, existing, authorities, report, progress)
         audit(
             "directory.register.imported",
@@ -261,6 +275,7 @@ def register_import(
             unchanged=report.unchanged,
             closed=report.closed,
             skipped=report.skipped,
+            not_found=report.not_found,
         )
     return report
 
@@ -394,6 +409,7 @@ def _parse_rows(
         except CellError as e:
             bad(next(k for k in ("street", "locality", "address3") if k in columns), str(e))
         _parse_status(row, cells, bad)
+        _parse_census(row, cells, bad)
         _parse_position(row, cells, bad)
         if row.la_code:
             info = authorities.setdefault(row.la_code, LocalAuthorityInfo())
@@ -540,6 +556,39 @@ def _parse_status(row: ParsedRow, cells: dict[str, str], bad: Callable[[str, str
     row.values["is_open"] = is_open
     if is_open and "closed_on" not in row.values:
         row.values["closed_on"] = None
+
+
+MONTHS = "January February March April May June July August September October November December"
+CENSUS_YEAR = re.compile(r"(\d{4})/?(\d{2})")
+
+
+def _parse_census(row: ParsedRow, cells: dict[str, str], bad: Callable[[str, str], None]) -> None:
+    """Which census the row's number of pupils comes from, as "January 2023", and whether it is
+    the count of the school this one replaced (our census file's proxy for a new academy)."""
+    if "pupils" not in row.values:
+        return
+    census = ""
+    if value := cells.get("census_date", ""):
+        try:
+            counted = _parse_date(value)
+        except CellError as e:
+            bad("census_date", str(e))
+            return
+        census = f"{MONTHS.split()[counted.month - 1]} {counted.year}"
+    elif value := cells.get("census_year", ""):
+        # DfE's census year 2022/23 is the census of January 2023 (or 202223).
+        match = CENSUS_YEAR.fullmatch(value)
+        if not match or int(match[2]) != (int(match[1]) + 1) % 100:
+            bad("census_year", f"{_q(value)} is not an academic year like 2022/23.")
+            return
+        census = f"January {int(match[1]) + 1}"
+    # A new number replaces the old one's census and source, even with nothing to put there.
+    row.values["pupils_census"] = census
+    predecessor = cells.get("predecessor_urn", "")
+    try:
+        row.values["pupils_predecessor_urn"] = _parse_urn(predecessor) if predecessor else None
+    except CellError as e:
+        bad("predecessor_urn", str(e))
 
 
 def _parse_position(row: ParsedRow, cells: dict[str, str], bad: Callable[[str, str], None]) -> None:

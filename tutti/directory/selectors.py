@@ -2,8 +2,10 @@
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Replace
 
 from tutti.directory.models import (
     Hub,
@@ -35,6 +37,50 @@ def organisation_get(*, hub: Hub, pk: int, public: bool = True) -> Organisation 
     )
 
 
+def organisation_named(*, hub: Hub, name: str, exclude: int | None = None) -> Organisation | None:
+    """An organisation in the hub's directory (listed or not, open or not) with this name, as
+    a person would read it: ignoring case, spacing and punctuation such as apostrophes."""
+    wanted = searchable(name).lower()
+    if not wanted:
+        return None
+    candidates = hub_organisations(hub=hub).exclude(pk=exclude)
+    candidates = candidates.annotate(plain_name=plain(F("name")))
+    for word in wanted.split():
+        candidates = candidates.filter(plain_name__icontains=word)
+    return next(
+        (o for o in candidates.order_by("pk") if searchable(o.name).lower() == wanted), None
+    )
+
+
+def already_listed(organisation: Organisation) -> str:
+    where = f" ({organisation.town})" if organisation.town else ""
+    return (
+        f"{organisation.name}{where} is already in the directory. Edit that one, or give this "
+        "one a name that tells them apart."
+    )
+
+
+# Punctuation that people type or leave out at will: "St Joseph's", "St. Josephs", "St Josephs"
+# are one school. Removed from both the words typed and the names searched; dashes and slashes
+# become spaces, so "Bradford-on-Avon" is three words.
+DROPPED = "'\u2019\u2018`\u00b4.,"  # straight, curly and other apostrophes, full stop, comma
+SPACED = "-\u2013\u2014/"  # hyphen, en and em dashes, slash
+
+
+def searchable(text: str) -> str:
+    text = text.translate({ord(c): None for c in DROPPED})
+    return " ".join(text.translate({ord(c): " " for c in SPACED}).split())
+
+
+def plain(expression: Any) -> Any:
+    """``searchable`` in SQL, for a field: the same characters dropped or made spaces."""
+    for character in DROPPED:
+        expression = Replace(expression, Value(character), Value(""))
+    for character in SPACED:
+        expression = Replace(expression, Value(character), Value(" "))
+    return expression
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
     q: str = ""
@@ -53,8 +99,13 @@ def directory_search(
     orgs = hub_public_organisations(hub=hub) if public else hub_organisations(hub=hub)
     if not filters.include_closed:
         orgs = orgs.filter(is_open=True)
-    for word in filters.q.split():
-        orgs = orgs.filter(Q(name__icontains=word) | Q(town__icontains=word) | urn_q(word))
+    words = searchable(filters.q).split()
+    if words:
+        orgs = orgs.annotate(plain_name=plain(F("name")), plain_town=plain(F("town")))
+    for word in words:
+        orgs = orgs.filter(
+            Q(plain_name__icontains=word) | Q(plain_town__icontains=word) | urn_q(word)
+        )
     if filters.postcode:
         orgs = orgs.filter(postcode__istartswith=normalise_postcode(filters.postcode))
     if filters.local_authority:
@@ -68,13 +119,13 @@ def directory_search(
     if filters.expertise:
         orgs = orgs.filter(expertise__slug=filters.expertise)
     orgs = orgs.select_related("local_authority")
-    q = " ".join(filters.q.split())
+    q = " ".join(words)
     if q:
         # An exact name first, then names that start with the words typed, then the rest.
         orgs = orgs.annotate(
             rank=Case(
-                When(name__iexact=q, then=Value(0)),
-                When(name__istartswith=q, then=Value(1)),
+                When(plain_name__iexact=q, then=Value(0)),
+                When(plain_name__istartswith=q, then=Value(1)),
                 default=Value(2),
             )
         ).order_by("rank", "name", "pk")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,8 @@ from tutti.directory.models import (
     Partnership,
     PartnershipStatus,
 )
+from tutti.directory.postcodes import clean_postcode, postcode_district
+from tutti.directory.selectors import already_listed, organisation_named
 
 ORGANISATION_FIELDS = (
     "kind",
@@ -42,7 +45,8 @@ def organisation_create(*, hub: Hub, by: Any, expertise: Any = (), **fields: Any
     if fields.get("kind") == OrganisationKind.SCHOOL:
         raise DirectoryError("Schools come from the official register: import it to add one.")
     organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
-    organisation.full_clean()
+    _place(organisation, fields)
+    _check(hub=hub, organisation=organisation)
     organisation.save()
     organisation.expertise.set(expertise)
     Partnership.objects.create(
@@ -67,7 +71,9 @@ def organisation_update(
         raise DirectoryError("Schools come from the official register: their kind cannot change.")
     for name in changed:
         setattr(organisation, name, fields[name])
-    organisation.full_clean()
+    if "postcode" in changed:
+        changed += [name for name in _place(organisation, fields) if name not in changed]
+    _check(hub=hub, organisation=organisation, changed=changed)
     if changed:
         organisation.save(update_fields=[*changed, "updated_at"])
     if expertise is not None and set(expertise) != set(organisation.expertise.all()):
@@ -76,6 +82,61 @@ def organisation_update(
     if changed:
         audit("directory.organisation.updated", hub=hub, actor=by, obj=organisation, fields=changed)
     return organisation
+
+
+def _place(organisation: Organisation, fields: dict[str, Any]) -> list[str]:
+    """Write the postcode the standard way and, unless a position was given, put the
+    organisation at the middle of its postcode district. The fields it changed.
+
+    A postcode that is not one is left as it is, for ``_check`` to report."""
+    if not isinstance(organisation.postcode, str):
+        return []  # null through the API, which _check refuses
+    try:
+        organisation.postcode = clean_postcode(organisation.postcode)
+    except ValidationError:
+        return []
+    if fields.get("latitude") is not None or fields.get("longitude") is not None:
+        return []
+    district = postcode_district(organisation.postcode)
+    position = (district.latitude, district.longitude) if district else (None, None)
+    if (organisation.latitude, organisation.longitude) == position:
+        return []
+    organisation.latitude, organisation.longitude = position
+    return ["latitude", "longitude"]
+
+
+def _check(*, hub: Hub, organisation: Organisation, changed: list[str] | None = None) -> None:
+    """The model's own checks and the directory's, every problem at once: a real postcode, one
+    organisation of each name in the hub's directory, and a local authority of the hub's.
+
+    ``changed`` (on an update) limits the directory's checks to what the update changes, so an
+    old duplicate or another hub's authority never blocks an unrelated edit."""
+    errors: dict[str, list[str]] = {}
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if changed is None or "postcode" in changed:
+        try:
+            if not isinstance(organisation.postcode, str):
+                raise ValidationError("Give a postcode, or an empty one for none; not null.")
+            clean_postcode(organisation.postcode)
+        except ValidationError as error:
+            # Ours says what a postcode looks like; the model's only that it is too long.
+            errors["postcode"] = error.messages
+    if "name" not in errors and (changed is None or "name" in changed):
+        same = organisation_named(hub=hub, name=organisation.name, exclude=organisation.pk)
+        if same is not None:
+            errors["name"] = [already_listed(same)]
+    la = organisation.local_authority
+    if (
+        la is not None
+        and (changed is None or "local_authority" in changed)
+        and not hub.local_authorities.filter(pk=la.pk).exists()
+    ):
+        errors["local_authority"] = [f"{la.name} is not one of {hub.name}'s local authorities."]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

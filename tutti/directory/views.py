@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +19,14 @@ def _with_hub_clusters(orgs, hub):
     return orgs.prefetch_related(
         Prefetch("clusters", queryset=Cluster.objects.filter(hub=hub), to_attr="hub_clusters")
     )
+
+
+def _on_form(error: ValidationError, form: OrganisationForm) -> ValidationError:
+    """A service's errors, each on its field when the form has it."""
+    placed: dict[str, list[str]] = {}
+    for key, texts in error.message_dict.items():
+        placed.setdefault(key if key in form.fields else NON_FIELD_ERRORS, []).extend(texts)
+    return ValidationError(placed)
 
 
 @public_hub_view
@@ -83,7 +92,7 @@ def manage_directory(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 @hub_permission_required("can_manage_directory")
 def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST or None, hub=request.hub)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expertise = data.pop("expertise")
@@ -93,6 +102,8 @@ def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
             )
         except services.DirectoryError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, _on_form(error, form))
         else:
             messages.success(request, f"{organisation.name} is now in the directory.")
             return redirect("directory:organisation", hub_slug=hub_slug, pk=organisation.pk)
@@ -102,7 +113,7 @@ def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 @hub_permission_required("can_edit_organisation")
 def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     organisation = organisation_for_edit(request, pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, hub=request.hub)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expertise = data.pop("expertise")
@@ -117,6 +128,8 @@ def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
             )
         except services.DirectoryError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, _on_form(error, form))
         else:
             messages.success(request, "Saved.")
             return redirect("directory:organisation", hub_slug=hub_slug, pk=organisation.pk)

@@ -22,12 +22,12 @@ from tutti.core.api import (
     invalid,
 )
 from tutti.core.audit import ReadAction, audit_read
+from tutti.core.urls import absolute_url
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
 from tutti.events.access import can_edit_event, event_for_edit
 from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
-from tutti.events.ics import absolute_url
 from tutti.events.models import (
     AUDIENCE_FIELDS,
     Audience,
@@ -103,8 +103,8 @@ class EventOut(Schema):
         return f"{obj.price:.2f}"
 
     @staticmethod
-    def resolve_url(obj: Event) -> str:
-        return absolute_url(f"/{obj.hub.slug}/whats-on/{obj.pk}/")
+    def resolve_url(obj: Event, context: dict) -> str:
+        return absolute_url(f"/{obj.hub.slug}/whats-on/{obj.pk}/", context.get("request"))
 
 
 class EventDetailOut(EventOut):

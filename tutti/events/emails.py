@@ -7,7 +7,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from tutti.events.ics import absolute_url, calendar_bytes
+from tutti.core.urls import absolute_url
+from tutti.events.ics import calendar_bytes
 from tutti.events.models import Booking
 from tutti.events.selectors import waiting_position
 from tutti.events.tokens import booking_token

@@ -8,23 +8,20 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from tutti.core.urls import absolute_url
 from tutti.events.models import Event, EventSession
 
 PRODID = "-//Tutti//What's On//EN"
 
 
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _uid(session: EventSession) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "tutti"
+    # From the site's address, not the request's, so that a session's UID never changes.
+    host = urlsplit(absolute_url("/")).hostname or "tutti"
     return f"event-{session.event_id}-session-{session.pk}@{host}"
 
 

@@ -18,7 +18,9 @@ from tutti.clusters.models import Cluster
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
+from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.postcodes import postcode_district
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
 from tutti.events.access import can_edit_event, event_for_edit
@@ -33,7 +35,7 @@ from tutti.events.forms import (
     session_initial,
     session_specs,
 )
-from tutti.events.ics import absolute_url, calendar_bytes
+from tutti.events.ics import calendar_bytes
 from tutti.events.models import MAX_PLACES_PER_BOOKING, Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token
@@ -85,7 +87,7 @@ def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "page": page,
             "query": query,
             "filtered": filters != EventFilters(),
-            "feed_url": absolute_url(f"{feed_path}?{query}" if query else feed_path),
+            "feed_url": absolute_url(f"{feed_path}?{query}" if query else feed_path, request),
         },
     )
 
@@ -155,15 +157,20 @@ def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString
         )
     elif offline:
         venue = event.venue
+        # The town, when the directory has none, is the post town of the postcode's district.
+        district = postcode_district(venue.postcode)
+        address = {
+            "streetAddress": venue.address,
+            "addressLocality": venue.town or (district.town if district else ""),
+            "postalCode": venue.postcode,
+        }
         locations.append(
             {
                 "@type": "Place",
                 "name": venue.name,
                 "address": {
                     "@type": "PostalAddress",
-                    "streetAddress": venue.address,
-                    "addressLocality": venue.town,
-                    "postalCode": venue.postcode,
+                    **{key: value for key, value in address.items() if value},
                     "addressCountry": "GB",
                 },
             }
@@ -265,7 +272,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
             "full": event.places_left is not None and event.places_left <= 0,
             "max_places": MAX_PLACES_PER_BOOKING,
             "map": _venue_map(request.hub, event.venue),
-            "json_ld": _json_ld(event, sessions, absolute_url(request.path)),
+            "json_ld": _json_ld(event, sessions, absolute_url(request.path, request)),
         },
     )
 
@@ -347,7 +354,7 @@ def my_bookings(request: HttpRequest, hub_slug: str) -> HttpResponse:
     feed_url = None
     if feed is not None:
         feed_url = absolute_url(
-            reverse("events:my-feed", kwargs={"hub_slug": hub_slug, "token": feed.token})
+            reverse("events:my-feed", kwargs={"hub_slug": hub_slug, "token": feed.token}), request
         )
     return _private(
         render(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tutti.accounts.models import Membership, Role
-from tutti.events.ics import absolute_url
+from tutti.core.urls import absolute_url
 from tutti.participation.models import Submission
 from tutti.participation.tokens import MAX_AGE, return_link_path
 

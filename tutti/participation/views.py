@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import hub_permission_required, public_hub_view
-from tutti.events.ics import absolute_url
+from tutti.core.urls import absolute_url
 from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import (
     FIGURES_BY_KEY,
@@ -530,7 +530,7 @@ def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
     submissions = selectors.collection_submissions(collection=collection)
     for s in submissions:
         # The partner's signed link, for staff to copy and send themselves.
-        s.link = absolute_url(return_link_path(hub=request.hub, submission_id=s.pk))
+        s.link = absolute_url(return_link_path(hub=request.hub, submission_id=s.pk), request)
     rows = [(s, s.is_late(today)) for s in submissions]
     return render(
         request,

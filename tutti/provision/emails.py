@@ -5,8 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation
-from tutti.events.ics import absolute_url
 from tutti.provision.models import academic_year_label
 from tutti.provision.tokens import MAX_AGE, audit_token
 

@@ -1,8 +1,9 @@
 """Reads for the needs analysis, always within one hub: statuses, the gap ranking, counts, maps."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Any
 
 from tutti.accounts.models import CAPABILITIES, Membership
@@ -43,6 +44,11 @@ class SchoolProvision:
     clusters: list[str] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
     audit: SchoolAudit | None = None
+    pupils_census: str = ""  # e.g. "January 2023"
+    pupils_from_predecessor: bool = False
+    # Stand-ins for a number the register does not have, set by the gap ranking.
+    estimated_pupils: int | None = None
+    estimated_fsm: float | None = None
 
     @property
     def cluster_label(self) -> str:
@@ -50,8 +56,12 @@ class SchoolProvision:
 
     @property
     def gap_score(self) -> float:
-        """Pupils, with extra weight for disadvantage: pupils x (1 + % free school meals / 100)."""
-        return (self.pupils or 0) * (1 + (self.percent_fsm or 0) / 100)
+        """Pupils, with extra weight for disadvantage: pupils x (1 + % free school meals / 100).
+
+        A number the register does not have counts as its estimate (see ``fill_estimates``)."""
+        pupils = self.pupils if self.pupils is not None else self.estimated_pupils
+        fsm = self.percent_fsm if self.percent_fsm is not None else self.estimated_fsm
+        return (pupils or 0) * (1 + (fsm or 0) / 100)
 
 
 def statuses_from_audit(record: SchoolAudit | None) -> dict[str, str]:
@@ -129,6 +139,10 @@ def school_provision(*, hub: Hub, year: int) -> list[SchoolProvision]:
                 clusters=sorted(clusters.get(school.pk, [])),
                 statuses=statuses,
                 audit=record,
+                pupils_census=school.pupils_census if school.pupils is not None else "",
+                pupils_from_predecessor=(
+                    school.pupils is not None and school.pupils_predecessor_urn is not None
+                ),
             )
         )
     return rows
@@ -140,7 +154,11 @@ RANKING_RULE = (
     "group, the school with the highest score comes first. A school's score is its number of "
     "pupils plus its number of pupils on free school meals, so each disadvantaged pupil counts "
     "twice. For example, 200 pupils with 50% on free school meals score 300, and come before "
-    "250 pupils with 10% on free school meals (275)."
+    "250 pupils with 10% on free school meals (275). Where the school census has no number of "
+    "pupils for a school (a college, or a school too new), it counts as the typical (median) "
+    "size of the schools of the same phase in this list, marked “about”; an unknown share on "
+    "free school meals counts as the median share of its phase in the same way. Equal scores "
+    "go by name."
 )
 RANKED_STATUSES = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
 
@@ -153,11 +171,63 @@ def gap_ranking(*, rows: Iterable[SchoolProvision], role: str) -> list[SchoolPro
     it fully are left out. Within each group the score is pupils x (1 + % free school meals /
     100), highest first; ties go by name.
     """
+    rows = list(rows)
+    fill_estimates(rows)
     lacking = [r for r in rows if r.statuses[role] in RANKED_STATUSES]
     return sorted(
         lacking,
         key=lambda r: (RANKED_STATUSES.index(r.statuses[role]), -r.gap_score, r.name),
     )
+
+
+def fill_estimates(rows: list[SchoolProvision]) -> None:
+    """Give each school without a number of pupils (or % free school meals) the median of the
+    schools of its phase that have one; of all the schools when none of its phase has."""
+    for attribute, estimate in (("pupils", "estimated_pupils"), ("percent_fsm", "estimated_fsm")):
+        known: dict[str, list[float]] = defaultdict(list)
+        for row in rows:
+            if getattr(row, attribute) is not None:
+                known[row.phase].append(getattr(row, attribute))
+        everyone = [value for values in known.values() for value in values]
+        for row in rows:
+            if getattr(row, attribute) is not None:
+                continue
+            values = known.get(row.phase) or everyone
+            value = median(values) if values else None
+            if value is not None and attribute == "pupils":
+                value = round(value)
+            elif value is not None:
+                value = round(value, 1)
+            setattr(row, estimate, value)
+
+
+def pupils_source(*, rows: Iterable[SchoolProvision]) -> str:
+    """Where the numbers of pupils come from, in a sentence for the page and the report."""
+    rows = list(rows)
+    censuses = Counter(r.pupils_census for r in rows if r.pupils is not None and r.pupils_census)
+    unknown = sum(r.pupils is None for r in rows)
+    predecessors = sum(r.pupils_from_predecessor for r in rows)
+    if not censuses:
+        text = "Numbers of pupils come from the school register."
+    else:
+        named = " and ".join(sorted(censuses, key=lambda c: -censuses[c]))
+        text = (
+            f"Numbers of pupils come from the Department for Education's school census of {named}."
+        )
+    if predecessors:
+        text += (
+            f" For {predecessors} school{pluralize(predecessors)} opened since (most of them "
+            "academies), the number is that of the school it replaced."
+        )
+    if unknown:
+        text += (
+            f" {unknown} school{pluralize(unknown)} {'has' if unknown == 1 else 'have'} no number."
+        )
+    return text
+
+
+def pluralize(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.core.urls import absolute_url
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision import selectors, services
@@ -148,6 +149,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 for row in selectors.gap_ranking(rows=shown, role=role)
             ],
             "ranking_rule": selectors.RANKING_RULE,
+            "pupils_source": selectors.pupils_source(rows=shown),
             "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
             "lacking": [
                 ("cluster", "Cluster", by_cluster),
@@ -174,7 +176,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
     shown = [r for r in rows if not cluster or cluster in r.clusters]
     progress = selectors.audit_progress(rows=shown)
     links = {
-        p.school.pk: request.build_absolute_uri(
+        p.school.pk: absolute_url(
             reverse(
                 "provision:audit",
                 kwargs={
@@ -182,7 +184,8 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
                     "school_id": p.school.pk,
                     "token": audit_token(hub_id=request.hub.pk, school_id=p.school.pk, year=year),
                 },
-            )
+            ),
+            request,
         )
         for p in progress
     }
@@ -353,6 +356,8 @@ def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
         ],
         "ranked": REPORT_RANKED,
         "ranking_rule": selectors.RANKING_RULE,
+        "pupils_source": selectors.pupils_source(rows=shown),
+        "role_totals": totals[role],
     }
     name = f"{hub_slug}-{slugify(cluster) + '-' if cluster else ''}needs-analysis.pdf"
     response = HttpResponse(report_pdf(request=request, context=context), "application/pdf")

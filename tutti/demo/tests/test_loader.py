@@ -114,3 +114,39 @@ def test_demo_people_sign_in_with_the_demo_password(client, demo):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/me/"
     assert EmailAddress.objects.get(email=email).verified
+
+
+def test_cambridgeshire_has_a_cluster_per_district_each_with_schools(demo):
+    clusters = Cluster.objects.filter(hub__slug="cambridgeshire")
+    # Five districts; never one named after the county's own code.
+    assert sorted(c.name for c in clusters) == [
+        "Cambridge schools",
+        "East Cambridgeshire schools",
+        "Fenland schools",
+        "Huntingdonshire schools",
+        "South Cambridgeshire schools",
+    ]
+    assert all(c.members.exists() for c in clusters)
+
+
+def test_the_demo_schools_have_their_census_numbers_of_pupils(demo):
+    schools = Organisation.objects.filter(local_authority__code="865", is_open=True)
+    with_numbers = schools.filter(pupils__isnull=False)
+    assert with_numbers.count() >= 0.9 * schools.count()
+    assert set(with_numbers.values_list("pupils_census", flat=True)) == {"January 2023"}
+
+
+def test_wiltshire_gap_list_is_ordered_by_its_stated_rule(client, demo):
+    from tutti.provision.selectors import RANKED_STATUSES, RANKING_RULE
+
+    response = client.get("/wiltshire/provision/")
+    html = response.content.decode()
+    assert "school census of January 2023" in html
+    assert RANKING_RULE.replace("'", "&#x27;") in html
+    ranking = [row for row, _ in response.context["ranking"]]
+    first = ranking[:10]
+    keys = [(RANKED_STATUSES.index(r.statuses["wcet"]), -r.gap_score, r.name) for r in first]
+    assert keys == sorted(keys)
+    # The numbers decide, not the alphabet: every one of the first ten has a real score.
+    assert all(r.gap_score > 0 for r in first)
+    assert [r.name for r in first] != sorted(r.name for r in first)

@@ -472,3 +472,57 @@ def test_the_command_fails_listing_every_bad_row(tmp_path):
     assert "Nothing was imported: 2 problems" in message
     assert "Line 2, URN:" in message and "Line 3, EstablishmentName:" in message
     assert Organisation.objects.count() == 0
+
+
+CENSUS = Path(__file__).resolve().parents[3] / "data" / "england_schools_2026-06_pupils.csv"
+
+
+def test_a_gias_extract_records_the_census_its_pupils_come_from():
+    register_import(data=LEEDS.read_bytes())
+    guiseley = Organisation.objects.get(urn=107809)
+    # GIAS's CensusDate 20-01-2022.
+    assert (guiseley.pupils, guiseley.pupils_census) == (467, "January 2022")
+    assert guiseley.pupils_predecessor_urn is None
+
+
+def test_the_census_file_updates_the_schools_here_and_adds_none():
+    direct = SchoolFactory(urn=100000, pupils=None)
+    academy = SchoolFactory(urn=147113, pupils=12, pupils_census="January 2019")
+    report = register_import(data=CENSUS.read_bytes())
+
+    assert report.ok, report.errors
+    assert (report.updated, report.not_found, report.created) == (2, 20799, 0)
+    assert "20,799 not in Tutti" in report.summary
+    assert Organisation.objects.count() == 2
+    direct.refresh_from_db()
+    academy.refresh_from_db()
+    assert (direct.pupils, direct.pupils_census, direct.pupils_predecessor_urn) == (
+        271,
+        "January 2023",
+        None,
+    )
+    # New since the census: the count of the school it replaced (URN 131547) stands in.
+    assert (academy.pupils, academy.pupils_census, academy.pupils_predecessor_urn) == (
+        635,
+        "January 2023",
+        131547,
+    )
+
+
+def test_a_census_row_without_a_number_leaves_the_school_as_it_is():
+    school = SchoolFactory(urn=100001, pupils=300, pupils_census="January 2022")
+    data = make_csv(["URN", "NumberOfPupils", "CensusYear"], ["100001", "", "2022/23"])
+    assert register_import(data=data).ok
+    school.refresh_from_db()
+    assert (school.pupils, school.pupils_census) == (300, "January 2022")
+
+
+@pytest.mark.parametrize("year", ["2023", "2022/24", "twenty"])
+def test_a_census_year_that_is_not_an_academic_year_is_an_error(year):
+    SchoolFactory(urn=100001)
+    data = make_csv(["URN", "NumberOfPupils", "CensusYear"], ["100001", "250", year])
+    report = register_import(data=data)
+    assert [str(e) for e in report.errors] == [
+        f"Line 2, CensusYear: “{year}” is not an academic year like 2022/23."
+    ]
+    assert Organisation.objects.get(urn=100001).pupils != 250

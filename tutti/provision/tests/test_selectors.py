@@ -108,3 +108,64 @@ def test_counts_by_cluster_and_local_authority(world):
     assert [(g.name, g.schools) for g in authorities] == [("Wiltshire", 3)]
     coverage = selectors.coverage_by_group(groups=[devizes], role=CoreRole.SINGING)
     assert (coverage[0].provided, coverage[0].percent) == (1, 50)
+
+
+def _bare(name, phase, pupils, fsm, status=Status.NOT_PROVIDED):
+    return selectors.SchoolProvision(
+        pk=0,
+        name=name,
+        phase=phase,
+        pupils=pupils,
+        percent_fsm=fsm,
+        latitude=None,
+        longitude=None,
+        local_authority="",
+        statuses={CoreRole.WCET: status},
+    )
+
+
+def test_a_missing_number_counts_as_the_median_of_its_phase():
+    rows = [
+        _bare("Primary A", "Primary", 100, 10.0),
+        _bare("Primary B", "Primary", 200, 30.0),
+        _bare("Primary C", "Primary", 400, 20.0),
+        _bare("Secondary A", "Secondary", 1000, 5.0),
+        # Left out of the list, but still one of the primaries the median is taken from.
+        _bare("Provided", "Primary", 300, 20.0, status=Status.PROVIDED),
+        # No census number: counts as 250 pupils (the primaries' median), at its own 60%.
+        _bare("New Primary", "Primary", None, 60.0),
+        # No FSM either: 250 pupils at 20% (the primaries' medians): 300, a tie broken by name.
+        _bare("Unknown Primary", "Primary", None, None),
+        # No school of its phase has a number: the median of all the schools (300).
+        _bare("A College", "College", None, 0.0),
+    ]
+    ranking = selectors.gap_ranking(rows=rows, role=CoreRole.WCET)
+    assert [(r.name, round(r.gap_score)) for r in ranking] == [
+        ("Secondary A", 1050),
+        ("Primary C", 480),
+        ("New Primary", 400),
+        ("A College", 300),
+        ("Unknown Primary", 300),
+        ("Primary B", 260),
+        ("Primary A", 110),
+    ]
+    new = next(r for r in ranking if r.name == "New Primary")
+    assert (new.pupils, new.estimated_pupils, new.estimated_fsm) == (None, 250, None)
+    unknown = next(r for r in ranking if r.name == "Unknown Primary")
+    assert (unknown.estimated_pupils, unknown.estimated_fsm) == (250, 20.0)
+
+
+def test_the_page_says_where_the_numbers_come_from():
+    rows = [
+        _bare("A", "Primary", 100, 10.0),
+        _bare("B", "Primary", 200, 10.0),
+        _bare("C", "Primary", None, 10.0),
+    ]
+    rows[0].pupils_census = rows[1].pupils_census = "January 2023"
+    rows[1].pupils_from_predecessor = True
+    assert selectors.pupils_source(rows=rows) == (
+        "Numbers of pupils come from the Department for Education's school census of "
+        "January 2023. For 1 school opened since (most of them academies), the number is that "
+        "of the school it replaced. 1 school has no number."
+    )
+    assert "median" in selectors.RANKING_RULE and "“about”" in selectors.RANKING_RULE

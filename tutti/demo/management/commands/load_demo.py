@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from tutti.core.urls import absolute_url
 from tutti.demo.loader import DEMO_PASSWORD, load_demo
 
 
@@ -14,4 +15,5 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.role}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/ — sign in at /accounts/login/")
+        home, login = absolute_url("/"), absolute_url("/accounts/login/")
+        self.stdout.write(f"Open {home} — sign in at {login}")
