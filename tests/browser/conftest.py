@@ -5,10 +5,15 @@ TUTTI_REQUIRE_BROWSER=1 (CI), when they fail instead.
 """
 
 import json
+import socket
+import time
 from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.test import Client
 
@@ -137,3 +142,46 @@ def screenshot(page):
         return path
 
     return take
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is sent."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, to: str, timeout: float = 10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for rcpt, message in self.messages:
+                if to in rcpt:
+                    return message
+            time.sleep(0.05)
+        raise AssertionError(f"No email to {to} arrived; got {self.messages}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(settings, site):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.SITE_URL = site.url
+    yield handler
+    controller.stop()

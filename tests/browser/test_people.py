@@ -1,0 +1,104 @@
+"""Issue 9's whole path for a new person, in a real browser: invited by a hub admin, the
+email read from a real SMTP server, a password chosen, two-factor turned on with a real TOTP
+code, signed out and back in with a code, and only their own organisation's pages open."""
+
+import re
+
+import pyotp
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "brass-and-strings-77"
+EMAIL = "ola.price@example.org"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Used two-factor codes and rate limits live in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _h1(page) -> str:
+    return page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def _sign_in_with_code(page, secret: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Sign in").click()
+    assert _h1(page) == "Enter your code"
+    page.get_by_label("Code from your app, or a recovery code").fill(pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def test_invited_partner_staff_turn_on_two_factor_and_see_only_their_organisation(
+    page, site, sign_in, inbox, axe_check
+):
+    sign_in("admin")
+    page.goto("/wiltshire/manage/team/invite/")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("First name").fill("Ola")
+    page.get_by_label("Last name").fill("Price")
+    page.get_by_label("Role").select_option("partner_staff")
+    page.get_by_label("Wiltshire Music Centre").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    page.wait_for_url("**/wiltshire/manage/team/")
+
+    message = inbox.wait_for(EMAIL)
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(re.escape(site.url) + r"(/accounts/invitations/[\w-]+/)", body)
+    assert link, body
+
+    # The new person, in a browser with nobody signed in.
+    page.context.clear_cookies()
+    page.goto(link[1])
+    page.get_by_label("Choose a password").fill(PASSWORD)
+    page.get_by_label("Type the password again").fill(PASSWORD)
+    page.get_by_role("button", name="Accept and sign in").click()
+    page.wait_for_url("**/wiltshire/manage/")
+
+    # Two-factor on, with a code computed from the secret the page shows.
+    page.goto("/accounts/")
+    page.get_by_role("link", name="Turn on two-factor sign-in").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    assert _h1(page) == "Turn on two-factor sign-in"
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on").click()
+    assert _h1(page) == "Your recovery codes"
+    axe_check()
+
+    # Out, and back in: the password alone is not enough any more.
+    page.goto("/accounts/")
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Sign in").click()
+    assert _h1(page) == "Enter your code"
+    page.get_by_label("Code from your app, or a recovery code").fill("000000")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    assert _h1(page) == "Enter your code"
+    assert page.get_by_role("alert").is_visible()
+    page.goto("/wiltshire/manage/")
+    assert "/accounts/login/" in page.url
+
+    _sign_in_with_code(page, secret)
+    page.goto("/wiltshire/manage/")
+    main = page.locator("main")
+    assert main.get_by_role("link", name="Wiltshire Music Centre").count() == 1
+    for other in ("Directory", "Clusters", "Team", "Hub settings", "Provision audit"):
+        assert main.get_by_role("link", name=other, exact=True).count() == 0, other
+    assert page.goto(f"/wiltshire/manage/directory/{site.partner.pk}/edit/").status == 200
+    assert page.goto("/wiltshire/manage/team/").status == 403
+    assert page.goto("/wiltshire/manage/directory/").status == 403
+    assert page.goto("/cambridgeshire/manage/").status == 404
