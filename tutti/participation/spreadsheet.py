@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tutti.core.spreadsheets import append_row, unguard
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.figures import SECTIONS
@@ -253,7 +254,7 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
         "are listed by sheet, row and column.",
     ]
     for line in lines:
-        readme.append([line])
+        append_row(readme, [line])
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110
     prefill = _prefill(hub=hub, partner=partner, year=year)
@@ -266,7 +267,7 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
             ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) + 2)
         ws.freeze_panes = "A2"
         for row in prefill.get(sheet.section, []):
-            ws.append(row)
+            append_row(ws, row)
         _add_validations(ws, sheet)
     out = io.BytesIO()
     wb.save(out)
@@ -344,7 +345,7 @@ def _read_cell(column: Column, value: Any) -> Any:
         return _choice(value, column.choices)
     if column.kind == "bool":
         return _yes_no(value)
-    return str(value).strip()
+    return str(unguard(value)).strip()
 
 
 def _open(data: bytes) -> Any:
