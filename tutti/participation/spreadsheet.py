@@ -6,21 +6,20 @@ when there are no problems at all, so a submission is stored whole or not at all
 """
 
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, TextChoices
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tutti.core.spreadsheets import append_row, unguard
+from tutti.core.uploads import UploadError, deadline, open_workbook, sheet_rows
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.figures import SECTIONS
@@ -35,6 +34,8 @@ from tutti.participation.years import year_label
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# A full template (6 sheets of 5,000 rows) unpacks to about 15 MB.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 YES, NO = "Yes", "No"
 
 
@@ -350,13 +351,8 @@ def _read_cell(column: Column, value: Any) -> Any:
 
 def _open(data: bytes) -> Any:
     if len(data) > MAX_BYTES:
-        raise _CellError("The file is larger than 5 MB. Please use the template from this page.")
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise _CellError(
-            "This file is not an Excel workbook (.xlsx). Please use the template from this page."
-        ) from None
+        raise UploadError("The file is larger than 5 MB. Please use the template from this page.")
+    return open_workbook(data, max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def _schools(hub: Hub, urns: Iterable[int]) -> tuple[dict[int, Organisation], set[int]]:
@@ -393,9 +389,10 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
     upload = Upload()
     try:
         wb = _open(data)
-    except _CellError as error:
+    except UploadError as error:
         upload.errors.append(str(error))
         return upload
+    until = deadline()
     missing = [s.title for s in SHEETS if s.title not in wb.sheetnames]
     if missing:
         upload.errors.append(
@@ -405,13 +402,17 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
         return upload
     raw: list[tuple[Sheet, int, list[Any]]] = []
     for sheet in SHEETS:
-        ws = wb[sheet.title]
-        if ws.merged_cells.ranges:
-            cells = ", ".join(str(r) for r in ws.merged_cells.ranges)
-            upload.errors.append(f"{sheet.title}: please unmerge the merged cells ({cells}).")
-            continue
         width = len(sheet.columns)
-        headers = [ws.cell(row=1, column=i).value for i in range(1, width + 1)]
+        try:
+            rows = list(
+                sheet_rows(wb[sheet.title], width=width, max_rows=sheet.max_rows, until=until)
+            )
+        except UploadError as error:
+            upload.errors.append(f"{sheet.title}: {error}")
+            if "too long" in str(error):
+                break
+            continue
+        headers = rows.pop(0)[1] if rows and rows[0][0] == 1 else [None] * width
         expected = [c.header for c in sheet.columns]
         if [str(h or "").strip().casefold() for h in headers] != [h.casefold() for h in expected]:
             upload.errors.append(
@@ -419,20 +420,10 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
                 f"{', '.join(expected)}."
             )
             continue
-        rows = [
-            (number, list(values[:width]) + [None] * (width - len(values)))
-            for number, values in enumerate(
-                ws.iter_rows(min_row=2, max_row=ws.max_row, values_only=True), start=2
-            )
-            if not all(_blank(v) for v in values)
-        ]
-        if len(rows) > sheet.max_rows:
-            upload.errors.append(
-                f"{sheet.title}: there are {len(rows)} rows; this sheet takes at most "
-                f"{sheet.max_rows}."
-            )
-            continue
         raw.extend((sheet, number, values) for number, values in rows)
+    wb.close()
+    if upload.errors:
+        return upload
 
     urns = [
         v
