@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from tutti.accounts.models import Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.audit import audit
-from tutti.core.uploads import UploadError, csv_records, decode_csv, megabytes
+from tutti.core.uploads import UploadError, csv_records, megabytes, open_csv
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
@@ -163,7 +163,7 @@ def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentRep
             raise UploadError(f"The file is larger than {megabytes(MAX_ASSIGNMENT_BYTES)}.")
         records = [
             (line, record)
-            for line, record in csv_records(decode_csv(data), max_rows=MAX_ASSIGNMENT_ROWS)
+            for line, record in csv_records(open_csv(data), max_rows=MAX_ASSIGNMENT_ROWS)
             if any(cell.strip() for cell in record)
         ]
     except UploadError as error:

@@ -33,6 +33,7 @@ MAX_SECONDS = 4.0
 MAX_FIELD_CHARS = 10_000
 SAVE_AS_CSV = "In Excel, choose File, Save As, “CSV UTF-8 (Comma delimited)”, and upload that."
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CHUNK = 1024 * 1024
 
 
 class UploadError(Exception):
@@ -50,8 +51,7 @@ def deadline(seconds: float = MAX_SECONDS) -> float:
 def check_deadline(until: float) -> None:
     if time.monotonic() > until:
         raise UploadError(
-            "This file takes too long to read. Please split it into smaller files, or use the "
-            "template from this page."
+            "This file takes too long to read. Please split it into smaller files."
         )
 
 
@@ -87,37 +87,42 @@ def refuse_non_text(data: bytes) -> None:
         )
 
 
-def decode_csv(data: bytes) -> str:
-    """A CSV file's text: UTF-8 (with or without BOM), or Windows-1252 as older Excel saves it."""
+def csv_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), or Windows-1252 as older Excel saves it; checked in chunks,
+    so that no copy of the whole text is made."""
     refuse_non_text(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            text = data.decode("cp1252")
+            for start in range(0, len(data), CHUNK):
+                decoder.decode(data[start : start + CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as e:
-            line = data.count(b"\n", 0, e.start) + 1
-            raise UploadError(
-                f"Line {line} has a byte (0x{data[e.start]:02X}) that is not text in any "
-                f"encoding a CSV file uses. {SAVE_AS_CSV}"
-            ) from None
-    bad = NOT_TEXT.search(text)
-    if bad is not None:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise UploadError(
-            f"Line {line} holds a control character (U+{ord(bad.group()):04X}), so this is not a "
-            f"CSV file of text. {SAVE_AS_CSV}"
-        )
-    return text
+            where = start + e.start
+            continue
+        return encoding
+    line = data.count(b"\n", 0, where) + 1
+    raise UploadError(
+        f"Line {line} has a byte (0x{data[where]:02X}) that is not text in any encoding a CSV "
+        f"file uses. {SAVE_AS_CSV}"
+    )
+
+
+def open_csv(data: bytes) -> io.TextIOWrapper:
+    """A CSV file's text, decoded as it is read."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=csv_encoding(data), newline="")
 
 
 def csv_records(
-    text: str, *, max_rows: int, until: float | None = None
+    text: io.TextIOBase, *, max_rows: int, until: float | None = None
 ) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on, header first; refuses more than ``max_rows``
-    records under the header, any cell over ``MAX_FIELD_CHARS`` and running past ``until``."""
+    """Each record with the line it starts on, header first.
+
+    Refuses more than ``max_rows`` records under the header, a cell over ``MAX_FIELD_CHARS``
+    or holding a control character, and running past ``until``.
+    """
     until = until or deadline()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text)
     count, last_line = 0, 0
     while True:
         try:
@@ -130,10 +135,17 @@ def csv_records(
                 "or save it again as CSV."
             ) from None
         start, last_line = last_line + 1, reader.line_num
-        if any(len(cell) > MAX_FIELD_CHARS for cell in record):
+        if record and max(map(len, record)) > MAX_FIELD_CHARS:
             raise UploadError(
-                f"Line {start} has a cell longer than {MAX_FIELD_CHARS:,} characters; this is "
-                "not the kind of file asked for."
+                f"Line {start} has a cell longer than {MAX_FIELD_CHARS:,} characters; this "
+                "is not the kind of file asked for."
+            )
+        # One search over the whole record: line breaks inside cells are allowed anyway.
+        bad = NOT_TEXT.search("\n".join(record))
+        if bad is not None:
+            raise UploadError(
+                f"Line {start} holds a control character (U+{ord(bad.group()):04X}), so this "
+                f"is not a CSV file of text. {SAVE_AS_CSV}"
             )
         count += 1
         if count > max_rows + 1:
