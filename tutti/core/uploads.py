@@ -50,9 +50,7 @@ def deadline(seconds: float = MAX_SECONDS) -> float:
 
 def check_deadline(until: float) -> None:
     if time.monotonic() > until:
-        raise UploadError(
-            "This file takes too long to read. Please split it into smaller files."
-        )
+        raise UploadError("This file takes too long to read. Please split it into smaller files.")
 
 
 def read_limited(file: Any, *, max_bytes: int) -> bytes:
@@ -74,9 +72,7 @@ def read_limited(file: Any, *, max_bytes: int) -> bytes:
 def refuse_non_text(data: bytes) -> None:
     """Refuse, by its first bytes, a file that is plainly not a CSV file."""
     if data.startswith(b"PK\x03\x04"):
-        raise UploadError(
-            f"This is an Excel workbook (or a zip file), not a CSV file. {SAVE_AS_CSV}"
-        )
+        raise UploadError(f"This is an Excel workbook or a zip file, not a CSV file. {SAVE_AS_CSV}")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or data.startswith(
         (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ):
@@ -178,16 +174,19 @@ def open_workbook(data: bytes, *, max_unpacked_bytes: int) -> Any:
         )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise UploadError(
-            "This workbook has content Tutti does not read (XML entity or DTD declarations). "
-            "Please fill in the template from this page and save it from Excel."
-        ) from None
+    except ValueError as e:
+        # openpyxl wraps what defusedxml refuses in a ValueError of its own.
+        if isinstance(e, DefusedXmlException) or isinstance(e.__cause__, DefusedXmlException):
+            raise UploadError(
+                "This workbook has content Tutti does not read (XML entity or DTD "
+                "declarations). Please fill in the template from this page and save it from "
+                "Excel."
+            ) from None
+        raise UploadError(NOT_A_WORKBOOK) from None
     except (
         InvalidFileException,
         zipfile.BadZipFile,
         KeyError,
-        ValueError,
         OSError,
         TypeError,
         AttributeError,

@@ -285,13 +285,15 @@ def _open_register(data: bytes, limits: RegisterLimits) -> tuple[io.TextIOWrappe
         data = _unzip(data, limits.max_bytes)
     try:
         encoding = csv_encoding(data)
-    except UploadError:
-        raise CellError(
-            "this is not a CSV file. Download the CSV from Get Information about Schools "
-            "and upload it as it is."
-        ) from None
+    except UploadError as e:
+        raise CellError(_sentence(str(e))) from None
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
     return stream, encoding != "cp1252"
+
+
+def _sentence(message: str) -> str:
+    # Register errors follow "Line 1: ", so they start in lower case.
+    return message[:1].lower() + message[1:]
 
 
 def count_rows(data: bytes) -> int:
@@ -353,8 +355,7 @@ def _read_csv(data: bytes, limits: RegisterLimits) -> tuple[list[str], list[tupl
             else:
                 records.append((start, cells))
     except UploadError as e:
-        message = str(e)
-        raise CellError(message[:1].lower() + message[1:]) from None
+        raise CellError(_sentence(str(e))) from None
     if header is None:
         raise CellError("the file is empty.")
     return header, records
