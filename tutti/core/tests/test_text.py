@@ -16,12 +16,13 @@ from django import forms
 import tutti
 from config.api import api
 from tutti.clusters.models import Cluster
-from tutti.core.text import check_text, forbidden_character, multiline_names
 
 BELL, VTAB = "\x07", "\x0b"
 
 
 def test_the_rule():
+    from tutti.core.text import forbidden_character
+
     assert forbidden_character("Bell Ringer", multiline=False) is None
     assert forbidden_character(f"Bell{BELL} Ringer", multiline=False) == BELL
     assert forbidden_character("two\nlines", multiline=False) == "\n"
@@ -112,6 +113,8 @@ def test_line_breaks_are_kept_where_a_field_takes_several_lines(client_for, worl
 
 
 def test_check_text_message_for_a_line_break():
+    from tutti.core.text import check_text
+
     with pytest.raises(forms.ValidationError) as refused:
         check_text("a\nb", multiline=False)
     assert "keep it on one line" in refused.value.messages[0]
@@ -174,6 +177,8 @@ def _api_text_fields():
 
 
 def test_every_string_in_every_api_request_body_refuses_control_characters(client_for, world):
+    from tutti.core.text import multiline_names
+
     client = client_for("admin")
     checked = 0
     for method, url, path in _api_text_fields():

@@ -13,7 +13,6 @@ import pytest
 
 from tutti.clusters.models import ClusterMember
 from tutti.core.tests import hostile
-from tutti.core.uploads import UploadError, csv_records, open_csv
 from tutti.directory.models import Organisation
 from tutti.participation.models import SubmissionStatus, WcetProgramme
 from tutti.participation.spreadsheet import SHEETS, template_workbook
@@ -141,6 +140,8 @@ def test_a_hostile_register_file_gets_a_plain_message(client_for, world, data, m
 
 
 def test_the_command_still_reads_a_register_larger_than_the_website_takes():
+    from tutti.core.uploads import UploadError, csv_records, open_csv
+
     rows = "".join(f"{100000 + n},School {n}\r\n" for n in range(6000))
     stream = open_csv(f"URN,EstablishmentName\r\n{rows}".encode())
     assert sum(1 for _ in csv_records(stream, max_rows=200_000)) == 6001
