@@ -40,6 +40,10 @@ class UploadError(Exception):
     """The upload cannot be read; the message says why, in plain English, and what to do."""
 
 
+class TooSlow(UploadError):
+    """Reading the upload ran past its time: the whole file is refused, not just one part."""
+
+
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
@@ -50,7 +54,7 @@ def deadline(seconds: float = MAX_SECONDS) -> float:
 
 def check_deadline(until: float) -> None:
     if time.monotonic() > until:
-        raise UploadError("This file takes too long to read. Please split it into smaller files.")
+        raise TooSlow("This file takes too long to read. Please split it into smaller files.")
 
 
 def read_limited(file: Any, *, max_bytes: int) -> bytes:

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tutti.core.spreadsheets import append_row, unguard
-from tutti.core.uploads import UploadError, deadline, open_workbook, sheet_rows
+from tutti.core.uploads import TooSlow, UploadError, deadline, open_workbook, sheet_rows
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.figures import SECTIONS
@@ -407,10 +407,11 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
             rows = list(
                 sheet_rows(wb[sheet.title], width=width, max_rows=sheet.max_rows, until=until)
             )
+        except TooSlow as error:
+            upload.errors = [str(error)]
+            return upload
         except UploadError as error:
             upload.errors.append(f"{sheet.title}: {error}")
-            if "too long" in str(error):
-                break
             continue
         headers = rows.pop(0)[1] if rows and rows[0][0] == 1 else [None] * width
         expected = [c.header for c in sheet.columns]

@@ -249,3 +249,14 @@ def test_a_good_workbook_through_the_link_is_still_stored_whole(client, world, l
     response, _ = _post(client, path, _filled(world, submission, GOOD).read(), "return.xlsx")
     assert response.status_code == 302
     assert WcetProgramme.objects.count() == 1
+
+
+def test_reading_gives_up_at_its_deadline_whatever_the_file():
+    from tutti.core.uploads import TooSlow, csv_records, open_csv, open_workbook, sheet_rows
+
+    past = time.monotonic() - 1
+    with pytest.raises(TooSlow, match="takes too long to read"):
+        list(csv_records(open_csv(hostile.tiny_rows_csv(100_000)), max_rows=10**6, until=past))
+    wb = open_workbook(hostile.workbook({"WCET": [["URN"], [1]]}), max_unpacked_bytes=10**7)
+    with pytest.raises(TooSlow):
+        list(sheet_rows(wb["WCET"], width=1, max_rows=10, until=past))
