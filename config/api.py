@@ -50,7 +50,7 @@ class TextNotStorable(Exception):
 def _reject_control(value: Any, path: str = "", *, multiline: bool = False) -> Any:
     """The value, unless a string in it (or a key) breaks the text rule; the error names where.
 
-    In a body, a field named like a model's TextField (``description``) may hold line breaks.
+    In a body, a field that is multi-line on the pages (``description``) may hold line breaks.
     """
     if isinstance(value, str):
         char = forbidden_character(value, multiline=multiline)

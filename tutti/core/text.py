@@ -5,7 +5,8 @@ the files Tutti writes (an XLSX cannot hold most of them; PostgreSQL cannot stor
 form field and every string in an API request is checked on the way in, and refused with a
 message naming the field, rather than cleaned quietly:
 
-- multi-line text (a ``Textarea`` on the page; a model ``TextField`` in the API) may hold tab,
+- multi-line text (a ``Textarea`` on a page; in the API, a field named as one of those or as a
+  model's ``TextField``) may hold tab,
   line feed and carriage return, and nothing else below U+0020 or in U+007F to U+009F;
 - single-line text may hold none of them.
 
@@ -63,16 +64,29 @@ def check_text(value: str, *, multiline: bool) -> None:
 
 @cache
 def multiline_names() -> frozenset[str]:
-    """API field names that may hold line breaks: those of every model's TextField."""
+    """API field names that may hold line breaks: those of our models' TextFields, and of
+    fields our forms show as a Textarea, so that the API takes what the pages take.
+
+    Worked out at the first API request, when the URLconf has imported every form.
+    """
     from django.apps import apps
     from django.db import models
 
-    return frozenset(
+    names = {
         f.name
         for model in apps.get_models()
+        if model._meta.app_config.name.startswith("tutti.")
         for f in model._meta.get_fields()
         if isinstance(f, models.TextField)
-    )
+    }
+    todo: list[type] = [forms.BaseForm]
+    while todo:
+        form = todo.pop()
+        todo.extend(form.__subclasses__())
+        if form.__module__.startswith("tutti."):
+            fields = getattr(form, "base_fields", {})
+            names |= {n for n, f in fields.items() if is_multiline_widget(f.widget)}
+    return frozenset(names)
 
 
 def is_multiline_widget(widget: forms.Widget) -> bool:
