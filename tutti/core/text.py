@@ -6,8 +6,8 @@ form field and every string in an API request is checked on the way in, and refu
 message naming the field, rather than cleaned quietly:
 
 - multi-line text (a ``Textarea`` on a page; in the API, a field named as one of those or as a
-  model's ``TextField``) may hold tab,
-  line feed and carriage return, and nothing else below U+0020 or in U+007F to U+009F;
+  model's ``TextField``) may hold tab, line feed and carriage return, and nothing else below
+  U+0020 or in U+007F to U+009F;
 - single-line text may hold none of them.
 
 The writers (``tutti.core.spreadsheets``, the calendar and JSON-LD writers) stay safe for any
