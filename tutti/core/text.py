@@ -99,7 +99,8 @@ _original_to_python = forms.CharField.to_python
 def _to_python(self: forms.CharField, value: object) -> str:
     text = _original_to_python(self, value)
     if isinstance(text, str) and text:
-        check_text(text, multiline=is_multiline_widget(self.widget))
+        # NUL is left to Django's own validator on every CharField, and its message.
+        check_text(text.replace("\x00", ""), multiline=is_multiline_widget(self.widget))
     return text
 
 
