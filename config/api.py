@@ -27,6 +27,7 @@ from tutti.accounts.services import TeamError
 from tutti.clusters.api import router as clusters_router
 from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
+from tutti.core.text import describe, forbidden_character, multiline_names
 from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
@@ -40,35 +41,47 @@ JSON = "application/json; charset=utf-8"
 
 
 class TextNotStorable(Exception):
-    """Text with a NUL character, which PostgreSQL cannot store in a text column."""
+    """Text with a character the text rule refuses (``tutti.core.text``), e.g. NUL."""
 
-    def __init__(self, field: str | None) -> None:
+    def __init__(self, field: str | None, char: str) -> None:
         super().__init__(field)
         self.field = field
+        self.char = char
 
 
-def _reject_nul(value: Any, path: str = "") -> Any:
-    """The value, unless a string in it (or a key) holds NUL; the error names where."""
-    if isinstance(value, str) and "\x00" in value:
-        raise TextNotStorable(path or None)
-    if isinstance(value, dict):
+def _reject_control(value: Any, path: str = "", *, multiline: bool = False) -> Any:
+    """The value, unless a string in it (or a key) breaks the text rule; the error names where.
+
+    In a body, a field that is multi-line on the pages (``description``) may hold line breaks.
+    """
+    if isinstance(value, str):
+        char = forbidden_character(value, multiline=multiline)
+        if char is not None:
+            raise TextNotStorable(path or None, char)
+    elif isinstance(value, dict):
         for key, item in value.items():
-            _reject_nul(key, path)
-            _reject_nul(item, f"{path}.{key}" if path else str(key))
+            _reject_control(key, path)
+            where = f"{path}.{key}" if path else str(key)
+            _reject_control(item, where, multiline=str(key) in multiline_names())
     elif isinstance(value, list):
         for n, item in enumerate(value):
-            _reject_nul(item, f"{path}.{n}" if path else str(n))
+            _reject_control(item, f"{path}.{n}" if path else str(n), multiline=multiline)
     return value
 
 
 class TuttiParser(Parser):
-    """JSON bodies and query strings, refusing the NUL character anywhere in them."""
+    """JSON bodies and query strings, refusing control characters anywhere in them."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return _reject_nul(super().parse_body(request))
+        return _reject_control(super().parse_body(request))
 
     def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
-        return _reject_nul(super().parse_querydict(data, list_fields, request))
+        # Nothing in a query string is multi-line.
+        query = super().parse_querydict(data, list_fields, request)
+        for key, item in query.items():
+            _reject_control(key)
+            _reject_control(item, str(key))
+        return query
 
 
 class TuttiAPI(NinjaAPI):
@@ -200,14 +213,9 @@ def on_unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(TextNotStorable)
 def on_nul_character(request: HttpRequest, exc: TextNotStorable) -> HttpResponse:
-    message = "must not contain the NUL character"
-    return error(
-        api,
-        request,
-        422,
-        "Text cannot contain the NUL character (\\u0000).",
-        [FieldError(field=exc.field, message=message)],
-    )
+    message = f"contains {describe(exc.char)}"
+    detail = f"{exc.field}: {message}." if exc.field else f"The text {message}."
+    return error(api, request, 422, detail, [FieldError(field=exc.field, message=message)])
 
 
 @api.exception_handler(DataError)

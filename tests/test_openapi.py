@@ -402,7 +402,7 @@ def test_nul_characters_are_refused_in_bodies_and_query_strings(client_for, worl
     client = client_for("staff")
     response = send(client, "POST", f"{HUB}/clusters", {"name": "Devizes\x00", "area": "x"})
     assert response.status_code == 422
-    assert response.json()["detail"] == "Text cannot contain the NUL character (\\u0000)."
+    assert "control character (U+0000)" in response.json()["detail"]
     assert response.json()["errors"][0]["field"] == "name"
     response = client.get(f"{HUB}/organisations", {"q": "Devizes\x00"})
     assert response.status_code == 422

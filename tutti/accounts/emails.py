@@ -6,10 +6,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tutti.accounts.models import Invitation
+from tutti.core.urls import absolute_url
 
 
 def invitation_url(token: str) -> str:
-    return f"{settings.SITE_URL}{reverse('accounts:invitation', kwargs={'token': token})}"
+    return absolute_url(reverse("accounts:invitation", kwargs={"token": token}))
 
 
 def invitation_email(invitation: Invitation, token: str) -> EmailMessage:

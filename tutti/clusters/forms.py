@@ -1,6 +1,8 @@
 from django import forms
 
 from tutti.clusters.models import Cluster
+from tutti.clusters.services import MAX_ASSIGNMENT_BYTES
+from tutti.core.uploads import LimitedFileField
 
 
 class ClusterForm(forms.ModelForm):
@@ -26,7 +28,8 @@ class MemberSearchForm(forms.Form):
 
 
 class AssignmentUploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
+        max_bytes=MAX_ASSIGNMENT_BYTES,
         label="CSV file",
         help_text="Two columns with a header row: URN and Cluster (the cluster's name).",
     )

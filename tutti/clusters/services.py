@@ -1,7 +1,5 @@
 """Writes to clusters. Each is atomic and audited."""
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +10,7 @@ from django.utils.text import slugify
 from tutti.accounts.models import Invitation, Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.audit import audit
+from tutti.core.uploads import UploadError, csv_records, megabytes, open_csv
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
@@ -168,6 +167,9 @@ class AssignmentReport:
 
 URN_HEADERS = ("urn",)
 CLUSTER_HEADERS = ("cluster", "cluster name", "cluster_name")
+# More than a hub has schools; the page's form refuses a larger file before it is read.
+MAX_ASSIGNMENT_ROWS = 10_000
+MAX_ASSIGNMENT_BYTES = 2 * 1024 * 1024
 
 
 def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentReport:
@@ -178,21 +180,31 @@ def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentRep
     """
     report = AssignmentReport()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {h.strip().lower(): h for h in reader.fieldnames or []}
+        if len(data) > MAX_ASSIGNMENT_BYTES:
+            raise UploadError(f"The file is larger than {megabytes(MAX_ASSIGNMENT_BYTES)}.")
+        records = [
+            (line, record)
+            for line, record in csv_records(open_csv(data), max_rows=MAX_ASSIGNMENT_ROWS)
+            if any(cell.strip() for cell in record)
+        ]
+    except UploadError as error:
+        report.errors.append(str(error))
+        return report
+    header = records[0][1] if records else []
+    headers = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
     urn_col = next((headers[h] for h in URN_HEADERS if h in headers), None)
     cluster_col = next((headers[h] for h in CLUSTER_HEADERS if h in headers), None)
     if urn_col is None or cluster_col is None:
         report.errors.append("The file needs a header row with the columns URN and Cluster.")
         return report
 
+    def cell(record: list[str], index: int) -> str:
+        return record[index].strip() if index < len(record) else ""
+
     clusters = {c.name.lower(): c for c in Cluster.objects.filter(hub=hub)}
     clusters.update({c.slug: c for c in clusters.values()})
-    rows = list(reader)
-    urns = [r.get(urn_col, "").strip() for r in rows]
+    rows = records[1:]
+    urns = [cell(record, urn_col) for _, record in rows]
     schools = {
         str(o.urn): o
         for o in hub_organisations(hub=hub).filter(
@@ -201,9 +213,9 @@ def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentRep
     }
     wanted: dict[int, Cluster] = {}
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
-        urn = (row.get(urn_col) or "").strip()
-        name = (row.get(cluster_col) or "").strip()
+    for line, record in rows:
+        urn = cell(record, urn_col)
+        name = cell(record, cluster_col)
         if not urn.isdigit():
             report.errors.append(f"Row {line}, URN: “{urn}” is not a URN (a number).")
             continue

@@ -197,7 +197,8 @@ def cluster_assign(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 f"Assigned {report.assigned} schools; {report.unchanged} were already there.",
             )
             return redirect("clusters-manage:list", hub_slug=hub_slug)
-    status = 400 if report is not None and not report.ok else 200
+    refused = (report is not None and not report.ok) or (form.is_bound and not form.is_valid())
+    status = 400 if refused else 200
     return render(
         request, "clusters/cluster_assign.html", {"form": form, "report": report}, status=status
     )

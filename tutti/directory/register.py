@@ -16,8 +16,8 @@ A file without names (a school census file: URN, NumberOfPupils, CensusYear) onl
 schools Tutti already has; its other rows are counted as not found.
 """
 
-import csv
 import io
+import math
 import re
 import zipfile
 from collections import Counter, defaultdict
@@ -35,11 +35,24 @@ from django.utils import timezone
 from pyproj import Transformer
 
 from tutti.core.audit import audit
+from tutti.core.uploads import UploadError, csv_encoding, csv_records, deadline
 from tutti.directory.models import LocalAuthority, Organisation, OrganisationKind
 
 BATCH_SIZE = 1000
-# A full national GIAS extract is about 60 MB; anything far larger inside a zip is not one.
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RegisterLimits:
+    max_bytes: int  # of the CSV, after unzipping
+    max_rows: int
+    max_seconds: float
+
+
+# A full national GIAS extract is about 60 MB and 52,000 rows; anything far larger is not one.
+NATIONAL = RegisterLimits(max_bytes=300 * 1024 * 1024, max_rows=200_000, max_seconds=math.inf)
+# Through the website, a hub's own area: a download of a few local authorities, with every
+# column, is a few MB. The full register is imported with ``manage.py import_schools``.
+WEBSITE = RegisterLimits(max_bytes=15 * 1024 * 1024, max_rows=5_000, max_seconds=4.0)
 
 
 @dataclass
@@ -196,17 +209,17 @@ def register_import(
     hub: Any = None,
     la_codes: set[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    limits: RegisterLimits | None = None,
 ) -> ImportReport:
     """Create or update schools from a GIAS CSV, all or nothing; ``progress`` gets row counts.
 
     ``la_codes`` limits the import to those local authorities (DfE codes); other rows are
     skipped. ``progress`` is called with the number of rows just handled, as they are written,
-    so that ``tqdm.update`` fits it.
+    so that ``tqdm.update`` fits it. ``limits`` bound a file uploaded through the website.
     """
     report = ImportReport()
     try:
-        text = decode_register(data)
-        header, records = _read_csv(text)
+        header, records = _read_csv(data, limits or NATIONAL)
     except CellError as e:
         report.errors.append(RowError(1, "", str(e)))
         return report
@@ -280,27 +293,28 @@ def register_import(
     return report
 
 
-def decode_register(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without BOM), or Windows-1252 as GIAS serves it."""
+def _open_register(data: bytes, limits: RegisterLimits) -> tuple[io.TextIOWrapper, bool]:
+    """The file's text, decoded as it is read: UTF-8 (with or without BOM), or Windows-1252 as
+    GIAS serves it; and whether it is UTF-8 (whose C1 controls are then read as Windows-1252)."""
     if data.startswith(b"PK\x03\x04"):
-        data = _unzip(data)
+        data = _unzip(data, limits.max_bytes)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise CellError(
-                "this is not a CSV file. Download the CSV from Get Information about Schools "
-                "and upload it as it is."
-            ) from None
-    return C1_CONTROLS.sub(_from_cp1252, text)
+        encoding = csv_encoding(data)
+    except UploadError as e:
+        raise CellError(_sentence(str(e))) from None
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    return stream, encoding != "cp1252"
+
+
+def _sentence(message: str) -> str:
+    # Register errors follow "Line 1: ", so they start in lower case.
+    return message[:1].lower() + message[1:]
 
 
 def count_rows(data: bytes) -> int:
     """How many rows the file has under its header (0 if it can't be read)."""
     try:
-        return len(_read_csv(decode_register(data))[1])
+        return len(_read_csv(data, NATIONAL)[1])
     except CellError:
         return 0
 
@@ -309,7 +323,7 @@ def _from_cp1252(match: re.Match[str]) -> str:
     return match.group().encode("latin-1").decode("cp1252", errors="ignore")
 
 
-def _unzip(data: bytes) -> bytes:
+def _unzip(data: bytes, max_bytes: int) -> bytes:
     # GIAS hands out its downloads as zip files; accept one with a single CSV inside.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -324,30 +338,39 @@ def _unzip(data: bytes) -> bytes:
                 raise CellError(
                     f"the zip file holds {len(members)} CSV files; it should hold exactly one."
                 )
-            if members[0].file_size > MAX_UNZIPPED_BYTES:
+            if members[0].file_size > max_bytes:
                 raise CellError("the CSV file inside the zip is too large to be the register.")
             return archive.read(members[0])
     except (zipfile.BadZipFile, zipfile.LargeZipFile):
         raise CellError("the zip file is damaged; download it again.") from None
 
 
-def _read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the records, each record with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_csv(data: bytes, limits: RegisterLimits) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the records, each record with the line it starts on.
+
+    Only the columns Tutti reads are kept (a full GIAS download has hundreds), and the header
+    is cut to match, so the records take little memory however wide the file is.
+    """
+    stream, utf8 = _open_register(data, limits)
     header: list[str] | None = None
+    keep: list[int] = []
     records: list[tuple[int, list[str]]] = []
-    last_line = 0
+    until = deadline(limits.max_seconds)
     try:
-        for record in reader:
-            start, last_line = last_line + 1, reader.line_num
+        for start, record in csv_records(stream, max_rows=limits.max_rows, until=until):
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
-                header = record
+                keep = sorted(set(_match_columns(record).values()))
+            cells = [record[i] if i < len(record) else "" for i in keep]
+            if utf8:
+                cells = [C1_CONTROLS.sub(_from_cp1252, cell) for cell in cells]
+            if header is None:
+                header = cells
             else:
-                records.append((start, record))
-    except csv.Error as e:
-        raise CellError(f"the file can't be read as CSV near line {last_line + 1}.") from e
+                records.append((start, cells))
+    except UploadError as e:
+        raise CellError(_sentence(str(e))) from None
     if header is None:
         raise CellError("the file is empty.")
     return header, records

@@ -4,11 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tutti.core.permissions import hub_permission_required
+from tutti.core.uploads import LimitedFileField
 from tutti.directory import register
 
 
 class RegisterUploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
+        max_bytes=register.WEBSITE.max_bytes,
         label="File from Get Information about Schools",
         help_text="The CSV file (or the zip file it came in) exactly as you downloaded it.",
     )
@@ -25,6 +27,7 @@ def register_import(request: HttpRequest, hub_slug: str) -> HttpResponse:
             data=form.cleaned_data["file"].read(),
             by=request.user,
             hub=request.hub,  # type: ignore[attr-defined]
+            limits=register.WEBSITE,
         )
         if report.ok:
             messages.success(request, f"The school register was imported. {report.summary}")

@@ -10,13 +10,20 @@ from urllib.parse import urlsplit
 
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as CalendarEvent
 
+from tutti.core.text import strip_controls
 from tutti.core.urls import absolute_url
 from tutti.events.models import Event, EventSession
 
 PRODID = "-//Tutti//What's On//EN"
+
+
+def ics_text(value: str) -> vText:
+    """Any text as an iCalendar TEXT value: escaped, and without control characters."""
+    # RFC 5545 TEXT may not hold control characters; icalendar escapes line breaks as \n.
+    return vText(strip_controls(value.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def _uid(session: EventSession) -> str:
@@ -49,16 +56,16 @@ def _vevents(
         title = event.title
         if len(sessions) > 1:
             title = f"{title}: {session.title or f'session {number} of {len(sessions)}'}"
-        item.add("summary", title)
+        item.add("summary", ics_text(title))
         description = f"{event.summary}\n\n{url}"
         if waiting and not event.is_cancelled:
             description = f"You are on the waiting list.\n\n{description}"
-        item.add("description", description)
+        item.add("description", ics_text(description))
         item.add("url", url)
         location = _location(event)
         if location:
-            item.add("location", location)
-        item.add("categories", [event.category.name])
+            item.add("location", ics_text(location))
+        item.add("categories", [ics_text(event.category.name)])
         item.add(
             "status",
             "CANCELLED" if event.is_cancelled else "TENTATIVE" if waiting else "CONFIRMED",
@@ -85,7 +92,8 @@ def calendar_bytes(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # icalendar escapes only the properties it knows; this one it would write raw.
+    calendar.add("x-wr-calname", ics_text(name))
     if subscription:
         # Ask subscribed clients to check for changes every hour.
         calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})

@@ -18,6 +18,7 @@ from tutti.clusters.models import Cluster
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
+from tutti.core.spreadsheets import cell_text, text_cell
 from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.postcodes import postcode_district
@@ -216,6 +217,8 @@ def _json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeString
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     # As json_script does: nothing in the data can close the script element.
     text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    # JavaScript before ES2019 ends a string at these two; some readers still do.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return mark_safe(text)  # noqa: S308 - escaped above
 
 
@@ -682,8 +685,7 @@ def cpd_record(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 def _cell(value: str) -> str:
-    # A spreadsheet would run a cell starting with these as a formula.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return cell_text(value)
 
 
 ATTENDEE_COLUMNS = ["Name", "Email", "Organisation", "Status", "Waiting list place", "Booked at"]
@@ -739,10 +741,7 @@ def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse
     sheet.append(ATTENDEE_COLUMNS)
 
     def text(value: str) -> WriteOnlyCell:
-        # Typed as text, so that neither openpyxl nor Excel ever reads it as a formula.
-        cell = WriteOnlyCell(sheet, value=_cell(value))
-        cell.data_type = "s"
-        return cell
+        return text_cell(sheet, value)
 
     for b, place in _attendee_rows(event):
         booked = WriteOnlyCell(sheet, value=timezone.localtime(b.created_at).replace(tzinfo=None))

@@ -4,11 +4,14 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils import timezone
 
+from tutti.core.uploads import LimitedFileField
 from tutti.directory.models import Hub
 from tutti.participation.figures import SECTIONS
 from tutti.participation.selectors import area_school
 from tutti.participation.years import year_label
 
+# As the reader's own limit (spreadsheet.MAX_BYTES), checked before the file is read.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SECTION_LABELS = {
     "wcet": "Whole-class ensemble teaching",
     "tuition": "Instrumental and vocal lessons",
@@ -132,7 +135,8 @@ class CollectionForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
+        max_bytes=MAX_UPLOAD_BYTES,
         label="Your filled-in spreadsheet",
         help_text="The Excel file (.xlsx) downloaded from this page, filled in.",
     )

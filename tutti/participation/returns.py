@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from tutti.core.spreadsheets import append_row, text_cell
 from tutti.participation.figures import FigureValue, YearData
 from tutti.participation.models import WcetProgramme
 from tutti.participation.years import year_label
@@ -145,12 +145,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
 
 
 def _text(sheet: object, value: object) -> object:
-    # Names typed by people are written as text, so no spreadsheet reads them as a formula.
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    return text_cell(sheet, value)
 
 
 def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
@@ -166,10 +161,10 @@ def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
         for row in body:
             sheet.append([_text(sheet, v) for v in row])
     sheet = book.create_sheet("Figures")
-    sheet.append(["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"])
+    append_row(sheet, ["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"])
     for f in figures:
         definition = f.figure.definition + (f" {f.figure.source}" if f.figure.source else "")
-        sheet.append([f.figure.label, f.value, definition])
+        append_row(sheet, [f.figure.label, f.value, definition])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -6,20 +6,20 @@ when there are no problems at all, so a submission is stored whole or not at all
 """
 
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, TextChoices
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tutti.core.spreadsheets import append_row, unguard
+from tutti.core.uploads import TooSlow, UploadError, deadline, open_workbook, sheet_rows
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.figures import SECTIONS
@@ -34,6 +34,8 @@ from tutti.participation.years import year_label
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# A full template (6 sheets of 5,000 rows) unpacks to about 15 MB.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 YES, NO = "Yes", "No"
 
 
@@ -253,7 +255,7 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
         "are listed by sheet, row and column.",
     ]
     for line in lines:
-        readme.append([line])
+        append_row(readme, [line])
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110
     prefill = _prefill(hub=hub, partner=partner, year=year)
@@ -266,7 +268,7 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
             ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) + 2)
         ws.freeze_panes = "A2"
         for row in prefill.get(sheet.section, []):
-            ws.append(row)
+            append_row(ws, row)
         _add_validations(ws, sheet)
     out = io.BytesIO()
     wb.save(out)
@@ -344,18 +346,13 @@ def _read_cell(column: Column, value: Any) -> Any:
         return _choice(value, column.choices)
     if column.kind == "bool":
         return _yes_no(value)
-    return str(value).strip()
+    return str(unguard(value)).strip()
 
 
 def _open(data: bytes) -> Any:
     if len(data) > MAX_BYTES:
-        raise _CellError("The file is larger than 5 MB. Please use the template from this page.")
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise _CellError(
-            "This file is not an Excel workbook (.xlsx). Please use the template from this page."
-        ) from None
+        raise UploadError("The file is larger than 5 MB. Please use the template from this page.")
+    return open_workbook(data, max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def _schools(hub: Hub, urns: Iterable[int]) -> tuple[dict[int, Organisation], set[int]]:
@@ -392,9 +389,10 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
     upload = Upload()
     try:
         wb = _open(data)
-    except _CellError as error:
+    except UploadError as error:
         upload.errors.append(str(error))
         return upload
+    until = deadline()
     missing = [s.title for s in SHEETS if s.title not in wb.sheetnames]
     if missing:
         upload.errors.append(
@@ -404,13 +402,18 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
         return upload
     raw: list[tuple[Sheet, int, list[Any]]] = []
     for sheet in SHEETS:
-        ws = wb[sheet.title]
-        if ws.merged_cells.ranges:
-            cells = ", ".join(str(r) for r in ws.merged_cells.ranges)
-            upload.errors.append(f"{sheet.title}: please unmerge the merged cells ({cells}).")
-            continue
         width = len(sheet.columns)
-        headers = [ws.cell(row=1, column=i).value for i in range(1, width + 1)]
+        try:
+            rows = list(
+                sheet_rows(wb[sheet.title], width=width, max_rows=sheet.max_rows, until=until)
+            )
+        except TooSlow as error:
+            upload.errors = [str(error)]
+            return upload
+        except UploadError as error:
+            upload.errors.append(f"{sheet.title}: {error}")
+            continue
+        headers = rows.pop(0)[1] if rows and rows[0][0] == 1 else [None] * width
         expected = [c.header for c in sheet.columns]
         if [str(h or "").strip().casefold() for h in headers] != [h.casefold() for h in expected]:
             upload.errors.append(
@@ -418,20 +421,10 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
                 f"{', '.join(expected)}."
             )
             continue
-        rows = [
-            (number, list(values[:width]) + [None] * (width - len(values)))
-            for number, values in enumerate(
-                ws.iter_rows(min_row=2, max_row=ws.max_row, values_only=True), start=2
-            )
-            if not all(_blank(v) for v in values)
-        ]
-        if len(rows) > sheet.max_rows:
-            upload.errors.append(
-                f"{sheet.title}: there are {len(rows)} rows; this sheet takes at most "
-                f"{sheet.max_rows}."
-            )
-            continue
         raw.extend((sheet, number, values) for number, values in rows)
+    wb.close()
+    if upload.errors:
+        return upload
 
     urns = [
         v

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.permissions import hub_permission_required, public_hub_view
+from tutti.core.spreadsheets import cell_value
 from tutti.core.urls import absolute_url
 from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import (
@@ -202,10 +203,7 @@ def return_xlsx(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 def _csv_cell(value: object) -> object:
-    # A cell starting with = + - or @ would run as a formula when the file is opened.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
+    return cell_value(value)
 
 
 @hub_permission_required("can_manage_participation")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from tutti.core.text import strip_controls
 from tutti.core.urls import absolute_url
 
 # The report's colours for each status, as in its legend.
@@ -93,5 +94,6 @@ def report_pdf(*, request: HttpRequest, context: dict) -> bytes:
     from weasyprint import HTML
 
     context = {**context, **_charts(context)}
-    html = render_to_string("provision/report.html", context, request=request)
+    # Names typed long ago may hold characters no PDF can (a lone surrogate stops WeasyPrint).
+    html = strip_controls(render_to_string("provision/report.html", context, request=request))
     return HTML(string=html, base_url=absolute_url("/", request)).write_pdf(pdf_variant="pdf/ua-1")

@@ -28,7 +28,8 @@ def test_the_page_explains_where_to_get_the_file(client_for):
     response = client_for("staff").get(URL)
 
     assert response.status_code == 200
-    assert "https://get-information-schools.service.gov.uk/Downloads" in response.text
+    assert "https://get-information-schools.service.gov.uk/" in response.text
+    assert "up to 5,000 schools" in response.text
     assert "Any selection of columns works" in response.text
 
 
