@@ -32,6 +32,11 @@ def is_public_page(request: HttpRequest) -> bool:
     return getattr(match.func, "access", None) == "public" and "token" not in match.kwargs
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 def _who(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     # The account's number, not its email: the log needs no personal data to be useful.
@@ -78,7 +83,8 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if (
             request.resolver_match is not None
-            and not is_public_page(request)
+            # A signed-in person's pages carry their name and links, even the public ones.
+            and (not is_public_page(request) or _signed_in(request))
             and "no-store" not in response.get("Cache-Control", "")
         ):
             add_never_cache_headers(response)

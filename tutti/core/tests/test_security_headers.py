@@ -14,6 +14,7 @@ ROOT = Path(settings.BASE_DIR)
 
 # Pages whose link is the only key: a token in the URL stands in for signing in.
 SIGNED_LINKS = {
+    "accounts:invitation",
     "events:booking",
     "events:booking-cancel",
     "events:my-feed",
@@ -103,6 +104,8 @@ def test_only_public_pages_may_be_kept_by_a_cache(client_for, world, name):
     if name in SIGNED_LINKS or expected["anonymous"] != 200:
         # Staff pages, exports, a person's own pages and signed links, as someone allowed.
         role = next((r for r in ("admin", "partner", "plain") if expected[r] in (200, 302)), None)
+        if role is None and expected["anonymous"] == 404:
+            pytest.skip("A public page that is not there for anyone in the matrix (a hub's logo)")
         role = role or "anonymous"
         response = client_for(role).get(build(world))
         assert response.status_code == expected[role]
