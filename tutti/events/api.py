@@ -5,7 +5,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
@@ -24,7 +23,7 @@ from tutti.core.api import (
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
-from tutti.events.access import can_edit_event, event_for_edit
+from tutti.events.access import check_event_owners, event_for_edit
 from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
 from tutti.events.ics import absolute_url
 from tutti.events.models import (
@@ -328,14 +327,6 @@ def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _check_ownership(request: HttpRequest, cluster: Any, organiser: Any) -> None:
-    if not can_edit_event(request, cluster=cluster, organiser=organiser):
-        raise PermissionDenied(
-            "Choose a cluster you coordinate or an organisation you work for: you can manage "
-            "only their events."
-        )
-
-
 def _staff_event(request: HttpRequest, pk: int) -> Event:
     event = selectors.event_for_staff(hub=request.hub, pk=pk)  # type: ignore[attr-defined]
     if event is None:
@@ -349,7 +340,7 @@ def _staff_event(request: HttpRequest, pk: int) -> Event:
 def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
     """Create an event as a draft, with its sessions. Publish it to open booking."""
     fields = _event_fields(request, payload.model_dump())
-    _check_ownership(request, fields.get("cluster"), fields.get("organiser"))
+    check_event_owners(request, cluster=fields.get("cluster"), organiser=fields.get("organiser"))
     sessions = fields.pop("sessions")
     event = services.event_create(
         hub=request.hub,  # type: ignore[attr-defined]
@@ -367,10 +358,11 @@ def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDic
     given, replaces them all. More places move people up from the waiting list."""
     event = event_for_edit(request, id)
     fields = _event_fields(request, payload)
-    _check_ownership(
+    check_event_owners(
         request,
-        fields.get("cluster", event.cluster),
-        fields.get("organiser", event.organiser),
+        cluster=fields.get("cluster", event.cluster),
+        organiser=fields.get("organiser", event.organiser),
+        event=event,
     )
     services.event_update(event=event, by=request.user, **fields)
     return _staff_event(request, event.pk)

@@ -17,10 +17,15 @@ from openpyxl.cell import WriteOnlyCell
 from tutti.clusters.models import Cluster
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
-from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.models import Hub, Organisation
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
-from tutti.events.access import can_edit_event, event_for_edit
+from tutti.events.access import (
+    event_cluster_choices,
+    event_for_edit,
+    event_organiser_choices,
+    event_owner_errors,
+)
 from tutti.events.forms import (
     AttendanceForm,
     BookingForm,
@@ -387,22 +392,13 @@ def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
 # Staff, coordinators and partners: /<hub>/manage/events/
 
 
-def _form_choices(request: HttpRequest) -> dict[str, QuerySet]:
-    """What this person may pick in the event form: hub staff anything of the hub; others only
-    their own clusters and organisations."""
+def _form_choices(request: HttpRequest, event: Event | None = None) -> dict[str, QuerySet]:
+    """What this person may pick in the event form: the API's rules (events/access.py)."""
     hub = request.hub
-    membership = request.membership
-    clusters = Cluster.objects.filter(hub=hub).order_by("name")
-    partners = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
-    if not membership.has_capability("can_manage_events"):
-        clusters = clusters.filter(coordinator=request.user)
-        partners = partners.filter(
-            pk__in=membership.organisations.values("pk") if membership.pk else []
-        )
     return {
         "categories": selectors.hub_categories(hub=hub),
-        "clusters": clusters,
-        "organisations": partners,
+        "clusters": event_cluster_choices(request, event),
+        "organisations": event_organiser_choices(request, event),
         "venues": hub_organisations(hub=hub).filter(is_open=True).order_by("name"),
     }
 
@@ -417,7 +413,7 @@ def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
-    choices = _form_choices(request)
+    choices = _form_choices(request, event)
     initial = {}
     if event is None and not request.membership.has_capability("can_manage_events"):
         # Someone running only their own cluster's or organisation's events: start with it.
@@ -439,11 +435,15 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
         fields = form.event_fields()
-        if not can_edit_event(request, cluster=fields["cluster"], organiser=fields["organiser"]):
-            form.add_error(None, "Choose a cluster you coordinate or an organisation you work for.")
-        else:
-            if event is not None:
-                event.refresh_from_db()  # the form wrote its values onto the instance
+        if event is not None:
+            # The form wrote its values onto the instance; the rules compare with the saved ones.
+            event.refresh_from_db()
+        owner_errors = event_owner_errors(
+            request, cluster=fields["cluster"], organiser=fields["organiser"], event=event
+        )
+        for field, message in owner_errors.items():
+            form.add_error(None if field == "__all__" else field, message)
+        if not owner_errors:
             try:
                 if event is None:
                     event = services.event_create(
