@@ -140,6 +140,11 @@ MATRIX = {
         lambda w: "/wiltshire/manage/provision/remind/",
         STAFF_ONLY | {"staff": 302, "admin": 302},
     ),
+    # A new link takes a POST; a GET goes back to the provision page.
+    "provision-manage:link-replace": (
+        lambda w: f"/wiltshire/manage/provision/schools/{w.school.pk}/new-link/",
+        STAFF_ONLY | {"staff": 302, "admin": 302},
+    ),
     "provision-manage:report": (
         lambda w: "/wiltshire/manage/provision/report.pdf",
         STAFF_ONLY,
@@ -307,6 +312,11 @@ MATRIX = {
     "participation-manage:submission": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/",
         only({"partner", "staff", "admin"}),
+    ),
+    # A new link takes a POST; a GET goes back to the collection's page.
+    "participation-manage:submission-link": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new-link/",
+        STAFF_ONLY | {"staff": 302, "admin": 302},
     ),
     "participation-manage:submission-record-create": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new/wcet/",

@@ -40,7 +40,7 @@ from tutti.events.forms import (
 from tutti.events.ics import absolute_url, calendar_bytes
 from tutti.events.models import Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
-from tutti.events.tokens import booking_token
+from tutti.events.tokens import booking_token, cancel_link_expired
 
 PAGE_SIZE = 20
 
@@ -300,6 +300,7 @@ def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
                 "event": booking.event,
                 "sessions": selectors.event_sessions(event=booking.event),
                 "position": selectors.waiting_position(booking),
+                "ended": cancel_link_expired(booking),
                 "token": token,
             },
         )
@@ -310,6 +311,15 @@ def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
 def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
     """From the link in the email: a button to confirm, so a link preview cannot cancel."""
     booking = _booking_or_404(request, token)
+    if cancel_link_expired(booking):
+        return _private(
+            render(
+                request,
+                "events/booking_cancel.html",
+                {"booking": booking, "event": booking.event, "ended": True, "token": token},
+                status=410,
+            )
+        )
     error = None
     if request.method == "POST":
         by = request.user if request.user.is_authenticated else None

@@ -38,7 +38,12 @@ from tutti.participation.impact import impact_page
 from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
 from tutti.participation.spreadsheet import read_upload, template_workbook
-from tutti.participation.tokens import LinkProblem, return_link_path, return_link_read
+from tutti.participation.tokens import (
+    LinkProblem,
+    return_link_check,
+    return_link_path,
+    return_link_read,
+)
 from tutti.participation.years import current_academic_year, parse_year, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -503,7 +508,8 @@ def collection_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     f"Data collection for {collection.year_label} opened: "
-                    f"{collection.submissions.count()} partners can now send their return.",
+                    f"{collection.submissions.count()} partners can now send their return. "
+                    "Each is being emailed its own link; copy a link below to send it yourself.",
                 )
                 return redirect(
                     "participation-manage:collection", hub_slug=hub_slug, pk=collection.pk
@@ -525,7 +531,9 @@ def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
     submissions = selectors.collection_submissions(collection=collection)
     for s in submissions:
         # The partner's signed link, for staff to copy and send themselves.
-        s.link = absolute_url(return_link_path(hub=request.hub, submission_id=s.pk))
+        s.link = absolute_url(
+            return_link_path(hub=request.hub, submission_id=s.pk, version=s.link_version)
+        )
     rows = [(s, s.is_late(today)) for s in submissions]
     return render(
         request,
@@ -554,6 +562,29 @@ def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
         else:
             messages.info(request, "Every partner has sent their return: nobody to remind.")
     return redirect("participation-manage:collection", hub_slug=hub_slug, pk=collection.pk)
+
+
+@hub_permission_required("can_manage_participation")
+def submission_link_replace(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """Give a partner's return a new link, when the old one went astray: the old one stops
+    working. A GET goes back to the collection's page."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("collection__hub", "partner"),
+        collection__hub=request.hub,
+        pk=pk,
+    )
+    if request.method == "POST":
+        services.submission_link_replace(submission=submission, by=request.user)
+        messages.success(
+            request,
+            f"{submission.partner.name} has a new link, below. The old link no longer works: "
+            "send the new one to the partner.",
+        )
+    back = reverse(
+        "participation-manage:collection",
+        kwargs={"hub_slug": hub_slug, "pk": submission.collection_id},
+    )
+    return redirect(f"{back}#return-{submission.pk}")
 
 
 # A partner's return: the same pages for partner staff signed in and for anyone with its
@@ -830,6 +861,7 @@ def _linked_return(request: HttpRequest, pk: int, token: str) -> ReturnAccess:
         collection__hub=request.hub,
         pk=pk,
     )
+    return_link_check(link, link_version=submission.link_version)
     return ReturnAccess(
         submission=submission,
         # The same rules as for the partner's staff: their own return, until it is sent.
