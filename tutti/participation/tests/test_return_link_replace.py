@@ -13,7 +13,9 @@ from tutti.participation.tokens import return_link_path
 
 
 def _submission(world):
-    return SubmissionFactory(collection__hub=world.hub, collection__year=YEAR, partner=world.partner)
+    return SubmissionFactory(
+        collection__hub=world.hub, collection__year=YEAR, partner=world.partner
+    )
 
 
 def _link_on_collection_page(client, submission):
