@@ -242,11 +242,8 @@ MATRIX = {
     # The signed link stands in for signing in: partners' staff need no account.
     "participation:return-link": (lambda w: _return_link(w), PUBLIC),
     "participation:return-link-add": (lambda w: f"{_return_link(w)}add/wcet/", PUBLIC),
-    # Sending takes a POST; a GET goes back to the return's page.
-    "participation:return-link-submit": (
-        lambda w: f"{_return_link(w)}submit/",
-        dict.fromkeys(ROLES, 302),
-    ),
+    # A GET shows what will be sent and asks to confirm; sending takes a POST.
+    "participation:return-link-submit": (lambda w: f"{_return_link(w)}submit/", PUBLIC),
     "participation:return-link-template": (
         lambda w: f"{_return_link(w)}template.xlsx",
         PUBLIC,
@@ -322,10 +319,10 @@ MATRIX = {
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new/wcet/",
         only({"partner", "staff", "admin"}),
     ),
-    # Sending takes a POST; a GET goes back to the return's page.
+    # A GET shows what will be sent and asks to confirm; sending takes a POST.
     "participation-manage:submission-submit": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/submit/",
-        only({"partner", "staff", "admin"}, ok=302),
+        only({"partner", "staff", "admin"}),
     ),
     "participation-manage:submission-template": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/template.xlsx",

@@ -9,14 +9,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AwareDatetime
 
 from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     STAFF_READ_ERRORS,
     WRITE_ERRORS,
+    DayFilter,
     ErrorOut,
+    Moment,
+    PageNumber,
+    Slug,
+    SlugFilter,
     hub_operation,
     invalid,
 )
@@ -122,14 +126,20 @@ class EventPageOut(Schema):
 
 
 class EventFilterIn(Schema):
-    q: str = Field("", description="Words to find in the title, summary, venue or organiser.")
-    category: str = Field("", description="A category's slug.")
-    cluster: str = Field("", description="A cluster's slug.")
-    audience: str = Field("", description="schools, providers, young_people or families.")
-    date_from: str = Field("", description="YYYY-MM-DD. Without it, events not yet finished.")
-    date_to: str = Field("", description="YYYY-MM-DD.")
-    price: str = Field("", description="free or paid.")
-    page: int = Field(1, ge=1)
+    q: str = Field(
+        "", max_length=100, description="Words to find in the title, summary, venue or organiser."
+    )
+    category: SlugFilter = Field("", description="A category's slug.")
+    cluster: SlugFilter = Field("", description="A cluster's slug.")
+    audience: str = Field(
+        "",
+        pattern=r"^(|schools|providers|young_people|families)$",
+        description="schools, providers, young_people or families.",
+    )
+    date_from: DayFilter = Field("", description="YYYY-MM-DD. Without it, events not yet finished.")
+    date_to: DayFilter = Field("", description="YYYY-MM-DD.")
+    price: str = Field("", pattern=r"^(|free|paid)$", description="free or paid.")
+    page: PageNumber = 1
 
 
 def _filter_form(request: HttpRequest, data: dict[str, Any]) -> EventFilterForm:
@@ -194,14 +204,13 @@ ShortText = Annotated[str, Field(max_length=200)]
 Summary = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Reason = Annotated[str, Field(max_length=1000)]
-Slug = Annotated[str, Field(max_length=160)]
 Places = Annotated[int, Field(ge=1, le=100_000)]
 Price = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
 
 
 class SessionIn(Schema):
-    starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
-    ends_at: AwareDatetime = Field(description="With its UTC offset; after starts_at.")
+    starts_at: Moment = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
+    ends_at: Moment = Field(description="With its UTC offset; after starts_at.")
     title: ShortText = Field("", description="Only for a series, e.g. Autumn.")
 
 
@@ -223,8 +232,8 @@ class EventIn(Schema):
     )
     capacity: Places | None = Field(None, description="Places; null for no limit.")
     price: Price = Field(Decimal("0.00"), description="In pounds; 0 for free.")
-    booking_opens_at: AwareDatetime | None = Field(None, description="Null: when published.")
-    booking_closes_at: AwareDatetime | None = Field(None, description="Null: when it starts.")
+    booking_opens_at: Moment | None = Field(None, description="Null: when published.")
+    booking_closes_at: Moment | None = Field(None, description="Null: when it starts.")
     sessions: Sessions = Field(
         description="One for a one-off; one per meeting for a series, which one booking covers."
     )
