@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError
-from pydantic import AfterValidator, AwareDatetime, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, WithJsonSchema
 
 from tutti.accounts.models import CAPABILITIES, Role
 from tutti.core.permissions import membership_for
@@ -72,6 +72,13 @@ Moment = Annotated[
         }
     ),
 ]
+
+
+class BodyIn(Schema):
+    """A request body: only the fields it names. An unknown one is a 422 naming it, rather than
+    silently ignored (a misspelt field would otherwise change nothing and answer 200)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class FieldError(Schema):

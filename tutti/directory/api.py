@@ -11,6 +11,7 @@ from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
     PageNumber,
     SlugFilter,
     hub_operation,
@@ -115,7 +116,7 @@ class DirectoryQuery(Schema):
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(BodyIn):
     kind: OrganisationKind = Field(
         description="Any kind but school: schools come from the register."
     )

@@ -1,20 +1,23 @@
 """The What's On's JSON API: a hub's published events, with the same filters as its page;
 and for the people who run events, writes and bookings, with the rules of the staff pages."""
 
+import re
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import BeforeValidator, WithJsonSchema
 
 from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     STAFF_READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
     DayFilter,
     ErrorOut,
     Moment,
@@ -40,6 +43,8 @@ from tutti.events.models import (
 )
 
 router = Router(tags=["events"])
+
+PENNY = Decimal("0.01")
 
 PAGE_SIZE = 50
 
@@ -131,14 +136,10 @@ class EventFilterIn(Schema):
     )
     category: SlugFilter = Field("", description="A category's slug.")
     cluster: SlugFilter = Field("", description="A cluster's slug.")
-    audience: str = Field(
-        "",
-        pattern=r"^(|schools|providers|young_people|families)$",
-        description="schools, providers, young_people or families.",
-    )
+    audience: str = Field("", description="schools, providers, young_people or families.")
     date_from: DayFilter = Field("", description="YYYY-MM-DD. Without it, events not yet finished.")
     date_to: DayFilter = Field("", description="YYYY-MM-DD.")
-    price: str = Field("", pattern=r"^(|free|paid)$", description="free or paid.")
+    price: str = Field("", description="free or paid.")
     page: PageNumber = 1
 
 
@@ -205,10 +206,42 @@ Summary = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Reason = Annotated[str, Field(max_length=1000)]
 Places = Annotated[int, Field(ge=1, le=100_000)]
-Price = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
+PRICE_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,2})?$"
 
 
-class SessionIn(Schema):
+def _to_the_penny(value: Any) -> Any:
+    """A price as text must be pounds and pence, as the schema's pattern says; a number is
+    rounded to the penny, as JSON numbers such as 0.5700000000000001 cannot say 0.57 exactly."""
+    if isinstance(value, str):
+        if not re.fullmatch(PRICE_PATTERN, value):
+            raise ValueError("Give the price in pounds and pence, such as 12.50.")
+        return Decimal(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+        # Too large, or not a number at all: left for the limits below to refuse.
+        if amount.is_finite() and abs(amount) < 1_000_000:
+            return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+        return amount
+    return value
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_to_the_penny),
+    Field(ge=0, le=Decimal("99999.99")),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999.99},
+                {"type": "string", "pattern": PRICE_PATTERN},
+            ],
+            "description": "In pounds: text to the penny, or a number, rounded to the penny.",
+        }
+    ),
+]
+
+
+class SessionIn(BodyIn):
     starts_at: Moment = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
     ends_at: Moment = Field(description="With its UTC offset; after starts_at.")
     title: ShortText = Field("", description="Only for a series, e.g. Autumn.")
@@ -217,7 +250,7 @@ class SessionIn(Schema):
 Sessions = Annotated[list[SessionIn], Field(min_length=1, max_length=12)]
 
 
-class EventIn(Schema):
+class EventIn(BodyIn):
     title: ShortText
     summary: Summary = Field(description="One or two sentences, shown in the What's On list.")
     description: LongText = ""
@@ -239,7 +272,7 @@ class EventIn(Schema):
     )
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: Reason = Field("", description="Included in the email to everyone who booked.")
 
 
