@@ -280,8 +280,9 @@ def test_staff_page_queries_do_not_grow_with_schools(
         SchoolAuditFactory(hub=world.hub, school=school, wcet="yes")
         ClusterMemberFactory(cluster=cluster, organisation=school)
     client = client_for("staff")
-    # Session, user, hub, membership, schools, audits, cluster members, four record kinds.
-    with django_assert_num_queries(11):
+    # Session, user, hub, membership, schools, audits, cluster members, four record kinds, and
+    # the versions of the links shown.
+    with django_assert_num_queries(12):
         assert client.get("/wiltshire/manage/provision/").status_code == 200
 
 
