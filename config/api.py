@@ -69,11 +69,23 @@ def _reject_control(value: Any, path: str = "", *, multiline: bool = False) -> A
     return value
 
 
+class BodyNotObject(Exception):
+    """A JSON body that is not an object: every operation's body is one, with named fields."""
+
+
+def _require_object(value: Any) -> Any:
+    # Without this, a list such as [null, null] reached PATCH operations as "no fields given"
+    # and was answered 200, although the schema allows only an object.
+    if not isinstance(value, dict):
+        raise BodyNotObject
+    return value
+
+
 class TuttiParser(Parser):
     """JSON bodies and query strings, refusing control characters anywhere in them."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return _reject_control(super().parse_body(request))
+        return _reject_control(_require_object(super().parse_body(request)))
 
     def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
         # Nothing in a query string is multi-line.
@@ -169,6 +181,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by ninja itself: a body that is not JSON (400), a failed CSRF check (403).
     if isinstance(exc.__cause__, TextNotStorable):
         return on_nul_character(request, exc.__cause__)
+    if isinstance(exc.__cause__, BodyNotObject):
+        return error(
+            api,
+            request,
+            422,
+            'The request body must be a JSON object, such as {"name": "..."}.',
+            [FieldError(field=None, message="must be a JSON object")],
+        )
     message = str(exc)
     if exc.status_code == 400 and message == "Cannot parse request body":
         message = "The request body is not valid JSON."

@@ -237,6 +237,11 @@ MATRIX = {
         lambda w: "/wiltshire/manage/provision/remind/",
         STAFF_ONLY | {"staff": 302, "admin": 302},
     ),
+    # A new link takes a POST; a GET goes back to the provision page.
+    "provision-manage:link-replace": (
+        lambda w: f"/wiltshire/manage/provision/schools/{w.school.pk}/new-link/",
+        STAFF_ONLY | {"staff": 302, "admin": 302},
+    ),
     "provision-manage:report": (
         lambda w: "/wiltshire/manage/provision/report.pdf",
         STAFF_ONLY,
@@ -360,11 +365,8 @@ MATRIX = {
     # The signed link stands in for signing in: partners' staff need no account.
     "participation:return-link": (lambda w: _return_link(w), PUBLIC),
     "participation:return-link-add": (lambda w: f"{_return_link(w)}add/wcet/", PUBLIC),
-    # Sending takes a POST; a GET goes back to the return's page.
-    "participation:return-link-submit": (
-        lambda w: f"{_return_link(w)}submit/",
-        dict.fromkeys(ROLES, 302),
-    ),
+    # A GET shows what will be sent and asks to confirm; sending takes a POST.
+    "participation:return-link-submit": (lambda w: f"{_return_link(w)}submit/", PUBLIC),
     "participation:return-link-template": (
         lambda w: f"{_return_link(w)}template.xlsx",
         PUBLIC,
@@ -431,14 +433,19 @@ MATRIX = {
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/",
         only({"partner", "staff", "admin"}),
     ),
+    # A new link takes a POST; a GET goes back to the collection's page.
+    "participation-manage:submission-link": (
+        lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new-link/",
+        STAFF_ONLY | {"staff": 302, "admin": 302},
+    ),
     "participation-manage:submission-record-create": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/new/wcet/",
         only({"partner", "staff", "admin"}),
     ),
-    # Sending takes a POST; a GET goes back to the return's page.
+    # A GET shows what will be sent and asks to confirm; sending takes a POST.
     "participation-manage:submission-submit": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/submit/",
-        only({"partner", "staff", "admin"}, ok=302),
+        only({"partner", "staff", "admin"}),
     ),
     "participation-manage:submission-template": (
         lambda w: f"/wiltshire/manage/participation/returns/{_submission(w).pk}/template.xlsx",

@@ -62,10 +62,19 @@ def test_partner_fills_in_and_submits_their_return_in_the_browser(
     page.wait_for_load_state()
     assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
     axe_check()
-    page.get_by_role("button", name="Submit my return").click()
+    page.get_by_role("link", name="Check and send my return").click()
     page.wait_for_load_state()
-    assert "Submitted" in page.locator("main").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check and send your return"
+    assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
+    screenshot("participation-return-confirm")
+    axe_check()
+    page.get_by_role("button", name="Yes, send my return").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Submitted" in main
+    assert "What you sent" in main and "Ukulele, Year 4: 28 pupils" in main
     screenshot("participation-return-submitted")
+    axe_check()
 
     page.goto(f"/wiltshire/impact/?year={year}")
     assert page.locator("#figure-wcet-pupils td.num").inner_text().strip() == "28"
@@ -120,10 +129,14 @@ def test_partner_without_an_account_sends_their_return_through_its_link(
     page.wait_for_load_state()
     assert page.url.endswith(link)
     assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Submit my return").click()
+    page.get_by_role("link", name="Check and send my return").click()
+    page.wait_for_load_state()
+    axe_check()
+    page.get_by_role("button", name="Yes, send my return").click()
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "Submitted" in main and "Thank you" in main
+    assert "What you sent" in main and "Ukulele, Year 4: 28 pupils" in main
     screenshot("participation-return-link-submitted")
     axe_check()
     submission.refresh_from_db()

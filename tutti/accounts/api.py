@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from tutti.accounts import selectors, services
 from tutti.accounts.access import team_invitation, team_membership
 from tutti.accounts.models import Invitation, Role
-from tutti.core.api import STAFF_READ_ERRORS, WRITE_ERRORS, hub_operation, invalid
+from tutti.core.api import STAFF_READ_ERRORS, WRITE_ERRORS, BodyIn, hub_operation, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
@@ -67,7 +67,7 @@ class TeamOut(Schema):
     invitations: list[InvitationOut]
 
 
-class InvitationIn(Schema):
+class InvitationIn(BodyIn):
     email: str = Field(max_length=254)
     role: Role
     first_name: str = Field("", max_length=150)
@@ -77,7 +77,7 @@ class InvitationIn(Schema):
     )
 
 
-class RoleIn(Schema):
+class RoleIn(BodyIn):
     role: Role
     organisation_ids: list[int] | None = Field(
         None, description="For partner staff; left out, their organisations stay as they are."

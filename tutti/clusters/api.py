@@ -11,7 +11,7 @@ from tutti.accounts.services import TeamError
 from tutti.clusters import selectors, services
 from tutti.clusters.access import check_may_appoint, cluster_for_edit
 from tutti.clusters.models import Cluster, ClusterMember
-from tutti.core.api import READ_ERRORS, WRITE_ERRORS, hub_operation, invalid
+from tutti.core.api import READ_ERRORS, WRITE_ERRORS, BodyIn, hub_operation, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
@@ -60,14 +60,14 @@ class ClusterDetailOut(ClusterOut):
         return obj.member_list  # type: ignore[attr-defined,no-any-return]
 
 
-class ClusterIn(Schema):
+class ClusterIn(BodyIn):
     name: str
     area: str = ""
     description: str = ""
     contact_email: str = Field("", description="Shown on the public clusters page.")
 
 
-class CoordinatorIn(Schema):
+class CoordinatorIn(BodyIn):
     email: str | None = Field(None, description="Whom to appoint; an account is made if needed.")
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
@@ -86,7 +86,7 @@ APPOINT_LIMIT = (
 )
 
 
-class MemberIn(Schema):
+class MemberIn(BodyIn):
     organisation_id: int = Field(description="An organisation in this hub's directory.")
 
 

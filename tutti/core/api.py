@@ -10,14 +10,16 @@ The rules are the web pages' rules (``tutti.core.permissions``), answered in JSO
 
 import inspect
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, WithJsonSchema
 
 from tutti.accounts.models import CAPABILITIES, Role
 from tutti.accounts.two_factor import API_MESSAGE as TWO_FACTOR_NEEDED
@@ -28,6 +30,58 @@ from tutti.directory.models import Hub
 View = Callable[..., Any]
 
 NOT_SIGNED_IN = "Sign in to do this: this operation needs a role in the hub."
+
+
+# Limits every operation states in its schema and enforces in the same words, so that a
+# request the schema allows is never refused as malformed (422), and the other way round.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# Dates outside these years are typing mistakes (and would overflow date arithmetic); the same
+# years as the website's forms (events.forms.EARLIEST and LATEST).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+YEAR_PATTERN = r"2[01][0-9][0-9]"
+DAY_PATTERN = rf"^{YEAR_PATTERN}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+LAST_PAGE = 100_000
+
+Slug = Annotated[str, Field(min_length=1, max_length=160, pattern=SLUG_PATTERN)]
+SlugFilter = Annotated[
+    str, Field(max_length=160, pattern=r"^[-a-zA-Z0-9_]*$", description="A slug, or empty.")
+]
+PageNumber = Annotated[int, Field(ge=1, le=LAST_PAGE)]
+DayFilter = Annotated[
+    str,
+    Field(
+        max_length=10,
+        pattern=rf"^$|{DAY_PATTERN}",
+        description=f"YYYY-MM-DD, in {FIRST_YEAR} to {LAST_YEAR}; or empty.",
+    ),
+]
+
+
+def _in_our_years(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+    return value
+
+
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_our_years),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": f"^{YEAR_PATTERN}-",
+            "description": f"With its UTC offset, in {FIRST_YEAR} to {LAST_YEAR}.",
+        }
+    ),
+]
+
+
+class BodyIn(Schema):
+    """A request body: only the fields it names. An unknown one is a 422 naming it, rather than
+    silently ignored (a misspelt field would otherwise change nothing and answer 200)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class FieldError(Schema):

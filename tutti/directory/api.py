@@ -8,7 +8,16 @@ from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 
 from tutti.clusters.models import Cluster
-from tutti.core.api import READ_ERRORS, WRITE_ERRORS, hub_operation, invalid, public_operation
+from tutti.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyIn,
+    PageNumber,
+    SlugFilter,
+    hub_operation,
+    invalid,
+    public_operation,
+)
 from tutti.directory import selectors, services
 from tutti.directory.access import organisation_for_edit
 from tutti.directory.models import (
@@ -101,13 +110,13 @@ class DirectoryQuery(Schema):
     postcode: str = Field("", max_length=10, description="A postcode or its start, e.g. SN10.")
     local_authority: str = Field("", max_length=3, description="DfE code, e.g. 865.")
     kind: OrganisationKind | None = None
-    cluster: str = Field("", max_length=160, description="A cluster's slug.")
-    expertise: str = Field("", max_length=50, description="An area of expertise's slug.")
-    page: int = Field(1, ge=1)
+    cluster: SlugFilter = Field("", description="A cluster's slug.")
+    expertise: SlugFilter = Field("", max_length=50, description="An area of expertise's slug.")
+    page: PageNumber = 1
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(BodyIn):
     kind: OrganisationKind = Field(
         description="Any kind but school: schools come from the register."
     )

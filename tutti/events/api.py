@@ -1,23 +1,29 @@
 """The What's On's JSON API: a hub's published events, with the same filters as its page;
 and for the people who run events, writes and bookings, with the rules of the staff pages."""
 
+import re
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AwareDatetime
+from pydantic import BeforeValidator, WithJsonSchema
 
 from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     STAFF_READ_ERRORS,
     WRITE_ERRORS,
+    BodyIn,
+    DayFilter,
     ErrorOut,
+    Moment,
+    PageNumber,
+    Slug,
+    SlugFilter,
     hub_operation,
     invalid,
 )
@@ -26,7 +32,7 @@ from tutti.core.urls import absolute_url
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
-from tutti.events.access import can_edit_event, event_for_edit
+from tutti.events.access import check_event_owners, event_for_edit
 from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
 from tutti.events.models import (
     AUDIENCE_FIELDS,
@@ -38,6 +44,8 @@ from tutti.events.models import (
 )
 
 router = Router(tags=["events"])
+
+PENNY = Decimal("0.01")
 
 PAGE_SIZE = 50
 
@@ -127,14 +135,16 @@ class EventPageOut(Schema):
 
 
 class EventFilterIn(Schema):
-    q: str = Field("", description="Words to find in the title, summary, venue or organiser.")
-    category: str = Field("", description="A category's slug.")
-    cluster: str = Field("", description="A cluster's slug.")
+    q: str = Field(
+        "", max_length=100, description="Words to find in the title, summary, venue or organiser."
+    )
+    category: SlugFilter = Field("", description="A category's slug.")
+    cluster: SlugFilter = Field("", description="A cluster's slug.")
     audience: str = Field("", description="schools, providers, young_people or families.")
-    date_from: str = Field("", description="YYYY-MM-DD. Without it, events not yet finished.")
-    date_to: str = Field("", description="YYYY-MM-DD.")
+    date_from: DayFilter = Field("", description="YYYY-MM-DD. Without it, events not yet finished.")
+    date_to: DayFilter = Field("", description="YYYY-MM-DD.")
     price: str = Field("", description="free or paid.")
-    page: int = Field(1, ge=1)
+    page: PageNumber = 1
 
 
 def _filter_form(request: HttpRequest, data: dict[str, Any]) -> EventFilterForm:
@@ -200,21 +210,52 @@ Summary = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=20_000)]
 Reason = Annotated[str, Field(max_length=1000)]
 Address = Annotated[str, Field(max_length=300)]
-Slug = Annotated[str, Field(max_length=160)]
 Places = Annotated[int, Field(ge=1, le=100_000)]
-Price = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=2)]
+PRICE_PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,2})?$"
 
 
-class SessionIn(Schema):
-    starts_at: AwareDatetime = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
-    ends_at: AwareDatetime = Field(description="With its UTC offset; after starts_at.")
+def _to_the_penny(value: Any) -> Any:
+    """A price as text must be pounds and pence, as the schema's pattern says; a number is
+    rounded to the penny, as JSON numbers such as 0.5700000000000001 cannot say 0.57 exactly."""
+    if isinstance(value, str):
+        if not re.fullmatch(PRICE_PATTERN, value):
+            raise ValueError("Give the price in pounds and pence, such as 12.50.")
+        return Decimal(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = Decimal(str(value))
+        # Too large, or not a number at all: left for the limits below to refuse.
+        if amount.is_finite() and abs(amount) < 1_000_000:
+            return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+        return amount
+    return value
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_to_the_penny),
+    Field(ge=0, le=Decimal("99999.99")),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 99999.99},
+                {"type": "string", "pattern": PRICE_PATTERN},
+            ],
+            "description": "In pounds: text to the penny, or a number, rounded to the penny.",
+        }
+    ),
+]
+
+
+class SessionIn(BodyIn):
+    starts_at: Moment = Field(description="With its UTC offset, e.g. 2026-07-15T18:00Z.")
+    ends_at: Moment = Field(description="With its UTC offset; after starts_at.")
     title: ShortText = Field("", description="Only for a series, e.g. Autumn.")
 
 
 Sessions = Annotated[list[SessionIn], Field(min_length=1, max_length=12)]
 
 
-class EventIn(Schema):
+class EventIn(BodyIn):
     title: ShortText
     summary: Summary = Field(description="One or two sentences, shown in the What's On list.")
     description: LongText = ""
@@ -232,14 +273,14 @@ class EventIn(Schema):
     capacity: Places | None = Field(None, description="Places; null for no limit.")
     price: Price = Field(Decimal("0.00"), description="In pounds; 0 for free.")
     payment_instructions: LongText = Field("", description="How to pay, for a paid event.")
-    booking_opens_at: AwareDatetime | None = Field(None, description="Null: when published.")
-    booking_closes_at: AwareDatetime | None = Field(None, description="Null: when it starts.")
+    booking_opens_at: Moment | None = Field(None, description="Null: when published.")
+    booking_closes_at: Moment | None = Field(None, description="Null: when it starts.")
     sessions: Sessions = Field(
         description="One for a one-off; one per meeting for a series, which one booking covers."
     )
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: Reason = Field("", description="Included in the email to everyone who booked.")
 
 
@@ -339,14 +380,6 @@ def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _check_ownership(request: HttpRequest, cluster: Any, organiser: Any) -> None:
-    if not can_edit_event(request, cluster=cluster, organiser=organiser):
-        raise PermissionDenied(
-            "Choose a cluster you coordinate or an organisation you work for: you can manage "
-            "only their events."
-        )
-
-
 def _staff_event(request: HttpRequest, pk: int) -> Event:
     event = selectors.event_for_staff(hub=request.hub, pk=pk)  # type: ignore[attr-defined]
     if event is None:
@@ -360,7 +393,7 @@ def _staff_event(request: HttpRequest, pk: int) -> Event:
 def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
     """Create an event as a draft, with its sessions. Publish it to open booking."""
     fields = _event_fields(request, payload.model_dump())
-    _check_ownership(request, fields.get("cluster"), fields.get("organiser"))
+    check_event_owners(request, cluster=fields.get("cluster"), organiser=fields.get("organiser"))
     sessions = fields.pop("sessions")
     event = services.event_create(
         hub=request.hub,  # type: ignore[attr-defined]
@@ -378,10 +411,11 @@ def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDic
     given, replaces them all. More places move people up from the waiting list."""
     event = event_for_edit(request, id)
     fields = _event_fields(request, payload)
-    _check_ownership(
+    check_event_owners(
         request,
-        fields.get("cluster", event.cluster),
-        fields.get("organiser", event.organiser),
+        cluster=fields.get("cluster", event.cluster),
+        organiser=fields.get("organiser", event.organiser),
+        event=event,
     )
     services.event_update(event=event, by=request.user, **fields)
     return _staff_event(request, event.pk)

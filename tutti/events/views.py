@@ -20,11 +20,16 @@ from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build
 from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
 from tutti.core.spreadsheets import cell_text, text_cell
 from tutti.core.urls import absolute_url
-from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.models import Hub, Organisation
 from tutti.directory.postcodes import postcode_district
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
-from tutti.events.access import can_edit_event, event_for_edit
+from tutti.events.access import (
+    event_cluster_choices,
+    event_for_edit,
+    event_organiser_choices,
+    event_owner_errors,
+)
 from tutti.events.forms import (
     AttendanceForm,
     BookingForm,
@@ -39,7 +44,7 @@ from tutti.events.forms import (
 from tutti.events.ics import calendar_bytes
 from tutti.events.models import MAX_PLACES_PER_BOOKING, Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
-from tutti.events.tokens import booking_token
+from tutti.events.tokens import booking_token, cancel_link_expired
 
 PAGE_SIZE = 20
 
@@ -318,6 +323,7 @@ def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
                 "event": booking.event,
                 "sessions": selectors.event_sessions(event=booking.event),
                 "position": selectors.waiting_position(booking),
+                "ended": cancel_link_expired(booking),
                 "token": token,
             },
         )
@@ -328,6 +334,15 @@ def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
 def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
     """From the link in the email: a button to confirm, so a link preview cannot cancel."""
     booking = _booking_or_404(request, token)
+    if cancel_link_expired(booking):
+        return _private(
+            render(
+                request,
+                "events/booking_cancel.html",
+                {"booking": booking, "event": booking.event, "ended": True, "token": token},
+                status=410,
+            )
+        )
     error = None
     if request.method == "POST":
         by = request.user if request.user.is_authenticated else None
@@ -410,22 +425,13 @@ def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
 # Staff, coordinators and partners: /<hub>/manage/events/
 
 
-def _form_choices(request: HttpRequest) -> dict[str, QuerySet]:
-    """What this person may pick in the event form: hub staff anything of the hub; others only
-    their own clusters and organisations."""
+def _form_choices(request: HttpRequest, event: Event | None = None) -> dict[str, QuerySet]:
+    """What this person may pick in the event form: the API's rules (events/access.py)."""
     hub = request.hub
-    membership = request.membership
-    clusters = Cluster.objects.filter(hub=hub).order_by("name")
-    partners = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
-    if not membership.has_capability("can_manage_events"):
-        clusters = clusters.filter(coordinator=request.user)
-        partners = partners.filter(
-            pk__in=membership.organisations.values("pk") if membership.pk else []
-        )
     return {
         "categories": selectors.hub_categories(hub=hub),
-        "clusters": clusters,
-        "organisations": partners,
+        "clusters": event_cluster_choices(request, event),
+        "organisations": event_organiser_choices(request, event),
         "venues": hub_organisations(hub=hub).filter(is_open=True).order_by("name"),
     }
 
@@ -449,7 +455,7 @@ def _form_problems(form: EventForm, sessions) -> list[tuple[str, str]]:
 
 
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
-    choices = _form_choices(request)
+    choices = _form_choices(request, event)
     initial = {}
     own_only = not request.membership.has_capability("can_manage_events")
     if event is None and own_only:
@@ -474,11 +480,15 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and sessions.is_valid():
         fields = form.event_fields()
-        if not can_edit_event(request, cluster=fields["cluster"], organiser=fields["organiser"]):
-            form.add_error(None, "Choose a cluster you coordinate or an organisation you work for.")
-        else:
-            if event is not None:
-                event.refresh_from_db()  # the form wrote its values onto the instance
+        if event is not None:
+            # The form wrote its values onto the instance; the rules compare with the saved ones.
+            event.refresh_from_db()
+        owner_errors = event_owner_errors(
+            request, cluster=fields["cluster"], organiser=fields["organiser"], event=event
+        )
+        for field, message in owner_errors.items():
+            form.add_error(None if field == "__all__" else field, message)
+        if not owner_errors:
             try:
                 if event is None:
                     event = services.event_create(

@@ -22,7 +22,9 @@ def reminder_recipients(submission: Submission) -> list[str]:
     return sorted({e.lower() for e in emails if e})
 
 
-def reminder_email(submission: Submission) -> EmailMessage:
+def reminder_email(submission: Submission, *, opening: bool = False) -> EmailMessage:
+    """The email asking for the return: the first one when the collection opens, after that
+    a reminder."""
     collection = submission.collection
     hub = collection.hub
     context = {
@@ -36,11 +38,20 @@ def reminder_email(submission: Submission) -> EmailMessage:
                 kwargs={"hub_slug": hub.slug, "pk": submission.pk},
             )
         ),
-        "link": absolute_url(return_link_path(hub=hub, submission_id=submission.pk)),
+        "link": absolute_url(
+            return_link_path(hub=hub, submission_id=submission.pk, version=submission.link_version)
+        ),
         "months": MAX_AGE.days // 30,
+        "opening": opening,
     }
+    subject = f"Your {collection.year_label} data return for {hub.name}"
+    if opening:
+        deadline = collection.deadline
+        subject += f": please send it by {deadline.day} {deadline:%B %Y}"
+    else:
+        subject = f"Reminder: {subject[0].lower()}{subject[1:]}"
     return EmailMessage(
-        subject=f"Reminder: your {collection.year_label} data return for {hub.name}",
+        subject=subject,
         body=render_to_string("participation/email/collection_reminder.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=reminder_recipients(submission),

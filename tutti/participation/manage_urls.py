@@ -18,6 +18,7 @@ urlpatterns += [
     path("collections/<int:pk>/", views.collection_detail, name="collection"),
     path("collections/<int:pk>/remind/", views.collection_remind, name="collection-remind"),
     path("returns/<int:pk>/", views.submission_detail, name="submission"),
+    path("returns/<int:pk>/new-link/", views.submission_link_replace, name="submission-link"),
     path(
         "returns/<int:pk>/new/<slug:section>/",
         views.submission_record_create,

@@ -345,6 +345,9 @@ class Submission(BaseModel):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # In the return's signed link: staff raise it to give a new link, and every older one stops
+    # working (participation.tokens).
+    link_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["partner__name"]

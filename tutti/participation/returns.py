@@ -8,8 +8,10 @@ So each column's total is the impact page's figure.
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from tutti.core.spreadsheets import append_row, text_cell
 from tutti.participation.figures import FigureValue, YearData
@@ -148,6 +150,24 @@ def _text(sheet: object, value: object) -> object:
     return text_cell(sheet, value)
 
 
+# Wide enough for the header and most values, so nobody has to widen columns to read them;
+# long text (a definition) wraps at the widest.
+NARROWEST, WIDEST = 8, 60
+
+
+def _set_widths(sheet: Any, rows: list[list[Any]]) -> None:
+    """Each column as wide as its longest value, within limits; before any row is written, as a
+    write-only sheet requires."""
+    widths: dict[int, int] = {}
+    for row in rows:
+        for index, value in enumerate(row, start=1):
+            length = len(str(value)) if value is not None else 0
+            widths[index] = max(widths.get(index, 0), length)
+    for index, length in widths.items():
+        width = min(WIDEST, max(NARROWEST, length + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
     rows = return_rows(data, figures)
     book = Workbook(write_only=True)
@@ -156,15 +176,21 @@ def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
         ("WCET", WCET_COLUMNS, rows.wcet),
     ):
         sheet = book.create_sheet(title)
+        _set_widths(sheet, [list(columns), *body])
         sheet.freeze_panes = "A2"
         sheet.append(columns)
         for row in body:
             sheet.append([_text(sheet, v) for v in row])
     sheet = book.create_sheet("Figures")
-    append_row(sheet, ["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"])
-    for f in figures:
-        definition = f.figure.definition + (f" {f.figure.source}" if f.figure.source else "")
-        append_row(sheet, [f.figure.label, f.value, definition])
+    header = ["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"]
+    body = [
+        [f.figure.label, f.value, " ".join(filter(None, [f.figure.definition, f.figure.source]))]
+        for f in figures
+    ]
+    _set_widths(sheet, [header, *body])
+    append_row(sheet, header)
+    for row in body:
+        append_row(sheet, row)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

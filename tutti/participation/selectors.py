@@ -78,6 +78,15 @@ def collection_submissions(*, collection: Collection) -> list[Submission]:
     return list(collection.submissions.select_related("partner", "submitted_by"))
 
 
+def outstanding_returns(*, hub: Hub, year: int) -> tuple[Collection | None, int]:
+    """The year's data collection, if there is one, and how many partners have not sent their
+    return to it."""
+    collection = Collection.objects.filter(hub=hub, year=year).first()
+    if collection is None:
+        return None, 0
+    return collection, collection.submissions.exclude(status=SubmissionStatus.SUBMITTED).count()
+
+
 def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet[Submission]:
     """The hub's submissions, or for partner staff only their own organisations'."""
     submissions = Submission.objects.filter(collection__hub=hub).select_related(

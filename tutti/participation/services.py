@@ -231,6 +231,11 @@ def collection_open(*, hub: Hub, year: int, deadline: dt.date, by: Any) -> Colle
         deadline=deadline.isoformat(),
         partners=len(partners),
     )
+    # Partners hear of it straight away; the reminders come later, from staff.
+    ids = list(collection.submissions.values_list("pk", flat=True))
+    transaction.on_commit(
+        lambda: [send_collection_reminder.enqueue(submission_id=pk, opening=True) for pk in ids]
+    )
     return collection
 
 
@@ -347,3 +352,21 @@ def submission_record_create(
     )
     submission_start(submission=locked)
     return record
+
+
+@transaction.atomic
+def submission_link_replace(*, submission: Submission, by: Any) -> Submission:
+    """Give the return a new signed link; every link sent before stops working."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked.link_version += 1
+    locked.save(update_fields=["link_version", "updated_at"])
+    submission.link_version = locked.link_version
+    audit(
+        "participation.submission.link_replaced",
+        hub=submission.collection.hub,
+        actor=by,
+        obj=locked,
+        partner=locked.partner_id,
+        version=locked.link_version,
+    )
+    return locked

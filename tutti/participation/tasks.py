@@ -6,8 +6,9 @@ from tutti.participation.models import Submission
 
 
 @task()
-def send_collection_reminder(*, submission_id: int) -> None:
-    """Remind a partner that the hub is waiting for their data return."""
+def send_collection_reminder(*, submission_id: int, opening: bool = False) -> None:
+    """Tell a partner the hub is waiting for their data return: the first time when the
+    collection opens (``opening``), then as a reminder."""
     from tutti.participation.emails import reminder_email
 
     submission = (
@@ -17,6 +18,6 @@ def send_collection_reminder(*, submission_id: int) -> None:
     )
     if submission is None or submission.is_submitted:
         return
-    message = reminder_email(submission)
+    message = reminder_email(submission, opening=opening)
     if message.to:
         message.send()

@@ -3,10 +3,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,7 +41,12 @@ from tutti.participation.impact import impact_page
 from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
 from tutti.participation.spreadsheet import read_upload, template_workbook
-from tutti.participation.tokens import LinkProblem, return_link_path, return_link_read
+from tutti.participation.tokens import (
+    LinkProblem,
+    return_link_check,
+    return_link_path,
+    return_link_read,
+)
 from tutti.participation.years import current_academic_year, parse_year, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,6 +117,8 @@ def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
         values=values,
     )
     impact_url = reverse("participation:impact", kwargs={"hub_slug": hub_slug})
+    # Publishing before every return is in shows figures that will still grow: say so first.
+    collection, outstanding = selectors.outstanding_returns(hub=request.hub, year=year)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         if publishing.withdraw(hub=request.hub, year=year, by=request.user):
@@ -135,7 +143,13 @@ def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     f"Published: the public impact page shows {count} "
-                    f"figure{'s' if count != 1 else ''} for {year_label(year)}.",
+                    f"figure{'s' if count != 1 else ''} for {year_label(year)}."
+                    + (
+                        f" {outstanding} partner{'s' if outstanding != 1 else ''} still "
+                        "to send a return: the figures change as their records come in."
+                        if outstanding
+                        else ""
+                    ),
                 )
                 return redirect(f"{impact_url}?year={year}")
         status = 400
@@ -147,6 +161,8 @@ def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "year": year,
             "year_label": year_label(year),
             "publication": publication,
+            "collection": collection,
+            "outstanding": outstanding,
         },
         status=status,
     )
@@ -191,13 +207,18 @@ def figure_records(request: HttpRequest, hub_slug: str, key: str) -> HttpRespons
     )
 
 
+def _file_year(year: int) -> str:
+    """The academic year in a file name: 2025 → "2025-26", as "2025" alone could be either."""
+    return year_label(year).replace("/", "-")
+
+
 @hub_permission_required("can_manage_participation")
 def return_xlsx(request: HttpRequest, hub_slug: str) -> HttpResponse:
     data, _ = _year_data(request)
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="xlsx")
     body = return_workbook(data, compute_figures(data))
     response = HttpResponse(body, content_type=XLSX)
-    name = f"{hub_slug}-data-return-{data.year}.xlsx"
+    name = f"{hub_slug}-data-return-{_file_year(data.year)}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -213,12 +234,16 @@ def return_csv(request: HttpRequest, hub_slug: str) -> HttpResponse:
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="csv")
     rows = return_rows(data, compute_figures(data))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{hub_slug}-data-return-{data.year}-schools.csv"
+    name = f"{hub_slug}-data-return-{_file_year(data.year)}-schools.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(SCHOOL_COLUMNS)
     writer.writerows([_csv_cell(v) for v in row] for row in rows.schools)
     return response
+
+
+RECORDS_IN_OVERVIEW = 10
+RECORDS_PER_PAGE = 50
 
 
 def _own_organisations(request: HttpRequest) -> list[int] | None:
@@ -236,17 +261,28 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """This year's records by section; partner staff see only their own organisations'."""
     year, years = _year(request)
     own = _own_organisations(request)
+    # Every section in full made a page tens of thousands of pixels long: the overview shows
+    # the first few of each, and one section at a time is paged.
+    chosen = request.GET.get("section", "")
+    if chosen not in SECTIONS:
+        chosen = ""
+    page = None
     sections = []
-    for section in SECTIONS:
-        records = selectors.records_for(hub=request.hub, section=section, year=year)
+    for section in [chosen] if chosen else SECTIONS:
+        found = selectors.records_for(hub=request.hub, section=section, year=year)
         if own is not None:
-            records = records.filter(partner_id__in=own)
-        records = list(records.select_related("submission")[:200])
+            found = found.filter(partner_id__in=own)
+        found = found.select_related("submission").order_by("partner__name", "pk")
+        if chosen:
+            page = Paginator(found, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+            records, count = list(page.object_list), page.paginator.count
+        else:
+            records, count = list(found[:RECORDS_IN_OVERVIEW]), found.count()
         for record in records:
             record.can_change = not services.record_change_refused(
                 record=record, own_organisations=own
             )
-        sections.append((section, SECTION_LABELS[section], records))
+        sections.append((section, SECTION_LABELS[section], records, count))
     audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year)
     return render(
         request,
@@ -255,6 +291,11 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "year": year,
             "year_label": year_label(year),
             "year_form": YearForm(initial={"year": year}, years=years),
+            "section_choices": [(key, SECTION_LABELS[key]) for key in SECTIONS],
+            "overview_size": RECORDS_IN_OVERVIEW,
+            "chosen": chosen,
+            "page": page,
+            "query": urlencode({"year": year, "section": chosen}),
             "sections": sections,
             "can_export": own is None,
             "returns": list(
@@ -506,7 +547,8 @@ def collection_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     f"Data collection for {collection.year_label} opened: "
-                    f"{collection.submissions.count()} partners can now send their return.",
+                    f"{collection.submissions.count()} partners can now send their return. "
+                    "Each is being emailed its own link; copy a link below to send it yourself.",
                 )
                 return redirect(
                     "participation-manage:collection", hub_slug=hub_slug, pk=collection.pk
@@ -528,7 +570,10 @@ def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
     submissions = selectors.collection_submissions(collection=collection)
     for s in submissions:
         # The partner's signed link, for staff to copy and send themselves.
-        s.link = absolute_url(return_link_path(hub=request.hub, submission_id=s.pk), request)
+        s.link = absolute_url(
+            return_link_path(hub=request.hub, submission_id=s.pk, version=s.link_version),
+            request,
+        )
     rows = [(s, s.is_late(today)) for s in submissions]
     return render(
         request,
@@ -557,6 +602,29 @@ def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
         else:
             messages.info(request, "Every partner has sent their return: nobody to remind.")
     return redirect("participation-manage:collection", hub_slug=hub_slug, pk=collection.pk)
+
+
+@hub_permission_required("can_manage_participation")
+def submission_link_replace(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+    """Give a partner's return a new link, when the old one went astray: the old one stops
+    working. A GET goes back to the collection's page."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("collection__hub", "partner"),
+        collection__hub=request.hub,
+        pk=pk,
+    )
+    if request.method == "POST":
+        services.submission_link_replace(submission=submission, by=request.user)
+        messages.success(
+            request,
+            f"{submission.partner.name} has a new link, below. The old link no longer works: "
+            "send the new one to the partner.",
+        )
+    back = reverse(
+        "participation-manage:collection",
+        kwargs={"hub_slug": hub_slug, "pk": submission.collection_id},
+    )
+    return redirect(f"{back}#return-{submission.pk}")
 
 
 # A partner's return: the same pages for partner staff signed in and for anyone with its
@@ -686,12 +754,7 @@ def _return_page(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
     elif request.method == "POST":
         status = 400
         problems = [services.RETURN_SENT]
-    sections = []
-    for section, records in selectors.submission_records(submission=submission):
-        for record in records:
-            record.edit_url = access.urls.edit(section, record.pk)
-            record.delete_url = access.urls.delete(section, record.pk)
-        sections.append((section, SECTION_LABELS[section], records, access.urls.add(section)))
+    sections = _return_sections(access)
     return render(
         request,
         "participation/submission_detail.html",
@@ -767,21 +830,47 @@ def _return_record_add(request: HttpRequest, access: ReturnAccess, section: str)
     )
 
 
+def _return_sections(access: ReturnAccess) -> list[tuple[str, str, list[Model], str]]:
+    """The return's records by section, each with its links, and the section's add link."""
+    sections = []
+    for section, records in selectors.submission_records(submission=access.submission):
+        for record in records:
+            record.edit_url = access.urls.edit(section, record.pk)
+            record.delete_url = access.urls.delete(section, record.pk)
+        sections.append((section, SECTION_LABELS[section], records, access.urls.add(section)))
+    return sections
+
+
 def _return_send(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
-    """Send the return with the records added on its page; a GET goes back to the page."""
+    """Send the return with the records added on its page, after a page that shows what will
+    be sent and asks to confirm."""
     submission, editor = access.submission, access.editor
-    if request.method == "POST":
-        try:
-            services.submission_submit(
-                submission=submission, records=[], by=editor.by, via=editor.via
-            )
-        except services.ParticipationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                f"Thank you: your return for {submission.collection.year_label} is in.",
-            )
+    if request.method != "POST":
+        if submission.is_submitted:
+            return redirect(access.urls.page)
+        sections = _return_sections(access)
+        return render(
+            request,
+            "participation/submission_confirm.html",
+            {
+                "submission": submission,
+                "collection": submission.collection,
+                "sections": sections,
+                "total": sum(len(records) for _, _, records, _ in sections),
+                "urls": access.urls,
+                "by_link": access.by_link,
+            },
+        )
+    try:
+        services.submission_submit(submission=submission, records=[], by=editor.by, via=editor.via)
+    except services.ParticipationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Thank you: your return for {submission.collection.year_label} is in. "
+            "What you sent is below.",
+        )
     return redirect(access.urls.page)
 
 
@@ -791,7 +880,7 @@ def _return_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse
     year = submission.collection.year
     body = template_workbook(hub=request.hub, partner=submission.partner, year=year)
     response = HttpResponse(body, content_type=XLSX)
-    name = f"{request.hub.slug}-data-return-{year}-{submission.partner.pk}.xlsx"
+    name = f"{request.hub.slug}-data-return-{_file_year(year)}-{submission.partner.pk}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -833,6 +922,7 @@ def _linked_return(request: HttpRequest, pk: int, token: str) -> ReturnAccess:
         collection__hub=request.hub,
         pk=pk,
     )
+    return_link_check(link, link_version=submission.link_version)
     return ReturnAccess(
         submission=submission,
         # The same rules as for the partner's staff: their own return, until it is sent.

@@ -8,12 +8,14 @@ from django.urls import reverse
 from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation
 from tutti.provision.models import academic_year_label
+from tutti.provision.selectors import audit_link_versions
 from tutti.provision.tokens import MAX_AGE, audit_token
 
 
 def audit_link(*, hub: Hub, school: Organisation, year: int) -> str:
     """The path of the school's own audit page for the year; the token stands in for an account."""
-    token = audit_token(hub_id=hub.pk, school_id=school.pk, year=year)
+    version = audit_link_versions(hub=hub, school_ids=[school.pk]).get(school.pk, 0)
+    token = audit_token(hub_id=hub.pk, school_id=school.pk, year=year, version=version)
     return reverse(
         "provision:audit", kwargs={"hub_slug": hub.slug, "school_id": school.pk, "token": token}
     )

@@ -103,3 +103,19 @@ class NetworkFilterForm(forms.Form):
 
 class ReportFilterForm(ManageFilterForm):
     role = forms.ChoiceField(label="Map of", choices=CoreRole.choices, required=False)
+
+
+class SchoolListFilterForm(ManageFilterForm):
+    """The staff list of every school's audit: by cluster, by how far the audit is, by name."""
+
+    state = forms.ChoiceField(
+        label="Audit",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("not started", "Not started"),
+            ("started", "Started"),
+            ("complete", "Complete"),
+        ],
+    )
+    q = forms.CharField(label="School name", required=False, max_length=100)

@@ -194,6 +194,23 @@ class SchoolAudit(BaseModel):
         return academic_year_label(self.year)
 
 
+class AuditLinkVersion(BaseModel):
+    """Which of a school's audit links still works: staff raise ``version`` to give a new link,
+    and every older one stops working (provision.tokens). No row: the first links (0)."""
+
+    hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "school"], name="one_audit_link_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} audit link {self.version}"
+
+
 class Network(BaseModel):
     """Hubs working together across their areas, with partner organisations such as charities.
 

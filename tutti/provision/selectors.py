@@ -14,6 +14,7 @@ from tutti.directory.selectors import hub_organisations
 from tutti.participation.models import Ensemble, SingingSupport, TuitionRecord, WcetProgramme
 from tutti.provision.models import (
     Answer,
+    AuditLinkVersion,
     CoreRole,
     Network,
     SchoolAudit,
@@ -324,6 +325,14 @@ def audit_progress(*, rows: Iterable[SchoolProvision]) -> list[AuditProgress]:
             state = "started"
         progress.append(AuditProgress(school=row, state=state))
     return progress
+
+
+def audit_link_versions(*, hub: Hub, school_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Each school's current audit link version, by school id; a school not listed has 0."""
+    found = AuditLinkVersion.objects.filter(hub=hub)
+    if school_ids is not None:
+        found = found.filter(school_id__in=list(school_ids))
+    return dict(found.values_list("school_id", "version"))
 
 
 def audit_get(*, hub: Hub, school_id: int, year: int) -> SchoolAudit | None:

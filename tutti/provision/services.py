@@ -7,7 +7,7 @@ from django.db import transaction
 
 from tutti.core.audit import audit
 from tutti.directory.models import Hub, Organisation
-from tutti.provision.models import SchoolAudit
+from tutti.provision.models import AuditLinkVersion, SchoolAudit
 from tutti.provision.tasks import send_audit_reminder
 
 AUDIT_FIELDS = [
@@ -112,3 +112,21 @@ def audit_reminders_send(*, hub: Hub, year: int, school_ids: list[int], by: Any)
             )
         )
     return result
+
+
+@transaction.atomic
+def audit_link_replace(*, hub: Hub, school: Organisation, by: Any) -> int:
+    """Give the school a new audit link; every link sent before stops working. The new
+    version."""
+    link, _ = AuditLinkVersion.objects.select_for_update().get_or_create(hub=hub, school=school)
+    link.version += 1
+    link.save(update_fields=["version", "updated_at"])
+    audit(
+        "provision.audit.link_replaced",
+        hub=hub,
+        actor=by,
+        obj=school,
+        school=school.pk,
+        version=link.version,
+    )
+    return link.version

@@ -1,10 +1,12 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -21,9 +23,9 @@ from tutti.provision import selectors, services
 from tutti.provision.forms import (
     AuditForm,
     GapFilterForm,
-    ManageFilterForm,
     NetworkFilterForm,
     ReportFilterForm,
+    SchoolListFilterForm,
 )
 from tutti.provision.models import (
     CoreRole,
@@ -33,11 +35,12 @@ from tutti.provision.models import (
     academic_year_label,
 )
 from tutti.provision.report import report_pdf
-from tutti.provision.tokens import LinkProblem, audit_link_read, audit_token
+from tutti.provision.tokens import LinkProblem, audit_link_check, audit_link_read, audit_token
 
 View = Callable[..., HttpResponse]
 # The report lists the schools most in need; the page lists them all.
 REPORT_RANKED = 25
+SCHOOLS_PER_PAGE = 50
 
 
 def _this_year() -> int:
@@ -62,6 +65,11 @@ def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) 
             "or ask the hub for a new one.",
             403,
         )
+    versions = selectors.audit_link_versions(hub=request.hub, school_ids=[school_id])
+    try:
+        audit_link_check(link, current_version=versions.get(school_id, 0))
+    except LinkProblem as problem:
+        return _link_problem(request, problem.message, problem.status)
     school = (
         hub_organisations(hub=request.hub)
         .filter(kind=OrganisationKind.SCHOOL, pk=school_id)
@@ -171,10 +179,23 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
     year = _this_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
     clusters = sorted({name for r in rows for name in r.clusters})
-    form = ManageFilterForm(request.GET or None, clusters=clusters)
-    cluster = form.cleaned_data["cluster"] if form.is_bound and form.is_valid() else ""
+    form = SchoolListFilterForm(request.GET or None, clusters=clusters)
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cluster = chosen.get("cluster", "")
     shown = [r for r in rows if not cluster or cluster in r.clusters]
     progress = selectors.audit_progress(rows=shown)
+    # The schools' table is long (every school in the area): it has its own filters and pages;
+    # the completion table above counts every school of the cluster.
+    listed = [
+        p
+        for p in progress
+        if (not chosen.get("state") or p.state == chosen["state"])
+        and (not chosen.get("q") or chosen["q"].casefold() in p.school.name.casefold())
+    ]
+    page = Paginator(listed, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    versions = selectors.audit_link_versions(
+        hub=request.hub, school_ids=[p.school.pk for p in page.object_list]
+    )
     links = {
         p.school.pk: absolute_url(
             reverse(
@@ -182,13 +203,20 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
                 kwargs={
                     "hub_slug": hub_slug,
                     "school_id": p.school.pk,
-                    "token": audit_token(hub_id=request.hub.pk, school_id=p.school.pk, year=year),
+                    "token": audit_token(
+                        hub_id=request.hub.pk,
+                        school_id=p.school.pk,
+                        year=year,
+                        version=versions.get(p.school.pk, 0),
+                    ),
                 },
             ),
             request,
         )
-        for p in progress
+        for p in page.object_list
     }
+    query = request.GET.copy()
+    query.pop("page", None)
     completion = []
     for group in selectors.provision_counts(rows=shown, by="cluster"):
         members = [p for p in progress if (p.school.clusters or ["No cluster"]).count(group.name)]
@@ -202,11 +230,37 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         {
             "form": form,
             "year_label": academic_year_label(year),
-            "progress": [(p, links[p.school.pk]) for p in progress],
+            "progress": [(p, links[p.school.pk]) for p in page.object_list],
+            "page": page,
+            "listed": len(listed),
+            "query": query.urlencode(),
             "completion": completion,
         },
         status=200 if not form.is_bound or form.is_valid() else 400,
     )
+
+
+@hub_permission_required("can_manage_provision")
+def audit_link_replace(request: HttpRequest, hub_slug: str, school_id: int) -> HttpResponse:
+    """Give a school a new audit link, when the old one went astray: the old one stops working.
+    A GET goes back to the provision page."""
+    back = reverse("provision-manage:list", kwargs={"hub_slug": hub_slug})
+    school = (
+        hub_organisations(hub=request.hub)
+        .filter(kind=OrganisationKind.SCHOOL, pk=school_id)
+        .first()
+    )
+    if school is None:
+        raise Http404("No such school in the hub's area.")
+    if request.method == "POST":
+        services.audit_link_replace(hub=request.hub, school=school, by=request.user)
+        messages.success(
+            request,
+            f"{school.name} has a new audit link, below. The old link no longer works: send "
+            "the new one to the school.",
+        )
+        return redirect(f"{back}?{urlencode({'q': school.name})}#school-{school.pk}")
+    return redirect(back)
 
 
 @hub_permission_required("can_manage_provision")

@@ -66,7 +66,6 @@ def test_list_takes_the_pages_filters(client, world):
         ({"category": "nope"}, "category"),
         ({"cluster": "fenland"}, "cluster"),
         ({"audience": "cats"}, "audience"),
-        ({"date_from": "soon"}, "date_from"),
         ({"price": "cheap"}, "price"),
     ],
 )
@@ -224,10 +223,10 @@ def test_partner_staff_create_their_organisations_events(client_for, world):
         ),
         (
             {"sessions": [{"starts_at": "1899-07-15T19:00Z", "ends_at": "1899-07-15T21:00Z"}]},
-            400,
-            "sessions",
+            422,
+            "sessions.0.starts_at",
         ),
-        ({"booking_opens_at": "9999-12-31T23:00:00-23:00"}, 400, "booking_opens_at"),
+        ({"booking_opens_at": "9999-12-31T23:00:00-23:00"}, 422, "booking_opens_at"),
     ],
 )
 def test_bad_input_is_explained_and_writes_nothing(client_for, world, changes, status, field):
