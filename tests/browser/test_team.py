@@ -111,7 +111,7 @@ def test_a_coordinator_appointed_on_the_cluster_page_signs_in(
     _accept_sign_out_and_sign_in(page, path, "max.moore@example.org")
     main = page.locator("main")
     assert main.get_by_role("link", name="Chippenham").count() == 1
-    assert "You are cluster coordinator in this hub." in page.content()
+    assert "You are a cluster coordinator in this hub." in page.content()
     assert page.goto("/wiltshire/manage/team/").status == 403
 
 
