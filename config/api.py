@@ -27,7 +27,13 @@ from tutti.accounts.services import TeamError
 from tutti.clusters.api import router as clusters_router
 from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
-from tutti.core.text import describe, forbidden_character, multiline_names
+from tutti.core.text import (
+    MULTI_LINE_PATTERN,
+    SINGLE_LINE_PATTERN,
+    describe,
+    forbidden_character,
+    multiline_names,
+)
 from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
@@ -97,6 +103,11 @@ class TuttiParser(Parser):
 
 
 class TuttiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _state_text_rule(schema)
+        return schema
+
     @property
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls
@@ -105,6 +116,26 @@ class TuttiAPI(NinjaAPI):
                 pattern.callback = _json_method_not_allowed(pattern.callback)
         # Anything else under /api/ answers in JSON too, not with the website's 404 page.
         return [*patterns, re_path(r"", unknown_path)], app_name, namespace
+
+
+def _state_text_rule(node: Any, name: str | None = None) -> None:
+    """Give every free-text string in the schema the pattern of the control-character rule the
+    parser applies (tutti/core/text.py), so that the schema allows exactly what the server does."""
+    if isinstance(node, list):
+        for item in node:
+            _state_text_rule(item, name)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not {"pattern", "format", "enum"} & node.keys():
+        multiline = name is not None and name in multiline_names()
+        node["pattern"] = MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN
+    for key, value in node.items():
+        if key == "properties" and isinstance(value, dict):
+            for field, field_schema in value.items():
+                _state_text_rule(field_schema, field)
+        else:
+            _state_text_rule(value, name)
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -6,24 +6,13 @@ import re
 
 import pyotp
 import pytest
-from django.core.cache import cache
+
+from tests.browser.test_accounts import _h1, fresh_cache  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "brass-and-strings-77"
 EMAIL = "ola.price@example.org"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # Used two-factor codes and rate limits live in the cache.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _h1(page) -> str:
-    return page.get_by_role("heading", level=1).inner_text().strip()
 
 
 def _enter_code(page, secret: str) -> None:

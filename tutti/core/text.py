@@ -25,6 +25,11 @@ from django.core.exceptions import ValidationError
 NOT_TEXT = "\ud800-\udfff\ufffe\uffff"
 SINGLE_LINE_FORBIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f{NOT_TEXT}]")
 MULTI_LINE_FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{NOT_TEXT}]")
+# The same rules as JSON Schema patterns, so the API's schema states what the server refuses.
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]*$"
+MULTI_LINE_PATTERN = (
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]*$"
+)
 
 
 def forbidden_character(value: str, *, multiline: bool) -> str | None:

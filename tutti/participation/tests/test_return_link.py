@@ -64,7 +64,7 @@ def test_anyone_with_the_link_adds_a_record_and_sends_the_return(
     staff_page = client_for("staff").get(
         f"/wiltshire/manage/participation/collections/{submission.collection_id}/"
     )
-    assert "1 of 1 partner have sent their return" in staff_page.content.decode()
+    assert "1 of 1 delivery partner has sent their return" in staff_page.content.decode()
 
     done = client.get(link).content.decode()
     assert "Submitted" in done and "Thank you" in done
