@@ -15,9 +15,10 @@ from ninja import Field, Router, Schema, Status
 from tutti.accounts import selectors, services
 from tutti.accounts.access import team_invitation, team_membership
 from tutti.accounts.models import Invitation, Role
-from tutti.core.api import STAFF_READ_ERRORS, WRITE_ERRORS, BodyIn, hub_operation, invalid
+from tutti.core.api import STAFF_READ_ERRORS, WRITE_ERRORS, BodyIn, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
+from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["team"])
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tutti.accounts import selectors, services
 from tutti.accounts.access import team_invitation, team_membership
 from tutti.accounts.forms import InviteForm, RoleForm
-from tutti.core.permissions import hub_permission_required
+from tutti.tenancy.pages import hub_permission_required
 
 
 @hub_permission_required("can_manage_members")

@@ -11,9 +11,10 @@ from tutti.accounts.services import TeamError
 from tutti.clusters import selectors, services
 from tutti.clusters.access import check_may_appoint, cluster_for_edit
 from tutti.clusters.models import Cluster, ClusterMember
-from tutti.core.api import READ_ERRORS, WRITE_ERRORS, BodyIn, hub_operation, invalid
+from tutti.core.api import READ_ERRORS, WRITE_ERRORS, BodyIn, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
+from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["clusters"])
 

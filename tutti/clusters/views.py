@@ -14,9 +14,9 @@ from tutti.clusters.forms import (
     CoordinatorForm,
     MemberSearchForm,
 )
-from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory.models import Organisation
 from tutti.directory.selectors import hub_organisations
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 
 @public_hub_view

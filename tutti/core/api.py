@@ -1,31 +1,17 @@
 """Shared pieces of the JSON API: who may call an operation, and the shape of its errors.
 
-The rules are the web pages' rules (``tutti.core.permissions``), answered in JSON:
-
-- Not signed in, on an operation that needs a role: 401.
-- Signed in with no role in the hub: 404, as another hub's objects do not exist for them.
-- A member whose role lacks the capability: 403.
-- Admins and staff of a hub that requires two-factor sign-in, without it: 403.
+Operations under a hub declare who may use them with ``tutti.tenancy.api.hub_operation``;
+those outside any hub with ``public_operation`` below.
 """
 
 import inspect
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
 from ninja import Field, Schema
-from ninja.errors import AuthenticationError
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, WithJsonSchema
-
-from tutti.accounts.models import CAPABILITIES, Role
-from tutti.accounts.two_factor import API_MESSAGE as TWO_FACTOR_NEEDED
-from tutti.accounts.two_factor import two_factor_missing
-from tutti.core.permissions import membership_for
-from tutti.directory.models import Hub
 
 View = Callable[..., Any]
 
@@ -129,67 +115,17 @@ def invalid(field: str, message: str) -> DjangoValidationError:
     return DjangoValidationError({field: [message]})
 
 
-def _roles_holding(capability: str) -> str:
-    labels = dict(Role.choices)
-    return ", ".join(str(labels[role]) for role in Role.values if role in CAPABILITIES[capability])
+PUBLIC_NOTE = "**Who may use it:** anyone; no sign-in needed."
 
 
-def _access_note(capability: str | None, limit: str) -> str:
-    if capability is None:
-        return "**Who may use it:** anyone; no sign-in needed."
-    note = (
-        f"**Who may use it:** members of the hub whose role has `{capability}` "
-        f"({_roles_holding(capability)}), signed in with a session (send the CSRF token). "
-        "Not signed in: 401. No role in this hub: 404. A role without it: 403."
-    )
-    return f"{note} {limit}" if limit else note
-
-
-def hub_operation(capability: str | None, *, limit: str = "") -> Callable[[View], View]:
-    """Declare who may use an operation under ``/api/hubs/{hub_slug}/``, and check it first.
-
-    ``capability=None`` makes the operation public. Otherwise only members whose role holds the
-    capability get through; ``limit`` describes any object-level rule the view adds (a
-    coordinator's own clusters). The rule is appended to the operation's OpenAPI description,
-    sets ``request.hub`` and ``request.membership``, and marks the view with ``access``.
-    """
-    if capability is not None and capability not in CAPABILITIES:
-        raise KeyError(f"Unknown capability {capability!r}")
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> Any:
-            if capability is not None and getattr(request, "auth", None) is None:
-                # Fails closed if the operation was declared without session auth, which is
-                # also what checks the CSRF token.
-                raise AuthenticationError(message=NOT_SIGNED_IN)
-            hub = Hub.objects.filter(slug=hub_slug).first()
-            if hub is None:
-                raise Http404("No such hub.")
-            membership = None
-            if capability is not None:
-                membership = membership_for(request.user, hub)
-                if membership is None:
-                    raise Http404("Not found in this hub.")
-                if not membership.has_capability(capability):
-                    raise PermissionDenied(f"Your role cannot do this ({capability}).")
-                if two_factor_missing(user=request.user, hub=hub, membership=membership):
-                    raise PermissionDenied(TWO_FACTOR_NEEDED)
-            request.hub = hub  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
-            return view(request, hub_slug, *args, **kwargs)
-
-        summary = inspect.cleandoc(view.__doc__ or "")
-        wrapper.__doc__ = f"{summary}\n\n{_access_note(capability, limit)}".strip()
-        wrapper.access = capability or "public"  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
+def with_access_note(view: View, note: str) -> str:
+    """The operation's description in the OpenAPI schema: its summary, then who may use it."""
+    summary = inspect.cleandoc(view.__doc__ or "")
+    return f"{summary}\n\n{note}".strip()
 
 
 def public_operation(view: View) -> View:
     """Anyone may use this operation; it belongs to no hub."""
-    summary = inspect.cleandoc(view.__doc__ or "")
-    view.__doc__ = f"{summary}\n\n{_access_note(None, '')}".strip()
+    view.__doc__ = with_access_note(view, PUBLIC_NOTE)
     view.access = "public"  # type: ignore[attr-defined]
     return view

@@ -1,14 +1,8 @@
-"""Tenancy and access rules, shared by every app's views.
+"""Access rules that belong to no hub: every view declares who may use it.
 
-Each view declares who may use it with one of the decorators below; they resolve the hub from
-the URL, set ``request.hub`` and ``request.membership``, and mark the view with ``access`` so
-that the test suite can prove no view was left without a rule.
-
-- Someone who is not signed in is sent to sign in (302).
-- A signed-in person with no role in the hub gets 404: another hub's pages do not exist for them.
-- A member whose role lacks the capability gets 403.
-- Where the hub requires two-factor sign-in, its admins and staff without it are sent to set
-  it up first.
+Hub pages use the decorators of ``tutti.tenancy.pages``; these two are for pages outside any
+hub. Both mark the view with ``access`` so that the test suite can prove no view was left
+without a rule.
 """
 
 from collections.abc import Callable
@@ -16,90 +10,15 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-
-from tutti.accounts.models import CAPABILITIES, Membership, Role
-from tutti.accounts.two_factor import two_factor_missing
-from tutti.directory.models import Hub
+from django.http import HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
-
-
-def membership_for(user: Any, hub: Hub) -> Membership | None:
-    """The user's membership of this hub; a superuser acts as a hub admin everywhere."""
-    if not user.is_authenticated:
-        return None
-    membership = Membership.objects.filter(hub=hub, user=user).first()
-    if membership is None and user.is_superuser:
-        membership = Membership(hub=hub, user=user, role=Role.HUB_ADMIN)
-    return membership
-
-
-def _resolve_hub(request: HttpRequest, hub_slug: str) -> Hub:
-    hub = get_object_or_404(Hub, slug=hub_slug)
-    request.hub = hub  # type: ignore[attr-defined]
-    request.membership = membership_for(request.user, hub)  # type: ignore[attr-defined]
-    return hub
-
-
-def public_hub_view(view: View) -> View:
-    """Anyone may see this page of a hub, signed in or not."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        _resolve_hub(request, hub_slug)
-        return view(request, hub_slug, *args, **kwargs)
-
-    wrapper.access = "public"  # type: ignore[attr-defined]
-    return wrapper
-
-
-def signed_in_hub_view(view: View) -> View:
-    """Anyone signed in, with or without a role in the hub; the view shows only their own data."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        _resolve_hub(request, hub_slug)
-        return view(request, hub_slug, *args, **kwargs)
-
-    wrapper.access = "signed_in"  # type: ignore[attr-defined]
-    return wrapper
 
 
 def public_view(view: View) -> View:
     """Anyone may see this page; it belongs to no hub."""
     view.access = "public"  # type: ignore[attr-defined]
     return view
-
-
-def hub_permission_required(capability: str) -> Callable[[View], View]:
-    """Only members of the hub whose role holds ``capability`` may use this view."""
-    if capability not in CAPABILITIES:
-        raise KeyError(f"Unknown capability {capability!r}")
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            hub = _resolve_hub(request, hub_slug)
-            membership = request.membership  # type: ignore[attr-defined]
-            if membership is None:
-                raise Http404("No such page in this hub.")
-            if not membership.has_capability(capability):
-                raise PermissionDenied(f"Your role cannot do this ({capability}).")
-            if two_factor_missing(user=request.user, hub=hub, membership=membership):
-                return redirect("accounts:two-factor-required")
-            return view(request, hub_slug, *args, **kwargs)
-
-        wrapper.access = capability  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator
 
 
 def login_required_view(view: View) -> View:

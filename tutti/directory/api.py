@@ -14,7 +14,6 @@ from tutti.core.api import (
     BodyIn,
     PageNumber,
     SlugFilter,
-    hub_operation,
     invalid,
     public_operation,
 )
@@ -27,6 +26,7 @@ from tutti.directory.models import (
     Organisation,
     OrganisationKind,
 )
+from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["directory"])
 

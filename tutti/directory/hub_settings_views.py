@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory import services
 from tutti.directory.hub_settings_forms import HubSettingsForm
 from tutti.directory.models import Hub
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 
 @hub_permission_required("can_change_hub_settings")

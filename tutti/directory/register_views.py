@@ -3,9 +3,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tutti.core.permissions import hub_permission_required
 from tutti.core.uploads import LimitedFileField
 from tutti.directory import register
+from tutti.tenancy.pages import hub_permission_required
 
 
 class RegisterUploadForm(forms.Form):

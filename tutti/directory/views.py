@@ -6,11 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tutti.clusters.models import Cluster
-from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.directory import selectors, services
 from tutti.directory.access import can_edit_organisation, organisation_for_edit
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
 from tutti.directory.models import Partnership, PartnershipStatus
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 PAGE_SIZE = 25
 

@@ -24,7 +24,6 @@ from tutti.core.api import (
     PageNumber,
     Slug,
     SlugFilter,
-    hub_operation,
     invalid,
 )
 from tutti.core.audit import ReadAction, audit_read
@@ -42,6 +41,7 @@ from tutti.events.models import (
     Event,
     EventStatus,
 )
+from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["events"])
 

@@ -17,7 +17,6 @@ from openpyxl.cell import WriteOnlyCell
 from tutti.clusters.models import Cluster
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
-from tutti.core.permissions import hub_permission_required, public_hub_view, signed_in_hub_view
 from tutti.core.spreadsheets import cell_text, text_cell
 from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation
@@ -45,6 +44,7 @@ from tutti.events.ics import calendar_bytes
 from tutti.events.models import MAX_PLACES_PER_BOOKING, Booking, Event, EventSession
 from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token, cancel_link_expired
+from tutti.tenancy.pages import hub_permission_required, public_hub_view, signed_in_hub_view
 
 PAGE_SIZE = 20
 

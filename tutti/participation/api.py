@@ -7,14 +7,15 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS, hub_operation
+from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS
 from tutti.core.audit import ReadAction, audit_read
-from tutti.core.permissions import membership_for
 from tutti.participation import publishing, selectors, services
 from tutti.participation.figures import SECTIONS
 from tutti.participation.forms import SECTION_FIELDS, SECTION_LABELS
 from tutti.participation.impact import impact_page
 from tutti.participation.years import year_label
+from tutti.tenancy.api import hub_operation
+from tutti.tenancy.pages import membership_for
 
 router = Router(tags=["participation"])
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from tutti.core.audit import ReadAction, audit_read
-from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.core.spreadsheets import cell_value
 from tutti.core.urls import absolute_url
 from tutti.participation import publishing, selectors, services
@@ -48,6 +47,7 @@ from tutti.participation.tokens import (
     return_link_read,
 )
 from tutti.participation.years import current_academic_year, parse_year, year_label
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

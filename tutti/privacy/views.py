@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from tutti.core.audit import audit
-from tutti.core.permissions import hub_permission_required, login_required_view, public_hub_view
+from tutti.core.permissions import login_required_view
 from tutti.privacy import selectors, services
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.export import data_zip_response
 from tutti.privacy.forms import AuditFilterForm, EraseForm, PersonForm
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 AUDIT_PAGE_SIZE = 50
 

@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, ErrorOut, hub_operation, invalid
+from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, ErrorOut, invalid
 from tutti.provision import selectors
 from tutti.provision.models import CoreRole, Status, academic_year, academic_year_label
+from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["provision"])
 

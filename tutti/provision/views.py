@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tutti.core.audit import ReadAction, audit_read
-from tutti.core.permissions import hub_permission_required, public_hub_view
 from tutti.core.urls import absolute_url
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -36,6 +35,7 @@ from tutti.provision.models import (
 )
 from tutti.provision.report import report_pdf
 from tutti.provision.tokens import LinkProblem, audit_link_check, audit_link_read, audit_token
+from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 View = Callable[..., HttpResponse]
 # The report lists the schools most in need; the page lists them all.
