@@ -27,6 +27,7 @@ from tutti.accounts.services import TeamError
 from tutti.clusters.api import router as clusters_router
 from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
+from tutti.core.errors import DomainError
 from tutti.core.text import (
     MULTI_LINE_PATTERN,
     SINGLE_LINE_PATTERN,
@@ -274,6 +275,12 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # A value the database cannot store that no check caught first: the request's fault.
     logger.warning("API request had data the database refused: %s", exc)
     return error(api, request, 400, "A value in the request cannot be stored; check its text.")
+
+
+@api.exception_handler(DomainError)
+def on_domain_rule(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    # Every app's rules, with the status each error class states (tutti.core.errors).
+    return error(api, request, exc.status, exc.message)
 
 
 @api.exception_handler(DirectoryError)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from tutti.core.models import BaseModel
+from tutti.directory.models import Organisation
 
 
 class TuttiUserManager(UserManager):
@@ -86,6 +87,25 @@ class Membership(BaseModel):
         if capability not in CAPABILITIES:
             raise KeyError(f"Unknown capability {capability!r}")
         return self.role in CAPABILITIES[capability]
+
+    # A superuser with no role in a hub acts through an unsaved stand-in membership
+    # (tutti.tenancy.pages.membership_for). It has no row, so it acts for no organisation;
+    # these methods say so instead of every caller checking for a primary key.
+    @property
+    def is_stand_in(self) -> bool:
+        return self.pk is None
+
+    def own_organisations(self) -> "models.QuerySet[Organisation]":
+        """The organisations this person acts for in the hub (none for a stand-in)."""
+        if self.is_stand_in:
+            return Organisation.objects.none()
+        return self.organisations.all()
+
+    def organisation_ids(self) -> list[int]:
+        return list(self.own_organisations().values_list("pk", flat=True))
+
+    def acts_for(self, organisation_id: int) -> bool:
+        return self.own_organisations().filter(pk=organisation_id).exists()
 
 
 INVITATION_DAYS = 14

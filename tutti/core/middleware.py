@@ -11,9 +11,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import get_resolver
 from django.utils.cache import add_never_cache_headers
 from django.views.csrf import csrf_failure as django_csrf_failure
+
+from tutti.core.errors import DomainError
 
 logger = logging.getLogger("tutti.security")
 
@@ -105,3 +108,24 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     response = django_csrf_failure(request, reason=reason)
     log_forbidden(request, response, f"CSRF check failed: {reason}")
     return response
+
+
+class DomainErrorMiddleware:
+    """A domain rule that no view caught (``tutti.core.errors``) becomes a plain page with its
+    message and status, instead of a server error. The API maps the same errors in config.api."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        return render(
+            request,
+            "core/domain_error.html",
+            {"message": exception.message},
+            status=exception.status,
+        )

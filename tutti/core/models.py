@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -35,3 +38,17 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+def model_update(instance: models.Model, data: Mapping[str, Any]) -> list[str]:
+    """Set each field of ``data`` whose value differs and save only those (with ``updated_at``
+    where the model has it). Returns the names that changed, empty when nothing did; then
+    nothing is written, so an unchanged form does not touch the row or its timestamps."""
+    changed = [name for name, value in data.items() if getattr(instance, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(instance, name, data[name])
+    fields = {field.name for field in instance._meta.concrete_fields}
+    instance.save(update_fields=[*changed, *(["updated_at"] if "updated_at" in fields else [])])
+    return changed
