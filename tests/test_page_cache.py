@@ -93,10 +93,14 @@ def test_a_booking_that_fills_the_event_shows_on_the_next_request(world):
 
 
 def test_a_corrected_record_shows_on_the_next_request(world):
-    WcetFactory(hub=world.hub, partner=world.partner, school=world.school, year=2025, pupils=40, continued=0)
+    WcetFactory(
+        hub=world.hub, partner=world.partner, school=world.school, year=2025, pupils=40, continued=0
+    )
     publishing.publish(hub=world.hub, year=2025, figures=["wcet-pupils"], show_reach=True, by=None)
     assert ">40<" in _twice(IMPACT).replace(" ", "")
-    WcetFactory(hub=world.hub, partner=world.partner, school=world.school, year=2025, pupils=5, continued=0)
+    WcetFactory(
+        hub=world.hub, partner=world.partner, school=world.school, year=2025, pupils=5, continued=0
+    )
     body, hit = _get(Client(), IMPACT)
     assert not hit
     assert ">45<" in body.replace(" ", "")
