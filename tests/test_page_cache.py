@@ -252,3 +252,23 @@ def test_on_redis_a_hit_and_a_change_shown_at_once(world, on_redis):
     assert not hit
     assert "Brass day" in body
     assert _get(Client(), WHATS_ON)[1]
+
+
+def test_public_api_reads_are_cached_and_change_with_the_hub(world):
+    api = "/api/hubs/wiltshire/events"
+    _twice(api)
+    EventFactory(hub=world.hub, title="Jazz workshop")
+    body, hit = _get(Client(), api)
+    assert not hit
+    assert "Jazz workshop" in body
+    assert _get(Client(), api)[1]
+
+
+def test_api_writes_and_staff_reads_are_never_cached(world):
+    staff = Client()
+    staff.force_login(world.users["staff"])
+    _twice("/api/hubs/wiltshire/events")
+    # The same URL with a session: answered fresh, and not stored for anyone.
+    with CaptureQueriesContext(connection) as queries:
+        assert staff.get("/api/hubs/wiltshire/events").status_code == 200
+    assert len(queries) > 0

@@ -188,10 +188,12 @@ class PublicPageCacheMiddleware:
     def _cacheable_request(
         request: HttpRequest, view_func: Callable[..., HttpResponse], view_kwargs: dict[str, Any]
     ) -> bool:
+        # A page declares its access; an API URL, its access for each method (config.api).
+        access = getattr(view_func, "access_by_method", {}).get(request.method)
         return (
             settings.PUBLIC_PAGE_CACHE
             and request.method == "GET"
-            and getattr(view_func, "access", None) == "public"
+            and (access or getattr(view_func, "access", None)) == "public"
             and "token" not in view_kwargs
             and _anonymous_without_state(request)
         )
