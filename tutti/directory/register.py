@@ -714,6 +714,12 @@ def _save_local_authorities(authorities: dict[str, LocalAuthorityInfo]) -> dict[
     return dict(LocalAuthority.objects.filter(code__in=authorities).values_list("code", "id"))
 
 
+# Rows to write, by the fields they fill: (URN, field -> value) for each school.
+Groups = dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]
+# Set again on a school whose row changed; its other fields are those its row gives.
+RESTAMPED = ("updated_at", "register_updated_at")
+
+
 def _write(
     rows: list[ParsedRow],
     existing: dict[int, dict[str, Any]],
@@ -726,7 +732,7 @@ def _write(
     la_ids = _save_local_authorities(authorities)
     # Rows grouped by the fields they fill: a school keeps what an empty cell doesn't say, so
     # each group updates only its own fields. A register has a handful of such groups.
-    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    groups: Groups = defaultdict(list)
     for row in rows:
         values = dict(row.values)
         if row.la_code:
@@ -744,56 +750,23 @@ def _write(
         groups[tuple(sorted(values))].append((row.urn, values))
     if progress is not None and report.unchanged:
         progress(report.unchanged)
-    upsert = _upsert_postgresql if connection.vendor == "postgresql" else _upsert_portable
-    upsert(groups, now, progress)
+    if groups:
+        _upsert(groups, now, progress)
 
 
-# Set again on a school whose row changed (the upsert's other fields are the row's own).
-RESTAMPED = ("updated_at", "register_updated_at")
+def _upsert(groups: Groups, now: datetime, progress: Callable[[int], None] | None) -> None:
+    """Insert each group's schools, or update the group's fields of those already here (by URN),
+    in one INSERT … ON CONFLICT (urn) DO UPDATE per group, on PostgreSQL or SQLite.
 
-
-def _upsert_portable(
-    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]],
-    now: datetime,
-    progress: Callable[[int], None] | None,
-) -> None:
-    """Insert or update each group's schools by URN with Django's bulk upsert (any database)."""
-    for fields, schools in groups.items():
-        for start in range(0, len(schools), BATCH_SIZE):
-            batch = schools[start : start + BATCH_SIZE]
-            Organisation.objects.bulk_create(
-                [
-                    Organisation(
-                        kind=OrganisationKind.SCHOOL, urn=urn, register_updated_at=now, **values
-                    )
-                    for urn, values in batch
-                ],
-                update_conflicts=True,
-                unique_fields=["urn"],
-                update_fields=[*fields, *RESTAMPED],
-            )
-            if progress is not None:
-                progress(len(batch))
-
-
-def _upsert_postgresql(
-    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]],
-    now: datetime,
-    progress: Callable[[int], None] | None,
-) -> None:
-    """The same upsert on PostgreSQL at the speed of COPY: every row is copied into a temporary
-    table, then each group is inserted from it with ON CONFLICT (urn) DO UPDATE of its fields.
-
-    Building a model per school, as bulk_create does, takes several times longer than the
-    database's own work for the whole country.
+    Rows go to the database as plain tuples: building a model per school, as bulk_create does,
+    takes several times longer than the database's own work for the whole country. PostgreSQL
+    gets them by COPY into a temporary table, as fast as it can read them; SQLite, which runs
+    in our process, by executemany.
     """
-    if not groups:
-        return
-    table = Organisation._meta.db_table
-    quote = connection.ops.quote_name
     # Every column but the id: a new school gets each field's default where its row is silent.
     fields = [f for f in Organisation._meta.concrete_fields if not f.primary_key]
     columns = [f.attname for f in fields]
+    position = {name: i for i, name in enumerate(columns)}
     stamps = {
         "kind": OrganisationKind.SCHOOL.value,
         "created_at": now,
@@ -801,31 +774,56 @@ def _upsert_postgresql(
         "register_updated_at": now,
     }
     defaults = [stamps.get(f.attname, f.get_default()) for f in fields]
-    position = {name: i for i, name in enumerate(columns)}
-    # The SQL below is built only from the model's own table and column names, quoted.
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:  # psycopg adapts Python values itself, in COPY too
+        defaults = [
+            f.get_db_prep_save(v, connection) for f, v in zip(fields, defaults, strict=True)
+        ]
+    prepare = {f.attname: f for f in fields}
+
+    def record(urn: int, values: dict[str, Any]) -> list[Any]:
+        row = list(defaults)
+        row[position["urn"]] = urn
+        for name, value in values.items():
+            if not postgresql:
+                value = prepare[name].get_db_prep_save(value, connection)
+            row[position[name]] = value
+        return row
+
+    # The SQL is built only from the model's own table and column names, quoted.
+    quote = connection.ops.quote_name
     column_list = ", ".join(quote(name) for name in columns)
+    insert = f"INSERT INTO {quote(Organisation._meta.db_table)} ({column_list})"
+
+    def on_conflict(names: tuple[str, ...]) -> str:
+        updates = (f"{quote(name)} = EXCLUDED.{quote(name)}" for name in (*names, *RESTAMPED))
+        return f" ON CONFLICT ({quote('urn')}) DO UPDATE SET {', '.join(updates)}"
+
     with connection.cursor() as cursor:
+        if not postgresql:
+            placeholders = ", ".join(["%s"] * len(columns))
+            for names, schools in groups.items():
+                for start in range(0, len(schools), BATCH_SIZE):
+                    batch = schools[start : start + BATCH_SIZE]
+                    cursor.executemany(
+                        f"{insert} VALUES ({placeholders}){on_conflict(names)}",
+                        [record(urn, values) for urn, values in batch],
+                    )
+                    if progress is not None:
+                        progress(len(batch))
+            return
         cursor.execute(
             f"CREATE TEMPORARY TABLE register_rows AS SELECT {column_list}, "  # noqa: S608
-            f"0 AS register_group FROM {quote(table)} WITH NO DATA"
+            f"0 AS register_group FROM {quote(Organisation._meta.db_table)} WITH NO DATA"
         )
         with cursor.copy(f"COPY register_rows ({column_list}, register_group) FROM STDIN") as copy:
             for group, schools in enumerate(groups.values()):
                 for urn, values in schools:
-                    record = list(defaults)
-                    record[position["urn"]] = urn
-                    for name, value in values.items():
-                        record[position[name]] = value
-                    record.append(group)
-                    copy.write_row(record)
+                    copy.write_row([*record(urn, values), group])
         for group, (names, schools) in enumerate(groups.items()):
-            updates = ", ".join(
-                f"{quote(name)} = EXCLUDED.{quote(name)}" for name in (*names, *RESTAMPED)
-            )
             cursor.execute(
-                f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608
-                f"SELECT {column_list} FROM register_rows WHERE register_group = %s "
-                f"ON CONFLICT (urn) DO UPDATE SET {updates}",
+                f"{insert} SELECT {column_list} FROM register_rows "  # noqa: S608
+                f"WHERE register_group = %s{on_conflict(names)}",
                 [group],
             )
             if progress is not None:
