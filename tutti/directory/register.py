@@ -35,6 +35,7 @@ from django.utils import timezone
 from pyproj import Transformer
 
 from tutti.core.audit import audit
+from tutti.core.page_cache import bump_site
 from tutti.core.uploads import UploadError, csv_encoding, csv_records, deadline
 from tutti.directory.models import LocalAuthority, Organisation, OrganisationKind
 
@@ -278,6 +279,9 @@ def register_import(
         if progress is not None and report.skipped + report.not_found:
             progress(report.skipped + report.not_found)
         _write(rows, existing, authorities, report, progress)
+        if report.created or report.updated or report.closed:
+            # Written in bulk, past the models' signals: every hub shows schools.
+            bump_site()
         audit(
             "directory.register.imported",
             hub=hub,
