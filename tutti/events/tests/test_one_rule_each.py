@@ -107,3 +107,14 @@ def test_the_whats_on_and_the_directory_share_one_search_form(client, world):
     for html, label in ((whats_on, "Search the What's On"), (directory, "Search the directory")):
         assert f'<form method="get" class="filters" role="search" aria-label="{label}">' in html
         assert '<a href="?" class="button secondary">Clear</a>' in html
+
+
+def test_the_manage_list_says_whose_events_it_shows(client_for, world):
+    for who, lead in (
+        ("admin", "Every event of the hub"),
+        ("staff", "Every event of the hub"),
+        ("coordinator", "The events of the clusters you coordinate"),
+        ("partner", "The events of the clusters you coordinate"),
+    ):
+        html = client_for(who).get("/wiltshire/manage/events/").content.decode()
+        assert lead in html, who

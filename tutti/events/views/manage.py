@@ -49,7 +49,11 @@ def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
         hub=request.hub, membership=request.membership, user=request.user
     )
     page = selectors.EventPaginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "events/manage_event_list.html", {"page": page})
+    return render(
+        request,
+        "events/manage_event_list.html",
+        {"page": page, "everything": manages_every_event(request)},
+    )
 
 
 def _form_problems(form: EventForm, sessions) -> list[tuple[str, str]]:
