@@ -39,7 +39,6 @@ from tutti.core.text import (
 from tutti.directory.api import router as directory_router
 from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
-from tutti.events.services import EventError
 from tutti.participation.api import router as participation_router
 from tutti.provision.api import router as provision_router
 
@@ -306,12 +305,6 @@ def on_domain_rule(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(DirectoryError)
 def on_directory_rule(request: HttpRequest, exc: DirectoryError) -> HttpResponse:
-    return error(api, request, 400, str(exc))
-
-
-@api.exception_handler(EventError)
-def on_event_rule(request: HttpRequest, exc: EventError) -> HttpResponse:
-    # What a service refuses about the event's details; state clashes are 409s from the views.
     return error(api, request, 400, str(exc))
 
 
