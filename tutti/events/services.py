@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from tutti.core.audit import audit
 from tutti.core.errors import ConflictError, DomainError
 from tutti.core.models import model_update
+from tutti.core.page_cache import bump_hub
 from tutti.directory.models import Hub
 from tutti.directory.selectors import hub_organisations
 from tutti.events.models import (
@@ -103,6 +104,8 @@ def categories_seed(*, hub: Hub) -> list[EventCategory]:
         for position, name in enumerate(DEFAULT_CATEGORIES)
         if slugify(name) not in existing
     ]
+    if new:
+        bump_hub(hub.pk)  # bulk_create passes the models' signals by
     return EventCategory.objects.bulk_create(new)
 
 
@@ -183,6 +186,7 @@ def _sessions_set(event: Event, specs: list[SessionSpec]) -> bool:
             EventSession(event=event, starts_at=s.starts_at, ends_at=s.ends_at, title=s.title)
             for s in new
         )
+        bump_hub(event.hub_id)  # bulk_create passes the models' signals by
         changed = True
     return changed
 
