@@ -22,7 +22,7 @@ from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation
 from tutti.directory.postcodes import postcode_district
 from tutti.directory.selectors import hub_organisations
-from tutti.events import selectors, services
+from tutti.events import feeds, selectors, services
 from tutti.events.access import (
     event_cluster_choices,
     event_for_edit,
@@ -101,24 +101,7 @@ def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
 @public_hub_view
 def feed(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """The What's On as a calendar to subscribe to, with the same filters as the page."""
-    form = _filter_form(request)
-    filters = form.filters()
-    problems = form.problems()
-    if problems:
-        # A calendar app would show nothing useful for a broken link: say what is wrong.
-        return HttpResponse(
-            "This calendar link has a problem:\n" + "\n".join(problems) + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    hub = request.hub
-    events = selectors.feed_events(hub=hub, filters=filters)
-    response = HttpResponse(
-        calendar_bytes(events, name=f"{hub.name}: What's On", subscription=True),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="whats-on.ics"'
-    return response
+    return feeds.hub_feed(request, _filter_form(request))
 
 
 def _venue_map(hub: Hub, venue: Organisation | None) -> SvgMap | None:
@@ -407,19 +390,7 @@ def my_feed_reset(request: HttpRequest, hub_slug: str) -> HttpResponse:
 def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
     """A person's bookings as a calendar. The secret token stands in for signing in, since
     calendar apps cannot sign in."""
-    feed = selectors.calendar_feed_get(token=token)
-    if feed is None:
-        raise Http404("This calendar address is not valid. It may have been reset.")
-    hub = request.hub
-    events, waiting = selectors.booked_feed_events(hub=hub, email=feed.user.email)
-    response = HttpResponse(
-        calendar_bytes(events, name=f"My bookings: {hub.name}", subscription=True, waiting=waiting),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="my-bookings.ics"'
-    # It names what one person booked: no shared caches, no search engines.
-    response["Cache-Control"] = "private, no-store"
-    return _private(response)
+    return _private(feeds.person_feed(request, token))
 
 
 # Staff, coordinators and partners: /<hub>/manage/events/
