@@ -11,7 +11,9 @@ reader of their own.
 """
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from tutti.core.text import strip_controls
 from tutti.core.urls import absolute_url
-from tutti.events.models import Event, EventSession
+from tutti.events.models import Event
 
 PRODID = "-//Tutti//What's On//EN"
 
@@ -67,14 +69,65 @@ def content_line(name: str, value: str) -> bytes:
 
 def ics_time(moment: datetime) -> str:
     """A moment as a UTC DATE-TIME, to the second (``20260715T180000Z``)."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # Cut from isoformat() ("2026-07-15T18:00:00.123456+00:00"): three times as fast as
+    # strftime(), which was the writer's slowest step.
+    text = moment.astimezone(UTC).isoformat()
+    return f"{text[0:4]}{text[5:7]}{text[8:10]}T{text[11:13]}{text[14:16]}{text[17:19]}Z"
+
+
+def location_text(*, place: str, has_venue: bool, is_online: bool) -> str:
+    """Where an event is, for LOCATION: ``place`` is its venue in one line."""
+    if not has_venue:
+        return "Online" if is_online else ""
+    return f"{place} (and online)" if is_online else place
 
 
 def _location(event: Event) -> str:
-    if not event.has_venue:
-        return "Online" if event.is_online else ""
-    place = event.venue_text
-    return f"{place} (and online)" if event.is_online else place
+    place = event.venue_text if event.has_venue else ""
+    return location_text(place=place, has_venue=event.has_venue, is_online=event.is_online)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEvent:
+    """What a calendar entry shows of an event: read from an Event, or straight from a query's
+    rows for a whole feed (making a thousand model instances took longer than the writing)."""
+
+    pk: int
+    hub_slug: str
+    title: str
+    summary: str
+    category: str
+    location: str
+    is_cancelled: bool
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, event: Event) -> "EntryEvent":
+        return cls(
+            pk=event.pk,
+            hub_slug=event.hub.slug,
+            title=event.title,
+            summary=event.summary,
+            category=event.category.name,
+            location=_location(event),
+            is_cancelled=event.is_cancelled,
+            updated_at=event.updated_at,
+        )
+
+
+class EntrySession(Protocol):
+    """A session as the writer reads it: an EventSession, or a row with the same names."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 class _Writer:
@@ -82,15 +135,15 @@ class _Writer:
     the address of an event's page, worked out once rather than for each of a thousand."""
 
     def __init__(self) -> None:
-        self.stamp = ics_time(timezone.now().replace(microsecond=0))
+        self.stamp = content_line("DTSTAMP", ics_time(timezone.now()))
         # From the site's address, not the request's, so that a session's UID never changes.
         self.host = urlsplit(absolute_url("/")).hostname or "tutti"
         self.detail_urls: dict[str, tuple[str, str]] = {}
 
-    def detail_url(self, event: Event) -> str:
+    def detail_url(self, event: EntryEvent) -> str:
         # reverse() for every event was a tenth of the feed's time: reverse once per hub, with
         # a placeholder pk, and put each event's pk in its place.
-        slug = event.hub.slug
+        slug = event.hub_slug
         if slug not in self.detail_urls:
             url = absolute_url(reverse("events:detail", kwargs={"hub_slug": slug, "pk": URL_PK}))
             before, _, after = url.rpartition(str(URL_PK))
@@ -98,19 +151,21 @@ class _Writer:
         before, after = self.detail_urls[slug]
         return f"{before}{event.pk}{after}"
 
-    def vevents(self, event: Event, sessions: Sequence[EventSession], *, waiting: bool) -> bytes:
+    def vevents(
+        self, event: EntryEvent, sessions: Sequence[EntrySession], *, waiting: bool
+    ) -> bytes:
         """One VEVENT for each session, with the properties in the icalendar library's order."""
         url = self.detail_url(event)
         description = f"{event.summary}\n\n{url}"
         if waiting and not event.is_cancelled:
             description = f"You are on the waiting list.\n\n{description}"
-        location = _location(event)
+        location = event.location
         # Properties every session of the event shares, after the ones that differ.
         shared = b"".join(
             [
                 # A cancellation is a new version of the entry, so clients replace the old one.
                 content_line("SEQUENCE", "1" if event.is_cancelled else "0"),
-                content_line("CATEGORIES", ics_text(event.category.name)),
+                content_line("CATEGORIES", ics_text(event.category)),
                 content_line("DESCRIPTION", ics_text(description)),
             ]
         )
@@ -134,7 +189,7 @@ class _Writer:
                 content_line("SUMMARY", ics_text(title)),
                 content_line("DTSTART", ics_time(session.starts_at)),
                 content_line("DTEND", ics_time(session.ends_at)),
-                content_line("DTSTAMP", self.stamp),
+                self.stamp,
                 content_line("UID", f"event-{event.pk}-session-{session.pk}@{self.host}"),
                 shared,
                 content_line("LAST-MODIFIED", ics_time(max(event.updated_at, session.updated_at))),
@@ -144,7 +199,7 @@ class _Writer:
 
 
 def write_calendar(
-    entries: Iterable[tuple[Event, Sequence[EventSession]]],
+    entries: Iterable[tuple[EntryEvent, Sequence[EntrySession]]],
     *,
     name: str,
     subscription: bool = False,
@@ -186,7 +241,7 @@ def calendar_bytes(
     """A calendar of these events (their sessions read through ``event.sessions``, prefetched
     or not)."""
     return write_calendar(
-        ((event, list(event.sessions.all())) for event in events),
+        ((EntryEvent.of(event), list(event.sessions.all())) for event in events),
         name=name,
         subscription=subscription,
         waiting=waiting,
