@@ -622,3 +622,24 @@ def test_the_feed_and_an_events_own_file_give_the_same_entry(client, world):
             if name != "DTSTAMP":
                 assert entry[name].to_ical() == own[name].to_ical(), (event, name)
         assert set(entry) == set(own)
+
+
+def test_with_the_page_cache_the_feed_keeps_its_own_etag(
+    client, world, settings, django_assert_num_queries
+):
+    # The shared page cache (tutti.core.page_cache) stores the feed with the feed's ETag, so a
+    # client gets the same answers whether the cache or the view serves it.
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE = True
+    cache.clear()
+    event = EventFactory(hub=world.hub, title="Concert")
+    etag = _etag(client)
+    with django_assert_num_queries(0):  # from the cache
+        assert _etag(client) == etag
+        assert client.get(FEED, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    services.event_update(event=event, by=None, title="Concert, moved")
+    response = client.get(FEED, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Concert, moved" in str(vevents(response)[1][0]["SUMMARY"])
