@@ -10,7 +10,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -37,10 +36,6 @@ from tutti.events.models import (
     EventStatus,
 )
 from tutti.events.tokens import booking_reference
-
-# A feed keeps recent events for a while, so a subscribed calendar does not lose them at once.
-FEED_HISTORY = timedelta(days=31)
-FEED_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -150,25 +145,6 @@ def public_events(
         events.select_related("category", "cluster", "venue", "organiser").order_by(
             "starts_at", "pk"
         )
-    )
-
-
-def feed_events(*, hub: Hub, filters: EventFilters, now: datetime | None = None) -> list[Event]:
-    """Events for a calendar feed: cancelled ones too (so calendars drop them), and the last
-    month's, so they do not vanish from a subscriber's calendar the moment they end."""
-    now = now or timezone.now()
-    events = Event.objects.filter(hub=hub, published_at__isnull=False).exclude(
-        status=EventStatus.DRAFT
-    )
-    if filters.date_from:
-        events = events.filter(ends_at__gte=_start_of_day(filters.date_from))
-    else:
-        events = events.filter(ends_at__gte=now - FEED_HISTORY)
-    events = _filtered(events, filters)
-    return list(
-        events.select_related("hub", "category", "venue")
-        .prefetch_related(Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at")))
-        .order_by("starts_at", "pk")[:FEED_LIMIT]
     )
 
 
@@ -409,37 +385,3 @@ def calendar_feed_get(*, token: str) -> CalendarFeed | None:
         .select_related("user")
         .first()
     )
-
-
-def booked_feed_events(
-    *, hub: Hub, email: str, now: datetime | None = None
-) -> tuple[list[Event], set[int]]:
-    """The hub's events a person has a place on or is waiting for, for their calendar: those
-    not over, and the last month's (as the What's On feed keeps them). Also the ids of those
-    they are only waiting for."""
-    now = now or timezone.now()
-    bookings = (
-        Booking.objects.filter(
-            _person(email),
-            event__hub=hub,
-            event__published_at__isnull=False,
-            event__ends_at__gte=now - FEED_HISTORY,
-        )
-        .exclude(status=BookingStatus.CANCELLED)
-        .exclude(event__status=EventStatus.DRAFT)
-        .order_by("event__starts_at", "event__pk")
-        .values_list("event_id", "status")[:FEED_LIMIT]
-    )
-    statuses: dict[int, str] = {}
-    for event_id, status in bookings:
-        # Two bookings of one event (one made before an email change): a place beats waiting.
-        if statuses.get(event_id) != BookingStatus.CONFIRMED:
-            statuses[event_id] = status
-    events = list(
-        Event.objects.filter(pk__in=list(statuses))
-        .select_related("hub", "category", "venue")
-        .prefetch_related(Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at")))
-        .order_by("starts_at", "pk")
-    )
-    waiting = {pk for pk, status in statuses.items() if status == BookingStatus.WAITING}
-    return events, waiting

@@ -1,10 +1,11 @@
 """Calendars: the What's On to subscribe to, one event to download, a person's bookings."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from tutti.events import feeds as calendar_feeds
 from tutti.events import selectors, services
 from tutti.events.forms import event_filter_form
 from tutti.events.ics import calendar_bytes
@@ -15,24 +16,7 @@ from tutti.tenancy.pages import public_hub_view, signed_in_hub_view
 @public_hub_view
 def feed(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """The What's On as a calendar to subscribe to, with the same filters as the page."""
-    form = event_filter_form(request.GET or None, hub=request.hub)
-    filters = form.filters()
-    problems = form.problems()
-    if problems:
-        # A calendar app would show nothing useful for a broken link: say what is wrong.
-        return HttpResponse(
-            "This calendar link has a problem:\n" + "\n".join(problems) + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    hub = request.hub
-    events = selectors.feed_events(hub=hub, filters=filters)
-    response = HttpResponse(
-        calendar_bytes(events, name=f"{hub.name}: What's On", subscription=True),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="whats-on.ics"'
-    return response
+    return calendar_feeds.hub_feed(request, event_filter_form(request.GET or None, hub=request.hub))
 
 
 @public_hub_view
@@ -66,16 +50,4 @@ def my_feed_reset(request: HttpRequest, hub_slug: str) -> HttpResponse:
 def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
     """A person's bookings as a calendar. The secret token stands in for signing in, since
     calendar apps cannot sign in."""
-    feed = selectors.calendar_feed_get(token=token)
-    if feed is None:
-        raise Http404("This calendar address is not valid. It may have been reset.")
-    hub = request.hub
-    events, waiting = selectors.booked_feed_events(hub=hub, email=feed.user.email)
-    response = HttpResponse(
-        calendar_bytes(events, name=f"My bookings: {hub.name}", subscription=True, waiting=waiting),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'inline; filename="my-bookings.ics"'
-    # It names what one person booked: no shared caches, no search engines.
-    response["Cache-Control"] = "private, no-store"
-    return private(response)
+    return private(calendar_feeds.person_feed(request, token))
