@@ -305,14 +305,13 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Any) -> None:
     """Take away someone's role in the hub; clusters they coordinate there become vacant."""
-    from tutti.clusters.models import Cluster
     from tutti.clusters.services import cluster_set_coordinator
 
     membership = (
         Membership.objects.select_for_update().select_related("hub", "user").get(pk=membership.pk)
     )
     _check_not_last_admin(membership)
-    for cluster in Cluster.objects.filter(hub=membership.hub, coordinator=membership.user):
+    for cluster in membership.hub.clusters.filter(coordinator=membership.user):
         cluster_set_coordinator(cluster=cluster, coordinator=None, by=by)
     audit(
         "accounts.membership.removed",

@@ -3,11 +3,10 @@
 from datetime import date
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 
-from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -84,7 +83,7 @@ class OrganisationOut(Schema):
         return obj.get_kind_display()
 
     @staticmethod
-    def resolve_clusters(obj: Organisation) -> list[Cluster]:
+    def resolve_clusters(obj: Organisation) -> list[Any]:
         return obj.hub_clusters  # type: ignore[attr-defined,no-any-return]
 
 
@@ -142,15 +141,12 @@ class OrganisationIn(BodyIn):
 
 
 def _with_hub_clusters(orgs: QuerySet[Organisation], hub: Hub) -> QuerySet[Organisation]:
-    return orgs.prefetch_related(
-        "expertise",
-        Prefetch("clusters", queryset=Cluster.objects.filter(hub=hub), to_attr="hub_clusters"),
-    )
+    return selectors.with_hub_clusters(orgs.prefetch_related("expertise"), hub=hub)
 
 
 def _detail(organisation: Organisation, hub: Hub) -> Organisation:
     organisation.hub_clusters = list(  # type: ignore[attr-defined]
-        Cluster.objects.filter(hub=hub, members=organisation)
+        selectors.organisation_clusters(hub=hub, organisation=organisation)
     )
     return organisation
 

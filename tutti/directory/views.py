@@ -1,24 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tutti.clusters.models import Cluster
+from tutti.core.permissions import public_view
 from tutti.directory import selectors, services
 from tutti.directory.access import can_edit_organisation, organisation_for_edit
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
-from tutti.directory.models import Partnership, PartnershipStatus
+from tutti.directory.models import Hub, Partnership, PartnershipStatus
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
 PAGE_SIZE = 25
-
-
-def _with_hub_clusters(orgs, hub):
-    return orgs.prefetch_related(
-        Prefetch("clusters", queryset=Cluster.objects.filter(hub=hub), to_attr="hub_clusters")
-    )
 
 
 def _on_form(error: ValidationError, form: OrganisationForm) -> ValidationError:
@@ -27,6 +20,13 @@ def _on_form(error: ValidationError, form: OrganisationForm) -> ValidationError:
     for key, texts in error.message_dict.items():
         placed.setdefault(key if key in form.fields else NON_FIELD_ERRORS, []).extend(texts)
     return ValidationError(placed)
+
+
+@public_view
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's home page (``core:home``): every hub on Tutti."""
+    hubs = Hub.objects.order_by("name")
+    return render(request, "directory/home.html", {"hubs": hubs})
 
 
 @public_hub_view
@@ -43,7 +43,9 @@ def _search_page(request: HttpRequest, *, public: bool) -> dict:
     hub = request.hub
     form = DirectorySearchForm(request.GET or None, hub=hub)
     orgs = selectors.directory_search(hub=hub, filters=form.filters(), public=public)
-    page = Paginator(_with_hub_clusters(orgs, hub), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_hub_clusters(orgs, hub=hub), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return {"form": form, "page": page, "query": query.urlencode()}
@@ -59,9 +61,7 @@ def organisation_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
     organisation = selectors.organisation_get(hub=request.hub, pk=pk)
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")
-    clusters = Cluster.objects.filter(hub=request.hub, members=organisation).select_related(
-        "coordinator"
-    )
+    clusters = selectors.organisation_clusters(hub=request.hub, organisation=organisation)
     return render(
         request,
         "directory/organisation_detail.html",
