@@ -20,11 +20,15 @@ from tutti.accounts.models import (
     User,
 )
 from tutti.core.audit import audit
+from tutti.core.errors import ConflictError
 from tutti.directory.models import Hub, Organisation
 
 
-class TeamError(Exception):
-    """A change to a hub's team that the rules do not allow; the message is for the user."""
+class TeamError(ConflictError):
+    """A change to a hub's team that the rules do not allow; the message is for the user.
+
+    Each is a clash with what is there (409): the last hub admin, someone already invited or
+    in the team, an invitation already answered."""
 
 
 class InvitationError(TeamError):
