@@ -21,6 +21,7 @@ from tutti.accounts.models import (
 )
 from tutti.core.audit import audit
 from tutti.core.errors import ConflictError
+from tutti.core.models import model_update
 from tutti.directory.models import Hub, Organisation
 
 
@@ -287,9 +288,7 @@ def membership_change_role(
     _check_organisations(membership.hub, role, organisations)
     if role != previous:
         _check_not_last_admin(membership)
-        membership.role = role
-        membership.full_clean()
-        membership.save(update_fields=["role", "updated_at"])
+        model_update(membership, {"role": role}, validate=True)
     wanted = organisations if role == Role.PARTNER_STAFF else []
     if {o.pk for o in wanted} != {o.pk for o in current_orgs}:
         membership.organisations.set(wanted)
