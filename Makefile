@@ -21,6 +21,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

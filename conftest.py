@@ -95,3 +95,15 @@ def client_for(client, world):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no page, rate limit or hub id left by another."""
+    from django.core.cache import cache
+
+    from tutti.core import page_cache
+
+    cache.clear()
+    page_cache.forget_hub_slugs()
+    yield

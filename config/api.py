@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.urls import URLPattern, re_path
+from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import PathView
 from ninja.parser import Parser
 from ninja.security import django_auth
 
@@ -35,7 +36,6 @@ from tutti.core.text import (
 )
 from tutti.directory.api import router as directory_router
 from tutti.events.api import router as events_router
-from tutti.events.services import EventError
 from tutti.participation.api import router as participation_router
 from tutti.provision.api import router as provision_router
 
@@ -106,6 +106,15 @@ class TuttiAPI(NinjaAPI):
         _state_text_rule(schema)
         return schema
 
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """Ninja's URLs, each view marked with who may use each method, so that the public
+        page cache (tutti/core/page_cache.py) can serve public reads as it serves pages."""
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback.access_by_method = _access_by_method(pattern.callback)
+        return patterns
+
     @property
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls
@@ -114,6 +123,17 @@ class TuttiAPI(NinjaAPI):
                 pattern.callback = _json_method_not_allowed(pattern.callback)
         # Anything else under /api/ answers in JSON too, not with the website's 404 page.
         return [*patterns, re_path(r"", unknown_path)], app_name, namespace
+
+
+def _access_by_method(callback: Any) -> dict[str, str]:
+    # Ninja's URL view closes over its PathView, which holds the operation for each method.
+    views = [cell.cell_contents for cell in getattr(callback, "__closure__", None) or ()]
+    access: dict[str, str] = {}
+    for path_view in (view for view in views if isinstance(view, PathView)):
+        for operation in path_view.operations:
+            for method in operation.methods:
+                access[method] = getattr(operation.view_func, "access", "")
+    return access
 
 
 def _state_text_rule(node: Any, name: str | None = None) -> None:
@@ -278,12 +298,6 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 def on_domain_rule(request: HttpRequest, exc: DomainError) -> HttpResponse:
     # Every app's rules, with the status each error class states (tutti.core.errors).
     return error(api, request, exc.status, exc.message)
-
-
-@api.exception_handler(EventError)
-def on_event_rule(request: HttpRequest, exc: EventError) -> HttpResponse:
-    # What a service refuses about the event's details; state clashes are 409s from the views.
-    return error(api, request, 400, str(exc))
 
 
 @api.exception_handler(IntegrityError)

@@ -73,8 +73,35 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After sessions, authentication and CSRF: it serves anonymous public pages from the cache
+    # (tutti/core/page_cache.py), and a hit still passes back through every middleware above.
+    "tutti.core.page_cache.PublicPageCacheMiddleware",
     "tutti.core.middleware.DomainErrorMiddleware",
 ]
+
+
+def caches_from_env() -> dict[str, dict[str, str]]:
+    """The shared cache: anonymous public pages, sign-in rate limits and used two-factor codes
+    live there, so every app server must share it. Redis when ``CACHE_URL`` names one (at
+    scale), else a table in the database, which needs nothing installed
+    (`manage.py createcachetable` once per release; `make run` does it)."""
+    url = env("CACHE_URL", "") or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tutti_cache",
+        }
+    }
+
+
+CACHES = caches_from_env()
+# Anonymous public pages from the cache (tutti/core/page_cache.py). Off in the tests but for
+# the cache's own (tests/test_page_cache.py), so that the others see every view render.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -10,15 +10,6 @@ require_site_url()
 # Tasks (booking emails) wait in the database until a worker runs them: `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Sign-in rate limits and used two-factor codes live in the cache, so every app server must
-# share it: a table in the database (`manage.py createcachetable` once per release).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "tutti_cache",
-    }
-}
-
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -8,5 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from tutti.accounts import audit_trail
+        from tutti.accounts.models import Membership
+        from tutti.core.page_cache import watch
 
         audit_trail.connect()
+        # A coordinator's name shows on the public cluster pages (tutti/core/page_cache.py).
+        watch(Membership)

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from tutti.clusters.models import Cluster
-from tutti.directory.models import Organisation, OrganisationKind
+from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
+from tutti.events import selectors
 from tutti.events.models import Event
 
 NOT_YOURS = (
@@ -26,19 +27,32 @@ OWNER_FIELDS = {
 }
 
 
+def manages_every_event(request: HttpRequest) -> bool:
+    """Hub staff, who manage all of the hub's events; everyone else who may edit events manages
+    only their own clusters' and organisations'."""
+    membership = request.membership  # type: ignore[attr-defined]
+    return bool(membership.has_capability("can_manage_events"))
+
+
 def can_edit_event(
     request: HttpRequest, *, cluster: Cluster | None, organiser: Organisation | None
 ) -> bool:
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership.has_capability("can_manage_events"):
+    if manages_every_event(request):
         return True
     if cluster is not None and cluster.coordinator_id == request.user.pk:
         return True
-    return (
-        organiser is not None
-        and bool(membership.pk)
-        and membership.organisations.filter(pk=organiser.pk).exists()
-    )
+    membership = request.membership  # type: ignore[attr-defined]
+    return organiser is not None and membership.acts_for(organiser.pk)
+
+
+def hub_partners(hub: Hub) -> QuerySet[Organisation]:
+    """The organisations that may run a hub's events: its directory's, but not schools."""
+    return hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL)
+
+
+def event_venue_choices(hub: Hub) -> QuerySet[Organisation]:
+    """The places an event may be held: the hub's directory, but not a closed organisation."""
+    return hub_organisations(hub=hub).filter(is_open=True)
 
 
 def event_cluster_choices(request: HttpRequest, event: Event | None = None) -> QuerySet[Cluster]:
@@ -46,7 +60,7 @@ def event_cluster_choices(request: HttpRequest, event: Event | None = None) -> Q
     they coordinate, and the one the event already has."""
     hub = request.hub  # type: ignore[attr-defined]
     clusters = Cluster.objects.filter(hub=hub).order_by("name")
-    if request.membership.has_capability("can_manage_events"):  # type: ignore[attr-defined]
+    if manages_every_event(request):
         return clusters
     current = [event.cluster_id] if event is not None and event.cluster_id else []
     return clusters.filter(coordinator=request.user) | clusters.filter(pk__in=current)
@@ -57,12 +71,10 @@ def event_organiser_choices(
 ) -> QuerySet[Organisation]:
     """The partners this person may name as an event's organiser: hub staff any of the hub's
     (not schools); others those they work for, and the one the event already has."""
-    hub = request.hub  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
-    partners = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
-    if membership.has_capability("can_manage_events"):
+    partners = hub_partners(request.hub).order_by("name")  # type: ignore[attr-defined]
+    if manages_every_event(request):
         return partners
-    own = list(membership.organisations.values_list("pk", flat=True)) if membership.pk else []
+    own = request.membership.organisation_ids()  # type: ignore[attr-defined]
     if event is not None and event.organiser_id:
         own.append(event.organiser_id)
     return partners.filter(pk__in=own)
@@ -116,3 +128,23 @@ def event_for_edit(request: HttpRequest, pk: int) -> Event:
     if not can_edit_event(request, cluster=event.cluster, organiser=event.organiser):
         raise PermissionDenied(NOT_YOURS)
     return event
+
+
+def can_create_event(request: HttpRequest, event: Event | None = None) -> bool:
+    """Hub staff may create any event; others need a cluster or organisation to give it."""
+    return manages_every_event(request) or (
+        event_cluster_choices(request, event).exists()
+        or event_organiser_choices(request, event).exists()
+    )
+
+
+def events_in_reach(request: HttpRequest) -> QuerySet[Event] | None:
+    """The events whose attendance this person may see: None for all of the hub's (hub staff),
+    else those they manage."""
+    if manages_every_event(request):
+        return None
+    return selectors.events_managed_by(
+        hub=request.hub,  # type: ignore[attr-defined]
+        membership=request.membership,  # type: ignore[attr-defined]
+        user=request.user,
+    )

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import BeforeValidator, WithJsonSchema
 
 from tutti.clusters.models import Cluster
@@ -28,11 +27,14 @@ from tutti.core.api import (
 )
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.urls import absolute_url
-from tutti.directory.models import OrganisationKind
-from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors, services
-from tutti.events.access import check_event_owners, event_for_edit
-from tutti.events.forms import EARLIEST, LATEST, EventFilterForm
+from tutti.events.access import (
+    check_event_owners,
+    event_for_edit,
+    event_venue_choices,
+    hub_partners,
+)
+from tutti.events.forms import EARLIEST, LATEST, event_filter_form
 from tutti.events.models import (
     AUDIENCE_FIELDS,
     Audience,
@@ -112,7 +114,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Event, context: dict) -> str:
-        return absolute_url(f"/{obj.hub.slug}/whats-on/{obj.pk}/", context.get("request"))
+        return absolute_url(obj.get_absolute_url(), context.get("request"))
 
 
 class EventDetailOut(EventOut):
@@ -147,16 +149,6 @@ class EventFilterIn(Schema):
     page: PageNumber = 1
 
 
-def _filter_form(request: HttpRequest, data: dict[str, Any]) -> EventFilterForm:
-    hub = request.hub  # type: ignore[attr-defined]
-    return EventFilterForm(
-        data,
-        hub=hub,
-        categories=list(selectors.hub_categories(hub=hub)),
-        clusters=list(Cluster.objects.filter(hub=hub).order_by("name")),
-    )
-
-
 @router.get(
     "/{hub_slug}/events",
     response={200: EventPageOut, 400: ErrorOut, **READ_ERRORS},
@@ -168,13 +160,14 @@ def event_list(request: HttpRequest, hub_slug: str, filters: Query[EventFilterIn
     are those of the What's On page; an unknown category, cluster or audience is a 400."""
     data = filters.model_dump()
     page_number = data.pop("page")
-    form = _filter_form(request, {k: v for k, v in data.items() if v})
+    hub = request.hub  # type: ignore[attr-defined]
+    form = event_filter_form({k: v for k, v in data.items() if v}, hub=hub)
     chosen = form.filters()
     if form.errors:
         raise DjangoValidationError(
             {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
-    events = selectors.public_events(hub=request.hub, filters=chosen)  # type: ignore[attr-defined]
+    events = selectors.public_events(hub=hub, filters=chosen)
     page = selectors.EventPaginator(events.select_related("hub"), PAGE_SIZE).get_page(page_number)
     return {
         "count": page.paginator.count,
@@ -349,12 +342,10 @@ def _event_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
             if cluster is None:
                 raise invalid("cluster", f"There is no cluster “{data['cluster']}” in this hub.")
         fields["cluster"] = cluster
+    # Any partner is found here; whether this person may name it is check_event_owners's 403.
     places = {
-        "venue_id": ("venue", hub_organisations(hub=hub).filter(is_open=True)),
-        "organiser_id": (
-            "organiser",
-            hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL),
-        ),
+        "venue_id": ("venue", event_venue_choices(hub)),
+        "organiser_id": ("organiser", hub_partners(hub)),
     }
     for key, (name, choices) in places.items():
         if key in data:
@@ -427,10 +418,8 @@ def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
     """Put a draft on the public What's On, open for booking. It needs a venue or to be online,
     and must not be over; publishing anything but a draft is a 409."""
     event = event_for_edit(request, id)
-    try:
-        services.event_publish(event=event, by=request.user)
-    except services.EventError as error:
-        raise HttpError(409, str(error)) from None
+    # Its refusals are EventStateErrors, which config.api answers 409.
+    services.event_publish(event=event, by=request.user)
     return _staff_event(request, event.pk)
 
 
@@ -440,10 +429,7 @@ def event_cancel(request: HttpRequest, hub_slug: str, id: int, payload: CancelIn
     """Cancel an event; everyone with a place or on the waiting list is emailed, with the
     reason. Cancelling it again is a 409."""
     event = event_for_edit(request, id)
-    try:
-        services.event_cancel(event=event, by=request.user, reason=payload.reason)
-    except services.EventError as error:
-        raise HttpError(409, str(error)) from None
+    services.event_cancel(event=event, by=request.user, reason=payload.reason)
     return _staff_event(request, event.pk)
 
 

@@ -40,9 +40,7 @@ def booking_email(booking: Booking, kind: str) -> EmailMessage:
         "event": event,
         "hub": hub,
         "sessions": list(event.sessions.all()),
-        "event_url": absolute_url(
-            reverse("events:detail", kwargs={"hub_slug": hub.slug, "pk": event.pk})
-        ),
+        "event_url": absolute_url(event.get_absolute_url()),
         "booking_url": absolute_url(
             reverse("events:booking", kwargs={"hub_slug": hub.slug, "token": token})
         ),

@@ -1,8 +1,12 @@
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from tutti.clusters.models import Cluster
+from tutti.directory.models import Hub
 from tutti.events.models import (
     AUDIENCE_FIELDS,
     MAX_PLACES_PER_BOOKING,
@@ -10,7 +14,7 @@ from tutti.events.models import (
     Audience,
     Event,
 )
-from tutti.events.selectors import EventFilters
+from tutti.events.selectors import EventFilters, hub_categories
 from tutti.events.services import SessionSpec
 
 ANY = [("", "Any")]
@@ -102,6 +106,16 @@ class EventFilterForm(forms.Form):
 
     def problems(self) -> list[str]:
         return [str(e) for errors in self.errors.values() for e in errors] if self.is_bound else []
+
+
+def event_filter_form(data: Mapping[str, Any] | None, *, hub: Hub) -> EventFilterForm:
+    """A hub's What's On filters, the same for its page, its calendar feed and the API."""
+    return EventFilterForm(
+        data,
+        hub=hub,
+        categories=list(hub_categories(hub=hub)),
+        clusters=list(Cluster.objects.filter(hub=hub).order_by("name")),
+    )
 
 
 class BookingForm(forms.Form):

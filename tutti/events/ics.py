@@ -8,7 +8,6 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, vText
 from icalendar import Event as CalendarEvent
@@ -42,9 +41,7 @@ def _location(event: Event) -> str:
 def _vevents(
     event: Event, sessions: list[EventSession], stamp: datetime, *, waiting: bool = False
 ) -> list[CalendarEvent]:
-    url = absolute_url(
-        reverse("events:detail", kwargs={"hub_slug": event.hub.slug, "pk": event.pk})
-    )
+    url = absolute_url(event.get_absolute_url())
     items = []
     for number, session in enumerate(sessions, start=1):
         item = CalendarEvent()

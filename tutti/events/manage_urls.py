@@ -1,27 +1,27 @@
 from django.urls import path
 
-from tutti.events import views
+from tutti.events.views import attendance, manage
 
 app_name = "events-manage"
 urlpatterns = [
-    path("", views.manage_event_list, name="list"),
-    path("new/", views.event_create, name="create"),
-    path("cpd/", views.cpd_record, name="cpd"),
-    path("<int:pk>/", views.manage_event_detail, name="detail"),
-    path("<int:pk>/edit/", views.event_edit, name="edit"),
-    path("<int:pk>/publish/", views.event_publish, name="publish"),
-    path("<int:pk>/cancel/", views.event_cancel, name="cancel"),
-    path("<int:pk>/duplicate/", views.event_duplicate, name="duplicate"),
-    path("<int:pk>/attendees.csv", views.attendees_csv, name="attendees-csv"),
-    path("<int:pk>/attendees.xlsx", views.attendees_xlsx, name="attendees-xlsx"),
+    path("", manage.manage_event_list, name="list"),
+    path("new/", manage.event_create, name="create"),
+    path("cpd/", attendance.cpd_record, name="cpd"),
+    path("<int:pk>/", manage.manage_event_detail, name="detail"),
+    path("<int:pk>/edit/", manage.event_edit, name="edit"),
+    path("<int:pk>/publish/", manage.event_publish, name="publish"),
+    path("<int:pk>/cancel/", manage.event_cancel, name="cancel"),
+    path("<int:pk>/duplicate/", manage.event_duplicate, name="duplicate"),
+    path("<int:pk>/attendees.csv", manage.attendees_csv, name="attendees-csv"),
+    path("<int:pk>/attendees.xlsx", manage.attendees_xlsx, name="attendees-xlsx"),
     path(
         "<int:pk>/attendance/<int:session_pk>/",
-        views.session_attendance,
+        attendance.session_attendance,
         name="attendance",
     ),
     path(
         "<int:pk>/bookings/<int:booking_pk>/cancel/",
-        views.manage_booking_cancel,
+        manage.manage_booking_cancel,
         name="booking-cancel",
     ),
 ]

@@ -189,6 +189,8 @@ class Event(BaseModel):
         return self.title
 
     def get_absolute_url(self) -> str:
+        """The one way to the event's public page: the pages, the API, calendars, JSON-LD and
+        emails all take it, made full by ``tutti.core.urls.absolute_url``."""
         return reverse("events:detail", kwargs={"hub_slug": self.hub.slug, "pk": self.pk})
 
     @property

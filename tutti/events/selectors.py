@@ -250,8 +250,9 @@ def events_managed_by(*, hub: Hub, membership: Membership, user: object) -> Quer
     the clusters they coordinate and the organisations they work for."""
     events = Event.objects.filter(hub=hub)
     if not membership.has_capability("can_manage_events"):
-        organisations = membership.organisations.all() if membership.pk else []
-        events = events.filter(Q(cluster__coordinator=user) | Q(organiser__in=organisations))
+        events = events.filter(
+            Q(cluster__coordinator=user) | Q(organiser__in=membership.own_organisations())
+        )
     return events
 
 

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tutti.core.audit import audit
+from tutti.core.errors import ConflictError, DomainError
+from tutti.core.models import model_update
+from tutti.core.page_cache import bump_hub
 from tutti.directory.models import Hub
 from tutti.directory.selectors import hub_organisations
 from tutti.events.models import (
@@ -55,11 +58,16 @@ EVENT_FIELDS = (
 )
 
 
-class EventError(Exception):
-    """An event change that the rules do not allow; the message is for the user."""
+class EventError(DomainError):
+    """An event change that the rules do not allow; the message is for the user (400)."""
 
 
-class BookingError(Exception):
+class EventStateError(EventError, ConflictError):
+    """Publishing or cancelling that the event's state does not allow (409): it is not a draft,
+    it is already cancelled or over, it has nowhere to be. The request itself is fine."""
+
+
+class BookingError(DomainError):
     """A booking that the rules do not allow; the message is for the person booking."""
 
 
@@ -96,6 +104,8 @@ def categories_seed(*, hub: Hub) -> list[EventCategory]:
         for position, name in enumerate(DEFAULT_CATEGORIES)
         if slugify(name) not in existing
     ]
+    if new:
+        bump_hub(hub.pk)  # bulk_create passes the models' signals by
     return EventCategory.objects.bulk_create(new)
 
 
@@ -161,17 +171,8 @@ def _sessions_set(event: Event, specs: list[SessionSpec]) -> bool:
     existing = list(event.sessions.order_by("starts_at", "pk"))
     changed = False
     for session, spec in zip(existing, specs, strict=False):
-        if (session.starts_at, session.ends_at, session.title) != (
-            spec.starts_at,
-            spec.ends_at,
-            spec.title,
-        ):
-            session.starts_at, session.ends_at, session.title = (
-                spec.starts_at,
-                spec.ends_at,
-                spec.title,
-            )
-            session.save(update_fields=["starts_at", "ends_at", "title", "updated_at"])
+        times = {"starts_at": spec.starts_at, "ends_at": spec.ends_at, "title": spec.title}
+        if model_update(session, times):
             changed = True
     surplus = existing[len(specs) :]
     if surplus:
@@ -185,6 +186,7 @@ def _sessions_set(event: Event, specs: list[SessionSpec]) -> bool:
             EventSession(event=event, starts_at=s.starts_at, ends_at=s.ends_at, title=s.title)
             for s in new
         )
+        bump_hub(event.hub_id)  # bulk_create passes the models' signals by
         changed = True
     return changed
 
@@ -198,6 +200,8 @@ def event_update(
     locked = Event.objects.select_for_update().get(pk=event.pk)
     fields = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
     _check_belongs_to_hub(locked.hub, fields)
+    # Not model_update: the row is saved only after the sessions, the places and full_clean
+    # have had their say, so the changes are set here and saved once below.
     changed = [k for k in fields if fields[k] != getattr(locked, k)]
     for name in changed:
         setattr(locked, name, fields[name])
@@ -235,11 +239,11 @@ def event_publish(*, event: Event, by: Any) -> Event:
     """Put a draft event on the public What's On, open for booking."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.status != EventStatus.DRAFT:
-        raise EventError(f"Only a draft can be published; this event is {locked.status}.")
+        raise EventStateError(f"Only a draft can be published; this event is {locked.status}.")
     if not locked.has_venue and not locked.is_online:
-        raise EventError("Choose a venue, or mark the event as online, before publishing it.")
+        raise EventStateError("Choose a venue, or mark the event as online, before publishing it.")
     if locked.ends_at <= timezone.now():
-        raise EventError("This event has already finished, so it cannot be published.")
+        raise EventStateError("This event has already finished, so it cannot be published.")
     locked.status = EventStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])
@@ -252,7 +256,7 @@ def event_cancel(*, event: Event, by: Any, reason: str = "") -> Event:
     """Cancel an event and email everyone with a place or on the waiting list."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.is_cancelled:
-        raise EventError("This event is already cancelled.")
+        raise EventStateError("This event is already cancelled.")
     locked.status = EventStatus.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.cancellation_reason = reason.strip()

@@ -10,6 +10,7 @@ from tutti.accounts.models import Membership, User
 from tutti.clusters.models import Cluster
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
+from tutti.core.page_cache import bump_site
 from tutti.directory.models import Hub
 from tutti.events.models import Attendance, Booking, CalendarFeed
 from tutti.privacy.actions import PrivacyAction
@@ -134,6 +135,8 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> ErasureOutcome:
     if user is not None:
         closes_account = _account_is_the_hubs(hub=hub, user=user, bookings=bool(booking_ids))
         Cluster.objects.filter(hub=hub, coordinator=user).update(coordinator=None)
+        # A coordinator's name is on public pages, perhaps of other hubs: none may keep it.
+        bump_site()
         memberships, _ = Membership.objects.filter(hub=hub, user=user).delete()
         Attendance.objects.filter(session__event__hub=hub, recorded_by=user).update(
             recorded_by=None

@@ -120,6 +120,95 @@ def test_second_import_of_the_same_file_changes_nothing(django_assert_max_num_qu
     assert dict(Organisation.objects.values_list("urn", "updated_at")) == stamps
 
 
+def test_a_second_import_of_a_large_file_changes_nothing():
+    # Over a thousand rows: the import reads every school in one query to compare.
+    elsewhere = SchoolFactory(urn=990001)
+    register_import(data=national_slice(1500))
+    stamps = dict(Organisation.objects.values_list("urn", "updated_at"))
+    registered = dict(Organisation.objects.values_list("urn", "register_updated_at"))
+
+    report = register_import(data=national_slice(1500))
+
+    assert report.ok, report.errors[:5]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1500)
+    assert dict(Organisation.objects.values_list("urn", "updated_at")) == stamps
+    assert dict(Organisation.objects.values_list("urn", "register_updated_at")) == registered
+    assert registered[elsewhere.urn] is None
+
+
+def test_a_changed_name_is_updated_and_only_that_school_is_touched():
+    register_import(data=national_slice(1200))
+    rows = read_rows(NATIONAL)[:1201]
+    renamed = rows[600]
+    urn = int(renamed[0])
+    renamed[1] = "The Renamed School"
+    before = {o.urn: o for o in Organisation.objects.all()}
+    school = before[urn]
+    school.website = "https://renamed.example"  # filled in by hand; the file has no website
+    school.save(update_fields=["website"])
+    school.refresh_from_db()
+
+    report = register_import(data=make_csv(rows[0], *rows[1:]))
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1199)
+    after = {o.urn: o for o in Organisation.objects.all()}
+    changed = after.pop(urn)
+    assert changed.name == "The Renamed School"
+    assert changed.updated_at > school.updated_at
+    assert changed.register_updated_at > school.register_updated_at
+    for name in ("website", "postcode", "percent_fsm", "latitude", "local_authority_id"):
+        assert getattr(changed, name) == getattr(school, name)
+    assert changed.created_at == school.created_at
+    assert {u: o.updated_at for u, o in after.items()} == {
+        u: o.updated_at for u, o in before.items() if u != urn
+    }
+
+
+def test_a_new_school_gets_the_defaults_for_what_its_row_does_not_say():
+    data = make_csv(["URN", "EstablishmentName"], ["100001", "Bare School"])
+
+    report = register_import(data=data)
+
+    assert report.created == 1
+    school = Organisation.objects.get(urn=100001)
+    assert (school.kind, school.name, school.is_open, school.listed_publicly) == (
+        OrganisationKind.SCHOOL,
+        "Bare School",
+        True,
+        True,
+    )
+    assert (school.address, school.website, school.description, school.email) == ("", "", "", "")
+    assert (school.latitude, school.pupils, school.percent_fsm, school.closed_on) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert school.local_authority is None
+    assert school.register_updated_at is not None
+
+
+def test_new_and_changed_schools_of_one_file_are_written_together():
+    kept = SchoolFactory(urn=100001, name="Old Name", website="https://old.example", pupils=90)
+    data = make_csv(
+        ["URN", "EstablishmentName", "NumberOfPupils", "CloseDate", "EstablishmentStatus (name)"],
+        ["100001", "New Name", "", "31-08-2024", "Closed"],
+        ["100002", "Brand New", "120", "", "Open"],
+        ["100003", "Also New", "", "", ""],
+    )
+
+    report = register_import(data=data)
+
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.closed) == (2, 1, 1)
+    kept.refresh_from_db()
+    assert (kept.name, kept.website, kept.pupils) == ("New Name", "https://old.example", 90)
+    assert (kept.is_open, kept.closed_on) == (False, date(2024, 8, 31))
+    brand_new = Organisation.objects.get(urn=100002)
+    assert (brand_new.pupils, brand_new.is_open, brand_new.closed_on) == (120, True, None)
+    assert Organisation.objects.get(urn=100003).name == "Also New"
+
+
 def test_updating_many_schools_takes_a_few_queries(django_assert_max_num_queries):
     register_import(data=national_slice(300))
     rows = read_rows(NATIONAL)[:301]
