@@ -24,9 +24,7 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from tutti.accounts.api import router as team_router
-from tutti.accounts.services import TeamError
 from tutti.clusters.api import router as clusters_router
-from tutti.clusters.services import ClusterError
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
 from tutti.core.errors import DomainError
 from tutti.core.text import (
@@ -37,7 +35,6 @@ from tutti.core.text import (
     multiline_names,
 )
 from tutti.directory.api import router as directory_router
-from tutti.directory.services import DirectoryError
 from tutti.events.api import router as events_router
 from tutti.participation.api import router as participation_router
 from tutti.provision.api import router as provision_router
@@ -301,24 +298,6 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 def on_domain_rule(request: HttpRequest, exc: DomainError) -> HttpResponse:
     # Every app's rules, with the status each error class states (tutti.core.errors).
     return error(api, request, exc.status, exc.message)
-
-
-@api.exception_handler(DirectoryError)
-def on_directory_rule(request: HttpRequest, exc: DirectoryError) -> HttpResponse:
-    return error(api, request, 400, str(exc))
-
-
-@api.exception_handler(ClusterError)
-def on_cluster_conflict(request: HttpRequest, exc: ClusterError) -> HttpResponse:
-    # Every cluster rule is a clash with what is there: a name in use, a member already in.
-    return error(api, request, 409, str(exc))
-
-
-@api.exception_handler(TeamError)
-def on_team_conflict(request: HttpRequest, exc: TeamError) -> HttpResponse:
-    # Each team rule is a clash with what is there: the last hub admin, someone already
-    # invited or in the team, an invitation already answered.
-    return error(api, request, 409, str(exc))
 
 
 @api.exception_handler(IntegrityError)

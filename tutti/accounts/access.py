@@ -8,20 +8,19 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from tutti.accounts.models import Invitation, InvitationStatus, Membership
+from tutti.tenancy.request import MemberRequest
 
 
-def team_membership(request: HttpRequest, pk: int) -> Membership:
+def team_membership(request: MemberRequest, pk: int) -> Membership:
     return get_object_or_404(
-        Membership.objects.select_related("user", "hub"),
-        hub=request.hub,  # type: ignore[attr-defined]
-        pk=pk,
+        Membership.objects.select_related("user", "hub"), hub=request.hub, pk=pk
     )
 
 
-def team_invitation(request: HttpRequest, pk: int) -> Invitation:
+def team_invitation(request: MemberRequest, pk: int) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("hub"),
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         status=InvitationStatus.PENDING,
         pk=pk,
     )

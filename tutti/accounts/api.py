@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tutti.accounts import selectors, services
@@ -19,6 +18,7 @@ from tutti.core.api import STAFF_READ_ERRORS, WRITE_ERRORS, BodyIn, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.tenancy.api import hub_operation
+from tutti.tenancy.request import MemberRequest
 
 router = Router(tags=["team"])
 
@@ -100,11 +100,9 @@ def _member_out(member: selectors.TeamMember) -> MemberOut:
     )
 
 
-def _organisations(request: HttpRequest, ids: list[int]) -> list[Organisation]:
+def _organisations(request: MemberRequest, ids: list[int]) -> list[Organisation]:
     found = list(
-        hub_organisations(hub=request.hub)  # type: ignore[attr-defined]
-        .exclude(kind=OrganisationKind.SCHOOL)
-        .filter(pk__in=ids)
+        hub_organisations(hub=request.hub).exclude(kind=OrganisationKind.SCHOOL).filter(pk__in=ids)
     )
     missing = set(ids) - {o.pk for o in found}
     if missing:
@@ -117,9 +115,9 @@ def _organisations(request: HttpRequest, ids: list[int]) -> list[Organisation]:
 
 @router.get("/{hub_slug}/team", response={200: TeamOut, **STAFF_READ_ERRORS})
 @hub_operation("can_manage_members")
-def team_list(request: HttpRequest, hub_slug: str) -> Any:
+def team_list(request: MemberRequest, hub_slug: str) -> Any:
     """Everyone with a role in the hub, and the invitations waiting for an answer."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     return {
         "members": [_member_out(m) for m in selectors.team_members(hub=hub)],
         "invitations": list(selectors.pending_invitations(hub=hub)),
@@ -128,7 +126,7 @@ def team_list(request: HttpRequest, hub_slug: str) -> Any:
 
 @router.post("/{hub_slug}/team/invitations", response={201: InvitationOut, **WRITE_ERRORS})
 @hub_operation("can_manage_members")
-def invitation_create(request: HttpRequest, hub_slug: str, payload: InvitationIn) -> Any:
+def invitation_create(request: MemberRequest, hub_slug: str, payload: InvitationIn) -> Any:
     """Invite someone to a role: they are emailed a link, valid for 14 days, to accept."""
     email = payload.email.strip()
     try:
@@ -138,7 +136,7 @@ def invitation_create(request: HttpRequest, hub_slug: str, payload: InvitationIn
     if payload.role == Role.PARTNER_STAFF and not payload.organisation_ids:
         raise invalid("organisation_ids", "Give at least one organisation for partner staff.")
     invitation = services.invitation_create(
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         email=email,
         role=payload.role,
         first_name=payload.first_name,
@@ -153,7 +151,7 @@ def invitation_create(request: HttpRequest, hub_slug: str, payload: InvitationIn
     "/{hub_slug}/team/invitations/{id}/resend", response={200: InvitationOut, **WRITE_ERRORS}
 )
 @hub_operation("can_manage_members")
-def invitation_resend(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def invitation_resend(request: MemberRequest, hub_slug: str, id: int) -> Any:
     """Email the invitation again with a new link, valid for 14 days; the old link stops
     working."""
     return services.invitation_resend(invitation=team_invitation(request, id), by=request.user)
@@ -161,7 +159,7 @@ def invitation_resend(request: HttpRequest, hub_slug: str, id: int) -> Any:
 
 @router.delete("/{hub_slug}/team/invitations/{id}", response={204: None, **WRITE_ERRORS})
 @hub_operation("can_manage_members")
-def invitation_withdraw(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def invitation_withdraw(request: MemberRequest, hub_slug: str, id: int) -> Any:
     """Withdraw an invitation; its link stops working."""
     services.invitation_withdraw(invitation=team_invitation(request, id), by=request.user)
     return Status(204, None)
@@ -169,7 +167,7 @@ def invitation_withdraw(request: HttpRequest, hub_slug: str, id: int) -> Any:
 
 @router.patch("/{hub_slug}/team/members/{id}", response={200: MemberOut, **WRITE_ERRORS})
 @hub_operation("can_manage_members")
-def member_change_role(request: HttpRequest, hub_slug: str, id: int, payload: RoleIn) -> Any:
+def member_change_role(request: MemberRequest, hub_slug: str, id: int, payload: RoleIn) -> Any:
     """Change someone's role (and, for partner staff, their organisations). The hub's last hub
     admin cannot be given another role (409)."""
     membership = team_membership(request, id)
@@ -179,14 +177,14 @@ def member_change_role(request: HttpRequest, hub_slug: str, id: int, payload: Ro
     services.membership_change_role(
         membership=membership, role=payload.role, organisations=organisations, by=request.user
     )
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     member = next(m for m in selectors.team_members(hub=hub) if m.membership.pk == id)
     return _member_out(member)
 
 
 @router.delete("/{hub_slug}/team/members/{id}", response={204: None, **WRITE_ERRORS})
 @hub_operation("can_manage_members")
-def member_remove(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def member_remove(request: MemberRequest, hub_slug: str, id: int) -> Any:
     """Take away someone's role in the hub; clusters they coordinate become vacant. The hub's
     last hub admin cannot be removed (409)."""
     services.membership_remove(membership=team_membership(request, id), by=request.user)

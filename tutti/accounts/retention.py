@@ -1,4 +1,5 @@
-"""How long invitations are kept: see tutti/privacy/retention.py for the registry."""
+"""How long invitations are kept. The rule is registered in tutti/privacy/retention.py, which
+lists every app's rule: privacy builds on the other apps, not they on it."""
 
 from datetime import datetime, timedelta
 
@@ -6,10 +7,8 @@ from django.db.models import Q
 
 from tutti.accounts.models import Invitation, InvitationStatus
 from tutti.directory.models import Hub
-from tutti.privacy.retention import retention_rule
 
 
-@retention_rule("invitations", "invitations deleted")
 def delete_old_invitations(hub: Hub, now: datetime) -> int:
     """An invitation holds a name and an address; once it has expired, been withdrawn or been
     accepted (the membership now holds the role) it is kept only for the hub's chosen days."""

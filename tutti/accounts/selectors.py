@@ -36,8 +36,6 @@ def _two_factor_user_ids(user_ids: list[int]) -> set[int]:
 
 def team_members(*, hub: Hub) -> list[TeamMember]:
     """Everyone with a role in the hub, with what each role covers and how they sign in."""
-    from tutti.clusters.models import Cluster
-
     memberships = list(
         Membership.objects.filter(hub=hub)
         .select_related("user")
@@ -49,7 +47,8 @@ def team_members(*, hub: Hub) -> list[TeamMember]:
     user_ids = [m.user_id for m in memberships]
     clusters: dict[int, list[str]] = {}
     for coordinator_id, name in (
-        Cluster.objects.filter(hub=hub, coordinator_id__in=user_ids)
+        # Through the hub's ``clusters`` relation: accounts does not import the clusters app.
+        hub.clusters.filter(coordinator_id__in=user_ids)
         .order_by("name")
         .values_list("coordinator_id", "name")
     ):

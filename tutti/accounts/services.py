@@ -20,11 +20,16 @@ from tutti.accounts.models import (
     User,
 )
 from tutti.core.audit import audit
+from tutti.core.errors import ConflictError
+from tutti.core.models import model_update
 from tutti.directory.models import Hub, Organisation
 
 
-class TeamError(Exception):
-    """A change to a hub's team that the rules do not allow; the message is for the user."""
+class TeamError(ConflictError):
+    """A change to a hub's team that the rules do not allow; the message is for the user.
+
+    Each is a clash with what is there (409): the last hub admin, someone already invited or
+    in the team, an invitation already answered."""
 
 
 class InvitationError(TeamError):
@@ -283,9 +288,7 @@ def membership_change_role(
     _check_organisations(membership.hub, role, organisations)
     if role != previous:
         _check_not_last_admin(membership)
-        membership.role = role
-        membership.full_clean()
-        membership.save(update_fields=["role", "updated_at"])
+        model_update(membership, {"role": role}, validate=True)
     wanted = organisations if role == Role.PARTNER_STAFF else []
     if {o.pk for o in wanted} != {o.pk for o in current_orgs}:
         membership.organisations.set(wanted)
@@ -305,14 +308,13 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: Any) -> None:
     """Take away someone's role in the hub; clusters they coordinate there become vacant."""
-    from tutti.clusters.models import Cluster
     from tutti.clusters.services import cluster_set_coordinator
 
     membership = (
         Membership.objects.select_for_update().select_related("hub", "user").get(pk=membership.pk)
     )
     _check_not_last_admin(membership)
-    for cluster in Cluster.objects.filter(hub=membership.hub, coordinator=membership.user):
+    for cluster in membership.hub.clusters.filter(coordinator=membership.user):
         cluster_set_coordinator(cluster=cluster, coordinator=None, by=by)
     audit(
         "accounts.membership.removed",

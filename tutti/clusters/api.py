@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, P, PatchDict, Path, Router, Schema, Status
 
 from tutti.accounts.services import TeamError
@@ -15,6 +15,7 @@ from tutti.core.api import READ_ERRORS, WRITE_ERRORS, BodyIn, invalid
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.tenancy.api import hub_operation
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 router = Router(tags=["clusters"])
 
@@ -98,15 +99,15 @@ def _detail(cluster: Cluster) -> Cluster:
     return cluster
 
 
-def _organisation(request: HttpRequest, pk: int) -> Organisation | None:
-    return hub_organisations(hub=request.hub).filter(pk=pk).first()  # type: ignore[attr-defined]
+def _organisation(request: MemberRequest, pk: int) -> Organisation | None:
+    return hub_organisations(hub=request.hub).filter(pk=pk).first()
 
 
 @router.get("/{hub_slug}/clusters", response={200: list[ClusterOut], **READ_ERRORS}, auth=None)
 @hub_operation(None)
-def cluster_list(request: HttpRequest, hub_slug: str) -> Any:
+def cluster_list(request: HubRequest, hub_slug: str) -> Any:
     """The hub's musical clusters, with their coordinators and how many members each has."""
-    return selectors.cluster_list(hub=request.hub)  # type: ignore[attr-defined]
+    return selectors.cluster_list(hub=request.hub)
 
 
 # The public page of a cluster is found by its slug, as on the website; changes name it by id,
@@ -118,10 +119,10 @@ def cluster_list(request: HttpRequest, hub_slug: str) -> Any:
 )
 @hub_operation(None)
 def cluster_detail(
-    request: HttpRequest, hub_slug: str, cluster: Path[str, P(description="Its slug.")]
+    request: HubRequest, hub_slug: str, cluster: Path[str, P(description="Its slug.")]
 ) -> Any:
     """One cluster of the hub, with its members."""
-    found = selectors.cluster_get(hub=request.hub, slug=cluster)  # type: ignore[attr-defined]
+    found = selectors.cluster_get(hub=request.hub, slug=cluster)
     if found is None:
         raise Http404("No such cluster in this hub.")
     return _detail(found)
@@ -129,10 +130,10 @@ def cluster_detail(
 
 @router.post("/{hub_slug}/clusters", response={201: ClusterDetailOut, **WRITE_ERRORS})
 @hub_operation("can_manage_clusters")
-def cluster_create(request: HttpRequest, hub_slug: str, payload: ClusterIn) -> Any:
+def cluster_create(request: MemberRequest, hub_slug: str, payload: ClusterIn) -> Any:
     """Create a cluster. Its coordinator post starts vacant."""
     cluster = services.cluster_create(
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         by=request.user,
         **payload.model_dump(),
     )
@@ -142,7 +143,7 @@ def cluster_create(request: HttpRequest, hub_slug: str, payload: ClusterIn) -> A
 @router.patch("/{hub_slug}/clusters/{cluster}", response={200: ClusterDetailOut, **WRITE_ERRORS})
 @hub_operation("can_edit_cluster", limit=OWN_CLUSTERS)
 def cluster_update(
-    request: HttpRequest,
+    request: MemberRequest,
     hub_slug: str,
     cluster: Path[int, P(description="Its id.")],
     payload: PatchDict[ClusterIn],
@@ -157,7 +158,7 @@ def cluster_update(
 @router.put("/{hub_slug}/clusters/{id}/coordinator", response={200: CoordinatorOut, **WRITE_ERRORS})
 @hub_operation("can_manage_clusters", limit=APPOINT_LIMIT)
 def cluster_coordinator_set(
-    request: HttpRequest, hub_slug: str, id: int, payload: CoordinatorIn
+    request: MemberRequest, hub_slug: str, id: int, payload: CoordinatorIn
 ) -> Any:
     """Appoint the cluster's coordinator by email, or send ``{"vacant": true}`` to leave the
     post vacant. Someone with a role in the hub is appointed at once; someone new is emailed an
@@ -193,7 +194,7 @@ def cluster_coordinator_set(
 
 @router.post("/{hub_slug}/clusters/{id}/members", response={201: ClusterMemberOut, **WRITE_ERRORS})
 @hub_operation("can_edit_cluster", limit=OWN_CLUSTERS)
-def cluster_member_add(request: HttpRequest, hub_slug: str, id: int, payload: MemberIn) -> Any:
+def cluster_member_add(request: MemberRequest, hub_slug: str, id: int, payload: MemberIn) -> Any:
     """Add an organisation of the hub's directory to the cluster."""
     cluster = cluster_for_edit(request, id)
     organisation = _organisation(request, payload.organisation_id)
@@ -212,7 +213,7 @@ def cluster_member_add(request: HttpRequest, hub_slug: str, id: int, payload: Me
 )
 @hub_operation("can_edit_cluster", limit=OWN_CLUSTERS)
 def cluster_member_remove(
-    request: HttpRequest, hub_slug: str, id: int, organisation_id: int
+    request: MemberRequest, hub_slug: str, id: int, organisation_id: int
 ) -> Any:
     """Take an organisation out of the cluster."""
     cluster = cluster_for_edit(request, id)

@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from tutti.accounts.models import Invitation, Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.audit import audit
+from tutti.core.errors import ConflictError
+from tutti.core.models import model_update
 from tutti.core.uploads import UploadError, csv_records, megabytes, open_csv
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -17,8 +19,10 @@ from tutti.directory.selectors import hub_organisations
 CLUSTER_FIELDS = ("name", "area", "description", "contact_email")
 
 
-class ClusterError(Exception):
-    """A cluster change that the rules do not allow; the message is for the user."""
+class ClusterError(ConflictError):
+    """A cluster change that the rules do not allow; the message is for the user.
+
+    Each is a clash with what is there (409): a name in use, a member already in."""
 
 
 def _unique_slug(hub: Hub, name: str, exclude_pk: int | None = None) -> str:
@@ -46,22 +50,17 @@ def cluster_create(*, hub: Hub, by: Any, coordinator: User | None = None, **fiel
 
 @transaction.atomic
 def cluster_update(*, cluster: Cluster, by: Any, **fields: Any) -> Cluster:
-    changed = [k for k in CLUSTER_FIELDS if k in fields and fields[k] != getattr(cluster, k)]
-    if (
-        "name" in changed
-        and Cluster.objects.filter(hub=cluster.hub, name__iexact=fields["name"])
-        .exclude(pk=cluster.pk)
-        .exists()
-    ):
-        raise ClusterError(f"There is already a cluster called {fields['name']}.")
-    for name in changed:
-        setattr(cluster, name, fields[name])
-    if "name" in changed:
-        cluster.slug = _unique_slug(cluster.hub, cluster.name, exclude_pk=cluster.pk)
-        changed.append("slug")
-    cluster.full_clean()
+    data = {k: fields[k] for k in CLUSTER_FIELDS if k in fields}
+    if "name" in data and data["name"] != cluster.name:
+        if (
+            Cluster.objects.filter(hub=cluster.hub, name__iexact=data["name"])
+            .exclude(pk=cluster.pk)
+            .exists()
+        ):
+            raise ClusterError(f"There is already a cluster called {data['name']}.")
+        data["slug"] = _unique_slug(cluster.hub, data["name"], exclude_pk=cluster.pk)
+    changed = model_update(cluster, data, validate=True)
     if changed:
-        cluster.save(update_fields=[*changed, "updated_at"])
         audit("clusters.cluster.updated", hub=cluster.hub, actor=by, obj=cluster, fields=changed)
     return cluster
 

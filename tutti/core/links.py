@@ -11,15 +11,15 @@ from typing import Any
 
 from django.core import signing
 
+from tutti.core.errors import DomainError
 
-class LinkProblem(Exception):
+
+class LinkProblem(DomainError):
     """Why a link cannot be used, in words for the person who followed it, and the page's
     status: 410 when it has expired or been replaced, 400 when it is incomplete or altered."""
 
     def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
 
 
 def sign(value: Any, *, salt: str) -> str:

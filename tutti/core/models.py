@@ -40,15 +40,22 @@ class AuditLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
 
-def model_update(instance: models.Model, data: Mapping[str, Any]) -> list[str]:
+def model_update(
+    instance: models.Model, data: Mapping[str, Any], *, validate: bool = False
+) -> list[str]:
     """Set each field of ``data`` whose value differs and save only those (with ``updated_at``
     where the model has it). Returns the names that changed, empty when nothing did; then
-    nothing is written, so an unchanged form does not touch the row or its timestamps."""
+    nothing is written, so an unchanged form does not touch the row or its timestamps.
+
+    With ``validate``, the instance's ``full_clean()`` runs after the new values are set and
+    before anything is saved, so a ValidationError leaves the row as it was."""
     changed = [name for name, value in data.items() if getattr(instance, name) != value]
     if not changed:
         return []
     for name in changed:
         setattr(instance, name, data[name])
+    if validate:
+        instance.full_clean()
     fields = {field.name for field in instance._meta.concrete_fields}
     instance.save(update_fields=[*changed, *(["updated_at"] if "updated_at" in fields else [])])
     return changed

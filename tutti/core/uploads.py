@@ -27,6 +27,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from tutti.core.errors import DomainError
+
 # Reading any one upload gives up after this long, whatever the file.
 MAX_SECONDS = 4.0
 # A cell longer than this is not a name, a number or a URN.
@@ -36,7 +38,7 @@ NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CHUNK = 1024 * 1024
 
 
-class UploadError(Exception):
+class UploadError(DomainError):
     """The upload cannot be read; the message says why, in plain English, and what to do."""
 
 

@@ -14,8 +14,9 @@ def absolute_url(path: str, request: HttpRequest | None = None) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# The home page (``core:home``) lists the hubs, which core knows nothing of: config/urls.py
+# adds it to this namespace from the directory app.
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
 ]

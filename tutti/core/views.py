@@ -3,13 +3,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tutti.core.permissions import public_view
-from tutti.directory.models import Hub
-
-
-@public_view
-def home(request: HttpRequest) -> HttpResponse:
-    hubs = Hub.objects.order_by("name")
-    return render(request, "core/home.html", {"hubs": hubs})
 
 
 @public_view

@@ -3,11 +3,10 @@
 from datetime import date
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, PatchDict, Query, Router, Schema, Status
 
-from tutti.clusters.models import Cluster
 from tutti.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -27,6 +26,7 @@ from tutti.directory.models import (
     OrganisationKind,
 )
 from tutti.tenancy.api import hub_operation
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 router = Router(tags=["directory"])
 
@@ -84,7 +84,7 @@ class OrganisationOut(Schema):
         return obj.get_kind_display()
 
     @staticmethod
-    def resolve_clusters(obj: Organisation) -> list[Cluster]:
+    def resolve_clusters(obj: Organisation) -> list[Any]:
         return obj.hub_clusters  # type: ignore[attr-defined,no-any-return]
 
 
@@ -142,15 +142,12 @@ class OrganisationIn(BodyIn):
 
 
 def _with_hub_clusters(orgs: QuerySet[Organisation], hub: Hub) -> QuerySet[Organisation]:
-    return orgs.prefetch_related(
-        "expertise",
-        Prefetch("clusters", queryset=Cluster.objects.filter(hub=hub), to_attr="hub_clusters"),
-    )
+    return selectors.with_hub_clusters(orgs.prefetch_related("expertise"), hub=hub)
 
 
 def _detail(organisation: Organisation, hub: Hub) -> Organisation:
     organisation.hub_clusters = list(  # type: ignore[attr-defined]
-        Cluster.objects.filter(hub=hub, members=organisation)
+        selectors.organisation_clusters(hub=hub, organisation=organisation)
     )
     return organisation
 
@@ -186,10 +183,10 @@ def hub_list(request: HttpRequest) -> Any:
 
 @router.get("/{hub_slug}/organisations", response={200: OrganisationPage, **READ_ERRORS}, auth=None)
 @hub_operation(None)
-def organisation_list(request: HttpRequest, hub_slug: str, query: Query[DirectoryQuery]) -> Any:
+def organisation_list(request: HubRequest, hub_slug: str, query: Query[DirectoryQuery]) -> Any:
     """Search the hub's public directory; every filter given must match. Closed organisations
     are left out. Paginated: ``count`` is the number of matches on all pages."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     filters = selectors.DirectoryFilters(
         q=query.q,
         postcode=query.postcode,
@@ -214,25 +211,25 @@ def organisation_list(request: HttpRequest, hub_slug: str, query: Query[Director
     auth=None,
 )
 @hub_operation(None)
-def organisation_detail(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def organisation_detail(request: HubRequest, hub_slug: str, id: int) -> Any:
     """One organisation of the hub's public directory."""
-    organisation = selectors.organisation_get(hub=request.hub, pk=id)  # type: ignore[attr-defined]
+    organisation = selectors.organisation_get(hub=request.hub, pk=id)
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")
-    return _detail(organisation, request.hub)  # type: ignore[attr-defined]
+    return _detail(organisation, request.hub)
 
 
 @router.post("/{hub_slug}/organisations", response={201: OrganisationDetailOut, **WRITE_ERRORS})
 @hub_operation("can_manage_directory")
-def organisation_create(request: HttpRequest, hub_slug: str, payload: OrganisationIn) -> Any:
+def organisation_create(request: MemberRequest, hub_slug: str, payload: OrganisationIn) -> Any:
     """Add a partner organisation to the hub's directory, as an active partner."""
     fields = _fields_from(payload.model_dump())
     organisation = services.organisation_create(
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         by=request.user,
         **fields,
     )
-    return Status(201, _detail(organisation, request.hub))  # type: ignore[attr-defined]
+    return Status(201, _detail(organisation, request.hub))
 
 
 @router.patch(
@@ -242,7 +239,7 @@ def organisation_create(request: HttpRequest, hub_slug: str, payload: Organisati
     "can_edit_organisation", limit="Partner staff may change only their own organisation."
 )
 def organisation_update(
-    request: HttpRequest,
+    request: MemberRequest,
     hub_slug: str,
     id: int,
     payload: PatchDict[OrganisationIn],
@@ -251,9 +248,9 @@ def organisation_update(
     organisation = organisation_for_edit(request, id)
     fields = _fields_from(payload)
     services.organisation_update(
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         organisation=organisation,
         by=request.user,
         **fields,
     )
-    return _detail(organisation, request.hub)  # type: ignore[attr-defined]
+    return _detail(organisation, request.hub)

@@ -1,15 +1,16 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tutti.directory import services
 from tutti.directory.hub_settings_forms import HubSettingsForm
 from tutti.directory.models import Hub
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 
 @hub_permission_required("can_change_hub_settings")
-def hub_settings(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def hub_settings(request: MemberRequest, hub_slug: str) -> HttpResponse:
     hub = Hub.objects.get(pk=request.hub.pk)
     form = HubSettingsForm(request.POST or None, request.FILES or None, instance=hub)
     if request.method == "POST" and form.is_valid():
@@ -28,7 +29,7 @@ def hub_settings(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
-def hub_logo(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def hub_logo(request: HubRequest, hub_slug: str) -> HttpResponse:
     """The hub's logo, served from storage (it is public, like the hub's pages)."""
     logo = request.hub.logo
     if not logo:

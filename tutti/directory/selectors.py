@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Replace
 
 from tutti.directory.models import (
@@ -149,6 +149,21 @@ def normalise_postcode(value: str) -> str:
 
 def urn_q(word: str) -> Q:
     return Q(urn=int(word)) if word.isdigit() and len(word) <= 9 else Q(pk__in=[])
+
+
+# The clusters an organisation belongs to are read through its ``clusters`` relation, as
+# hub_counts does: the directory shows them but does not import the clusters app, which
+# builds on the directory.
+def with_hub_clusters(orgs: QuerySet[Organisation], *, hub: Hub) -> QuerySet[Organisation]:
+    """Each organisation with ``hub_clusters``: the clusters of this hub it belongs to."""
+    return orgs.prefetch_related(
+        Prefetch("clusters", queryset=hub.clusters.all(), to_attr="hub_clusters")
+    )
+
+
+def organisation_clusters(*, hub: Hub, organisation: Organisation) -> QuerySet[Any]:
+    """The clusters of this hub the organisation belongs to, with their coordinators."""
+    return organisation.clusters.filter(hub=hub).select_related("coordinator")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tutti.core.audit import audit
+from tutti.core.errors import DomainError
+from tutti.core.models import model_update
 from tutti.directory.models import (
     Hub,
     Organisation,
@@ -35,7 +37,7 @@ ORGANISATION_FIELDS = (
 )
 
 
-class DirectoryError(Exception):
+class DirectoryError(DomainError):
     """A directory change that the rules do not allow; the message is for the user."""
 
 
@@ -177,11 +179,8 @@ HUB_SETTINGS_FIELDS = (
 @transaction.atomic
 def hub_settings_update(*, hub: Hub, by: Any, **fields: Any) -> Hub:
     """Change the hub's details, sign-in rule, privacy notice and retention periods."""
-    changed = [k for k in HUB_SETTINGS_FIELDS if k in fields and fields[k] != getattr(hub, k)]
-    for name in changed:
-        setattr(hub, name, fields[name])
-    hub.full_clean()
+    data = {k: fields[k] for k in HUB_SETTINGS_FIELDS if k in fields}
+    changed = model_update(hub, data, validate=True)
     if changed:
-        hub.save(update_fields=[*changed, "updated_at"])
         audit("directory.hub.settings_changed", hub=hub, actor=by, obj=hub, fields=changed)
     return hub

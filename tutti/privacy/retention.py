@@ -1,8 +1,9 @@
 """Retention: how long each kind of personal data is kept, one rule per kind.
 
 Each rule reads its period from the hub's settings and does its work for one hub at a time.
-An app that keeps personal data adds its rule with ``@retention_rule(...)``; the
-``apply_retention`` command runs every registered rule for every hub. A rule must be
+An app that keeps personal data writes its rule in its own retention.py and this module
+registers it with ``retention_rule(...)`` (privacy builds on the apps, so they need not import
+it); the ``apply_retention`` command runs every registered rule for every hub. A rule must be
 idempotent: run twice with the same clock, the second run changes nothing and reports 0.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
+from tutti.accounts import retention as accounts_retention
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
@@ -55,6 +57,10 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
     cutoff = now - relativedelta(months=hub.retention_audit_months)
     deleted, _ = AuditLog.objects.filter(hub=hub, created_at__lt=cutoff).delete()
     return deleted
+
+
+# Registered after the two above, so that reports list the kinds in the same order as before.
+retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
 
 
 @dataclass(frozen=True)

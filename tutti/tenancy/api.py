@@ -1,5 +1,7 @@
 """Who may use an operation under ``/api/hubs/{hub_slug}/``: the pages' rules, answered in JSON.
 
+Both decide through ``tutti.tenancy.access.member_access``; here its refusals become:
+
 - Not signed in, on an operation that needs a role: 401.
 - Signed in with no role in the hub: 404, as another hub's objects do not exist for them.
 - A member whose role lacks the capability: 403.
@@ -8,7 +10,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -16,10 +18,9 @@ from ninja.errors import AuthenticationError
 
 from tutti.accounts.models import CAPABILITIES, Role
 from tutti.accounts.two_factor import API_MESSAGE as TWO_FACTOR_NEEDED
-from tutti.accounts.two_factor import two_factor_missing
 from tutti.core.api import NOT_SIGNED_IN, PUBLIC_NOTE, View, with_access_note
 from tutti.directory.models import Hub
-from tutti.tenancy.pages import membership_for
+from tutti.tenancy.access import Refusal, Refused, member_access
 
 
 def _roles_holding(capability: str) -> str:
@@ -36,6 +37,16 @@ def _access_note(capability: str | None, limit: str) -> str:
         "Not signed in: 401. No role in this hub: 404. A role without it: 403."
     )
     return f"{note} {limit}" if limit else note
+
+
+def _refuse(reason: Refusal, capability: str) -> NoReturn:
+    if reason is Refusal.NOT_SIGNED_IN:
+        raise AuthenticationError(message=NOT_SIGNED_IN)
+    if reason is Refusal.NO_ROLE:
+        raise Http404("Not found in this hub.")
+    if reason is Refusal.ROLE_LACKS_CAPABILITY:
+        raise PermissionDenied(f"Your role cannot do this ({capability}).")
+    raise PermissionDenied(TWO_FACTOR_NEEDED)
 
 
 def hub_operation(capability: str | None, *, limit: str = "") -> Callable[[View], View]:
@@ -61,13 +72,10 @@ def hub_operation(capability: str | None, *, limit: str = "") -> Callable[[View]
                 raise Http404("No such hub.")
             membership = None
             if capability is not None:
-                membership = membership_for(request.user, hub)
-                if membership is None:
-                    raise Http404("Not found in this hub.")
-                if not membership.has_capability(capability):
-                    raise PermissionDenied(f"Your role cannot do this ({capability}).")
-                if two_factor_missing(user=request.user, hub=hub, membership=membership):
-                    raise PermissionDenied(TWO_FACTOR_NEEDED)
+                access = member_access(request.user, hub, capability)
+                if isinstance(access, Refused):
+                    _refuse(access.reason, capability)
+                membership = access
             request.hub = hub  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             return view(request, hub_slug, *args, **kwargs)

@@ -2,7 +2,8 @@
 
 Each view declares who may use it with one of the decorators below; they resolve the hub from
 the URL, set ``request.hub`` and ``request.membership``, and mark the view with ``access`` so
-that the test suite can prove no view was left without a rule.
+that the test suite can prove no view was left without a rule. Who gets through is decided by
+``tutti.tenancy.access.member_access``, as for the API; here its refusals become pages:
 
 - Someone who is not signed in is sent to sign in (302).
 - A signed-in person with no role in the hub gets 404: another hub's pages do not exist for them.
@@ -20,20 +21,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from tutti.accounts.models import CAPABILITIES, Membership, Role
-from tutti.accounts.two_factor import two_factor_missing
+from tutti.accounts.models import CAPABILITIES
 from tutti.core.permissions import View
 from tutti.directory.models import Hub
+from tutti.tenancy.access import Refusal, Refused, member_access, membership_for
 
-
-def membership_for(user: Any, hub: Hub) -> Membership | None:
-    """The user's membership of this hub; a superuser acts as a hub admin everywhere."""
-    if not user.is_authenticated:
-        return None
-    membership = Membership.objects.filter(hub=hub, user=user).first()
-    if membership is None and user.is_superuser:
-        membership = Membership(hub=hub, user=user, role=Role.HUB_ADMIN)
-    return membership
+__all__ = ["hub_permission_required", "membership_for", "public_hub_view", "signed_in_hub_view"]
 
 
 def _resolve_hub(request: HttpRequest, hub_slug: str) -> Hub:
@@ -69,6 +62,17 @@ def signed_in_hub_view(view: View) -> View:
     return wrapper
 
 
+def _refuse(request: HttpRequest, reason: Refusal, capability: str) -> HttpResponse:
+    """A redirect to sign in or to set up two-factor sign-in; else raises 404 or 403."""
+    if reason is Refusal.NOT_SIGNED_IN:
+        return redirect_to_login(request.get_full_path())
+    if reason is Refusal.NO_ROLE:
+        raise Http404("No such page in this hub.")
+    if reason is Refusal.ROLE_LACKS_CAPABILITY:
+        raise PermissionDenied(f"Your role cannot do this ({capability}).")
+    return redirect("accounts:two-factor-required")
+
+
 def hub_permission_required(capability: str) -> Callable[[View], View]:
     """Only members of the hub whose role holds ``capability`` may use this view."""
     if capability not in CAPABILITIES:
@@ -79,14 +83,13 @@ def hub_permission_required(capability: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            hub = _resolve_hub(request, hub_slug)
-            membership = request.membership  # type: ignore[attr-defined]
-            if membership is None:
-                raise Http404("No such page in this hub.")
-            if not membership.has_capability(capability):
-                raise PermissionDenied(f"Your role cannot do this ({capability}).")
-            if two_factor_missing(user=request.user, hub=hub, membership=membership):
-                return redirect("accounts:two-factor-required")
+            hub = get_object_or_404(Hub, slug=hub_slug)
+            access = member_access(request.user, hub, capability)
+            request.hub = hub  # type: ignore[attr-defined]
+            if isinstance(access, Refused):
+                request.membership = access.membership  # type: ignore[attr-defined]
+                return _refuse(request, access.reason, capability)
+            request.membership = access  # type: ignore[attr-defined]
             return view(request, hub_slug, *args, **kwargs)
 
         wrapper.access = capability  # type: ignore[attr-defined]
