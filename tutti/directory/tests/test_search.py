@@ -101,7 +101,7 @@ def test_plain_in_sql_is_searchable_in_python(world):
 
 
 @postgres_only
-@pytest.mark.parametrize("q", ["jospeh", "St Jospehs"])
+@pytest.mark.parametrize("q", ["jospeh", "JOSPEH"])
 def test_a_typo_finds_the_closest_names(schools, q):
     assert names(schools.hub, q)[0] == "St Joseph's Catholic Primary School"
 
@@ -113,13 +113,15 @@ def test_a_typo_is_only_a_fallback(schools):
 
 
 @postgres_only
-@pytest.mark.parametrize("index", ["plain_name", "plain_town"])
-def test_postgresql_searches_with_the_trigram_indexes(schools, index):
-    queryset = directory_search(hub=schools.hub, filters=DirectoryFilters(q="joseph"))
+@pytest.mark.parametrize("field", ["name", "town"])
+def test_postgresql_serves_the_plain_like_from_the_trigram_indexes(schools, field):
+    # The index holds the very expression the search compares: a change to ``plain`` or to
+    # the index that parts them shows here.
+    queryset = Organisation.objects.annotate(p=plain(F(field))).filter(p__icontains="joseph")
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
             plan = queryset.explain()
         finally:
             cursor.execute("RESET enable_seqscan")
-    assert f"directory_organisation_{index}_trgm" in plan
+    assert f"directory_organisation_plain_{field}_trgm" in plan
