@@ -4,9 +4,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Replace
+from django.db.models import Case, F, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Upper
 
+from tutti.core.search import (
+    Searched,
+    TextIndex,
+    contains_every_word,
+    fuzzy,
+    plain,
+    searchable,
+)
 from tutti.directory.models import (
     Hub,
     Organisation,
@@ -45,8 +53,9 @@ def organisation_named(*, hub: Hub, name: str, exclude: int | None = None) -> Or
         return None
     candidates = hub_organisations(hub=hub).exclude(pk=exclude)
     candidates = candidates.annotate(plain_name=plain(F("name")))
-    for word in wanted.split():
-        candidates = candidates.filter(plain_name__icontains=word)
+    candidates = contains_every_word(
+        candidates, wanted.split(), ["plain_name"], index=ORGANISATION_SEARCH
+    )
     return next(
         (o for o in candidates.order_by("pk") if searchable(o.name).lower() == wanted), None
     )
@@ -60,25 +69,17 @@ def already_listed(organisation: Organisation) -> str:
     )
 
 
-# Punctuation that people type or leave out at will: "St Joseph's", "St. Josephs", "St Josephs"
-# are one school. Removed from both the words typed and the names searched; dashes and slashes
-# become spaces, so "Bradford-on-Avon" is three words.
-DROPPED = "'\u2019\u2018`\u00b4.,"  # straight, curly and other apostrophes, full stop, comma
-SPACED = "-\u2013\u2014/"  # hyphen, en and em dashes, slash
-
-
-def searchable(text: str) -> str:
-    text = text.translate({ord(c): None for c in DROPPED})
-    return " ".join(text.translate({ord(c): " " for c in SPACED}).split())
-
-
-def plain(expression: Any) -> Any:
-    """``searchable`` in SQL, for a field: the same characters dropped or made spaces."""
-    for character in DROPPED:
-        expression = Replace(expression, Value(character), Value(""))
-    for character in SPACED:
-        expression = Replace(expression, Value(character), Value(" "))
-    return expression
+# The directory's text search: the register's names and towns, punctuation stripped (see
+# tutti.core.search), and as stored for What's On; migration 0004_search_indexes builds these.
+ORGANISATION_SEARCH = TextIndex(
+    table="directory_organisation",
+    fields=[
+        Searched("name", plain=True),
+        Searched("town", plain=True),
+        Searched("name"),
+        Searched("town"),
+    ],
+)
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,6 @@ def directory_search(
     orgs = hub_public_organisations(hub=hub) if public else hub_organisations(hub=hub)
     if not filters.include_closed:
         orgs = orgs.filter(is_open=True)
-    words = searchable(filters.q).split()
-    if words:
-        orgs = orgs.annotate(plain_name=plain(F("name")), plain_town=plain(F("town")))
-    for word in words:
-        orgs = orgs.filter(
-            Q(plain_name__icontains=word) | Q(plain_town__icontains=word) | urn_q(word)
-        )
     if filters.postcode:
         orgs = orgs.filter(postcode__istartswith=normalise_postcode(filters.postcode))
     if filters.local_authority:
@@ -119,19 +113,32 @@ def directory_search(
     if filters.expertise:
         orgs = orgs.filter(expertise__slug=filters.expertise)
     orgs = orgs.select_related("local_authority")
+    words = searchable(filters.q).split()
+    if not words:
+        return orgs.order_by("name", "pk").distinct()
+    orgs = orgs.annotate(plain_name=plain(F("name")), plain_town=plain(F("town")))
+    found = contains_every_word(
+        orgs, words, ["plain_name", "plain_town"], index=ORGANISATION_SEARCH, extra=urn_q
+    )
+    if not found.exists():
+        # Nothing has every word: perhaps a typo ("Jospeh"). Names and towns with a word close
+        # to each one typed, the closest first (PostgreSQL only).
+        close = fuzzy(orgs, words, [plain_upper("name"), plain_upper("town")])
+        if close.exists():
+            return close.order_by("-similarity", "name", "pk").distinct()
+    # An exact name first, then names that start with the words typed, then the rest.
     q = " ".join(words)
-    if q:
-        # An exact name first, then names that start with the words typed, then the rest.
-        orgs = orgs.annotate(
+    return (
+        found.annotate(
             rank=Case(
                 When(plain_name__iexact=q, then=Value(0)),
                 When(plain_name__istartswith=q, then=Value(1)),
                 default=Value(2),
             )
-        ).order_by("rank", "name", "pk")
-    else:
-        orgs = orgs.order_by("name", "pk")
-    return orgs.distinct()
+        )
+        .order_by("rank", "name", "pk")
+        .distinct()
+    )
 
 
 FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -145,6 +152,11 @@ def normalise_postcode(value: str) -> str:
     value = " ".join(value.upper().split())
     match = FULL_POSTCODE.match(value.replace(" ", ""))
     return f"{match[1]} {match[2]}" if match else value
+
+
+def plain_upper(field: str) -> Any:
+    """The expression the trigram indexes hold: what ``plain_<field>__icontains`` compares."""
+    return Upper(Cast(plain(F(field)), TextField()))
 
 
 def urn_q(word: str) -> Q:

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from tutti.accounts.models import Membership
 from tutti.clusters.models import Cluster
+from tutti.core.search import Searched, TextIndex, contains_every_word
 from tutti.directory.models import Hub, Organisation
+from tutti.directory.selectors import ORGANISATION_SEARCH
 from tutti.events.models import (
     AUDIENCE_FIELDS,
     Attendance,
@@ -37,6 +39,12 @@ from tutti.events.models import (
 )
 from tutti.events.tokens import booking_reference
 
+# What's On's text search over the events' own words (tutti.core.search); migration
+# 0007_search_indexes builds these indexes.
+EVENT_SEARCH = TextIndex(
+    table="events_event",
+    fields=[Searched("title"), Searched("summary"), Searched("venue_name")],
+)
 
 @dataclass(frozen=True)
 class EventFilters:
@@ -115,19 +123,22 @@ def _filtered(events: QuerySet[Event], filters: EventFilters) -> QuerySet[Event]
         events = events.filter(price=0)
     elif filters.price == "paid":
         events = events.filter(price__gt=0)
-    for word in filters.q.split():
+
+    def venue_or_organiser(word: str) -> Q:
         # The directory's matches as id lists, not joins: an OR across joined tables could use
-        # no index, but on one table it can (the trigram indexes, on PostgreSQL).
-        places = Organisation.objects.filter(Q(name__icontains=word) | Q(town__icontains=word))
-        organisers = Organisation.objects.filter(name__icontains=word)
-        events = events.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(venue_name__icontains=word)
-            | Q(venue__in=places.values("pk"))
-            | Q(organiser__in=organisers.values("pk"))
-        )
-    return events
+        # no index, but on one table it can (tutti.core.search: trigrams or FTS5).
+        orgs = Organisation.objects.all()
+        places = contains_every_word(orgs, [word], ["name", "town"], index=ORGANISATION_SEARCH)
+        organisers = contains_every_word(orgs, [word], ["name"], index=ORGANISATION_SEARCH)
+        return Q(venue__in=places.values("pk")) | Q(organiser__in=organisers.values("pk"))
+
+    return contains_every_word(
+        events,
+        filters.q.split(),
+        ["title", "summary", "venue_name"],
+        index=EVENT_SEARCH,
+        extra=venue_or_organiser,
+    )
 
 
 def public_events(

@@ -1,0 +1,127 @@
+"""Directory text search on its indexes (tutti.core.search): the same results with and without
+them, kept in step with every change, used by PostgreSQL, and typos found there."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from tutti.core.search import SQLITE_HAS_TRIGRAM, searchable
+from tutti.directory.models import Organisation
+from tutti.directory.selectors import (
+    DirectoryFilters,
+    directory_search,
+    organisation_named,
+    plain,
+)
+from tutti.directory.tests.factories import SchoolFactory
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigram indexes and typos: PostgreSQL"
+)
+
+
+def names(hub, q, **filters):
+    return [o.name for o in directory_search(hub=hub, filters=DirectoryFilters(q=q, **filters))]
+
+
+@pytest.fixture
+def schools(world):
+    for name, town in [
+        ("St Joseph's Catholic Primary School", "Swindon"),
+        ("Bradford-on-Avon Primary", "Bradford on Avon"),
+        ("Primary Academy", "Trowbridge"),
+        ("Primary", "Melksham"),
+        ('The "Quoted" School', "Calne"),
+    ]:
+        SchoolFactory(name=name, town=town, local_authority=world.la)
+    return world
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("jose", ["St Joseph's Catholic Primary School"]),  # part of a word
+        ("st josephs", ["St Joseph's Catholic Primary School"]),
+        ("SWINDON", ["St Joseph's Catholic Primary School"]),  # the town
+        ("on avo", ["Bradford-on-Avon Primary"]),  # a short word: LIKE alone
+        ('"quoted"', ['The "Quoted" School']),  # FTS5 syntax is only text
+        ("*", []),
+    ],
+)
+def test_words_are_found_as_the_plain_like_finds_them(schools, q, expected):
+    assert names(schools.hub, q) == expected
+
+
+def test_exact_then_starting_with_then_the_rest(schools):
+    assert names(schools.hub, "primary") == [
+        "Primary",
+        "Primary Academy",
+        "Bradford-on-Avon Primary",
+        "Devizes Primary School",
+        "St Joseph's Catholic Primary School",
+    ]
+
+
+def test_the_index_follows_new_changed_and_deleted_names(world):
+    school = SchoolFactory(name="Larkhill Primary", local_authority=world.la)
+    assert names(world.hub, "larkhill") == ["Larkhill Primary"]
+    Organisation.objects.filter(pk=school.pk).update(name="Bulford St Leonard's")
+    assert names(world.hub, "larkhill") == []
+    assert names(world.hub, "leonards") == ["Bulford St Leonard's"]
+    Organisation.objects.filter(pk=school.pk).update(town="Tidworth")
+    assert names(world.hub, "tidworth") == ["Bulford St Leonard's"]
+    school.delete()
+    assert names(world.hub, "leonards") == []
+
+
+def test_the_same_name_is_found_through_the_index(schools):
+    found = organisation_named(hub=schools.hub, name="St. Josephs Catholic Primary School")
+    assert found is not None and found.town == "Swindon"
+    assert organisation_named(hub=schools.hub, name="St Josephs Catholic") is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite" or not SQLITE_HAS_TRIGRAM, reason="the FTS5 table: SQLite"
+)
+def test_sqlite_keeps_the_plain_text_in_its_fts_table(world):
+    school = SchoolFactory(name="St Mary\u2019s C-of-E", town="Devizes", local_authority=world.la)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT plain_name, plain_town FROM directory_organisation_search WHERE rowid = %s",
+            [school.pk],
+        )
+        assert cursor.fetchone() == (searchable(school.name), "Devizes")
+
+
+def test_plain_in_sql_is_searchable_in_python(world):
+    odd = "St. Mary\u2019s C-of-E / Holy\u2013Trinity, `x\u00b4 \u2018y\u2019"
+    school = SchoolFactory(name=odd, local_authority=world.la)
+    got = Organisation.objects.annotate(p=plain(F("name"))).get(pk=school.pk).p
+    assert " ".join(got.split()) == searchable(odd)
+
+
+@postgres_only
+@pytest.mark.parametrize("q", ["jospeh", "JOSPEH"])
+def test_a_typo_finds_the_closest_names(schools, q):
+    assert names(schools.hub, q)[0] == "St Joseph's Catholic Primary School"
+
+
+@postgres_only
+def test_a_typo_is_only_a_fallback(schools):
+    assert names(schools.hub, "joseph") == ["St Joseph's Catholic Primary School"]
+    assert names(schools.hub, "xylophonic") == []
+
+
+@postgres_only
+@pytest.mark.parametrize("field", ["name", "town"])
+def test_postgresql_serves_the_plain_like_from_the_trigram_indexes(schools, field):
+    # The index holds the very expression the search compares: a change to ``plain`` or to
+    # the index that parts them shows here.
+    queryset = Organisation.objects.annotate(p=plain(F(field))).filter(p__icontains="joseph")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = queryset.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert f"directory_organisation_plain_{field}_trgm" in plan
