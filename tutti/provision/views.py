@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.urls import absolute_url
+from tutti.core.years import current_academic_year, year_label
 from tutti.directory.models import OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision import selectors, services
@@ -30,8 +31,6 @@ from tutti.provision.models import (
     CoreRole,
     SchoolAudit,
     Status,
-    academic_year,
-    academic_year_label,
 )
 from tutti.provision.report import report_pdf
 from tutti.provision.tokens import LinkProblem, audit_link_check, audit_link_read, audit_token
@@ -43,12 +42,8 @@ REPORT_RANKED = 25
 SCHOOLS_PER_PAGE = 50
 
 
-def _this_year() -> int:
-    return academic_year(timezone.localdate())
-
-
 def _link_problem(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "provision/audit_link_problem.html", {"message": message}, status=status)
+    return render(request, "core/link_problem.html", {"message": message}, status=status)
 
 
 @public_hub_view
@@ -116,7 +111,7 @@ def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) 
             "school": school,
             "record": record,
             "last_year": last_year,
-            "year_label": academic_year_label(link.year),
+            "year_label": year_label(link.year),
         },
         status=status,
     )
@@ -125,7 +120,7 @@ def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) 
 @public_hub_view
 def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """Counts and a map of where music is and is not provided: no personal data."""
-    year = _this_year()
+    year = current_academic_year()
     authorities = list(request.hub.local_authorities.all())
     rows = selectors.school_provision(hub=request.hub, year=year)
     phases = sorted({r.phase for r in rows})
@@ -147,7 +142,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
             "role": role,
             "role_label": CoreRole(role).label,
             "phase": phase,
-            "year_label": academic_year_label(year),
+            "year_label": year_label(year),
             "shown": shown,
             "map": selectors.gap_map(authorities=authorities, rows=shown, role=role),
             "map_title": f"Map of {CoreRole(role).label.lower()} in the hub's schools",
@@ -176,7 +171,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
 @hub_permission_required("can_manage_provision")
 def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """Every school's audit this year, its link to send, and completion by cluster."""
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
     clusters = sorted({name for r in rows for name in r.clusters})
     form = SchoolListFilterForm(request.GET or None, clusters=clusters)
@@ -229,7 +224,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         "provision/manage_provision.html",
         {
             "form": form,
-            "year_label": academic_year_label(year),
+            "year_label": year_label(year),
             "progress": [(p, links[p.school.pk]) for p in page.object_list],
             "page": page,
             "listed": len(listed),
@@ -270,9 +265,12 @@ def send_reminders(request: HttpRequest, hub_slug: str) -> HttpResponse:
     back = redirect("provision-manage:list", hub_slug=hub_slug)
     if request.method != "POST":
         return back
-    rows = selectors.school_provision(hub=request.hub, year=_this_year())
+    rows = selectors.school_provision(hub=request.hub, year=current_academic_year())
     result = services.audit_reminders_send(
-        hub=request.hub, year=_this_year(), school_ids=[r.pk for r in rows], by=request.user
+        hub=request.hub,
+        year=current_academic_year(),
+        school_ids=[r.pk for r in rows],
+        by=request.user,
     )
     if result.emailed:
         messages.success(
@@ -327,7 +325,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
             status = 400
     school_ids = selectors.working_group_school_ids(group=group) if group else None
     provision = selectors.network_provision(
-        network=network, year=_this_year(), school_ids=school_ids
+        network=network, year=current_academic_year(), school_ids=school_ids
     )
     return render(
         request,
@@ -340,7 +338,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
             "group": group,
             "groups": groups,
             "partners": network.partners.order_by("name"),
-            "year_label": academic_year_label(_this_year()),
+            "year_label": year_label(current_academic_year()),
             "provision": provision,
             "maps": selectors.network_maps(network=network, rows=provision.rows, role=role),
             "map_title": f"Map of {CoreRole(role).label.lower()} in the member hubs' schools",
@@ -365,7 +363,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
 def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """The needs analysis as a PDF for the hub's board and for publishing: the whole hub, or
     one cluster with ?cluster=."""
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
     clusters = sorted({name for r in rows for name in r.clusters})
     form = ReportFilterForm(request.GET or None, clusters=clusters)
@@ -384,7 +382,7 @@ def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
     context = {
         "hub": request.hub,
         "cluster": cluster,
-        "year_label": academic_year_label(year),
+        "year_label": year_label(year),
         "generated": timezone.localdate(),
         "role_label": CoreRole(role).label,
         "schools": len(shown),
