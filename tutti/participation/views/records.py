@@ -54,6 +54,7 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
     own = own_organisations(request.membership)
     # Every kind in full made a page tens of thousands of pixels long: the overview shows the
     # first few of each, and one kind at a time is paged.
+    # "?section=" as in the addresses people have bookmarked: the kind of record to page.
     chosen = request.GET.get("section", "")
     if chosen not in KINDS:
         chosen = ""
