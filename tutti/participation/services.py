@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tutti.core.audit import audit
 from tutti.core.errors import DomainError
+from tutti.core.models import model_update
 from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -249,8 +250,7 @@ def collection_remind(*, collection: Collection, by: Any) -> list[Submission]:
     )
     now = timezone.now()
     for submission in waiting:
-        submission.reminded_at = now
-        submission.save(update_fields=["reminded_at", "updated_at"])
+        model_update(submission, {"reminded_at": now})
     audit(
         "participation.collection.reminded",
         hub=collection.hub,
@@ -359,8 +359,7 @@ def submission_record_create(
 def submission_link_replace(*, submission: Submission, by: Any) -> Submission:
     """Give the return a new signed link; every link sent before stops working."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    locked.link_version += 1
-    locked.save(update_fields=["link_version", "updated_at"])
+    model_update(locked, {"link_version": locked.link_version + 1})
     submission.link_version = locked.link_version
     audit(
         "participation.submission.link_replaced",
