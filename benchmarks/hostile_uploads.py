@@ -109,11 +109,11 @@ def run(case: str) -> dict:
     from tutti.accounts.tests.factories import MembershipFactory
     from tutti.clusters.tests.factories import ClusterFactory
     from tutti.core.tests import hostile
+    from tutti.core.years import current_academic_year
     from tutti.directory.tests.factories import HubFactory, OrganisationFactory
     from tutti.participation.spreadsheet import SHEETS, template_workbook
     from tutti.participation.tests.factories import SubmissionFactory
     from tutti.participation.tokens import return_link_path
-    from tutti.participation.years import current_academic_year
 
     hub = HubFactory(slug="wiltshire")
     ClusterFactory(hub=hub, name="Devizes area")

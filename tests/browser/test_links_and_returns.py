@@ -39,8 +39,8 @@ def test_staff_give_a_school_a_new_audit_link(page, site, sign_in, axe_check, sc
 def test_staff_give_a_partner_a_new_return_link_and_the_partner_checks_before_sending(
     page, site, sign_in, axe_check, screenshot
 ):
+    from tutti.core.years import current_academic_year
     from tutti.participation.tests.factories import SubmissionFactory, WcetFactory
-    from tutti.participation.years import current_academic_year
 
     year = current_academic_year() - 1
     submission = SubmissionFactory(

@@ -38,8 +38,8 @@ def test_record_form_reshown_with_errors_has_no_axe_violations(page, site, sign_
 def test_partner_fills_in_and_submits_their_return_in_the_browser(
     page, site, sign_in, axe_check, screenshot
 ):
+    from tutti.core.years import current_academic_year
     from tutti.participation.tests.factories import SubmissionFactory
-    from tutti.participation.years import current_academic_year
 
     year = current_academic_year() - 1
     submission = SubmissionFactory(
@@ -93,9 +93,9 @@ def test_partner_without_an_account_sends_their_return_through_its_link(
 ):
     from urllib.parse import urlsplit
 
+    from tutti.core.years import current_academic_year
     from tutti.participation.models import SubmissionStatus
     from tutti.participation.tests.factories import SubmissionFactory
-    from tutti.participation.years import current_academic_year
 
     submission = SubmissionFactory(
         collection__hub=site.hub, collection__year=current_academic_year() - 1, partner=site.partner

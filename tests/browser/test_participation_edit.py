@@ -6,9 +6,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_staff_edit_and_delete_a_record(page, site, sign_in, axe_check, screenshot):
+    from tutti.core.years import current_academic_year
     from tutti.participation.models import WcetProgramme
     from tutti.participation.tests.factories import WcetFactory
-    from tutti.participation.years import current_academic_year
 
     year = current_academic_year() - 1
     record = WcetFactory(hub=site.hub, partner=site.partner, school=site.school, year=year)

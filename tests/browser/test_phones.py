@@ -20,8 +20,8 @@ LONG_EMAIL = "alexandra.featherstonehaugh-smythe@stmarys-primary-school-devizes.
 def busy(site):
     """A meeting with long names and a family booking, and one held this morning to take the
     register for; a data collection with a return to send."""
+    from tutti.core.years import current_academic_year
     from tutti.participation.tests.factories import SubmissionFactory
-    from tutti.participation.years import current_academic_year
 
     meeting = EventFactory(
         hub=site.hub, title="Devizes area cluster meeting", capacity=30, cluster=site.cluster

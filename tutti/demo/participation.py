@@ -36,6 +36,7 @@ year.
 
 from dataclasses import dataclass, field
 
+from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.participation.figures import FIGURES
 from tutti.participation.models import (
@@ -52,7 +53,6 @@ from tutti.participation.models import (
     TuitionRecord,
     WcetProgramme,
 )
-from tutti.participation.years import current_academic_year
 
 Three = tuple[int, int, int]
 

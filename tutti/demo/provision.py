@@ -8,9 +8,10 @@ year's audit, so that their link opens with last year's answers filled in.
 
 import random
 
+from tutti.core.years import academic_year_for
 from tutti.directory.models import Hub, OrganisationKind
 from tutti.directory.selectors import hub_organisations
-from tutti.provision.models import Answer, Barrier, CpdTopic, SchoolAudit, academic_year
+from tutti.provision.models import Answer, Barrier, CpdTopic, SchoolAudit
 
 # Odds of yes / partly / no for each question, roughly as hubs report them.
 ODDS = {
@@ -61,7 +62,7 @@ def _details(record: SchoolAudit, phase: str) -> None:
 
 
 def load_provision(hubs: dict[str, Hub], today) -> None:
-    year = academic_year(today)
+    year = academic_year_for(today)
     audits = []
     for hub in hubs.values():
         rng = random.Random(f"tutti-demo-provision-{hub.slug}")  # noqa: S311 (demo data, not security)

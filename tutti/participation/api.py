@@ -9,11 +9,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS
 from tutti.core.audit import ReadAction, audit_read
+from tutti.core.years import year_label
 from tutti.participation import publishing, selectors, services
-from tutti.participation.figures import SECTIONS
-from tutti.participation.forms import SECTION_FIELDS, SECTION_LABELS
+from tutti.participation.access import may_see_draft_figures
 from tutti.participation.impact import impact_page
-from tutti.participation.years import year_label
+from tutti.participation.kinds import KINDS
 from tutti.tenancy.api import hub_operation
 from tutti.tenancy.pages import membership_for
 
@@ -22,15 +22,11 @@ router = Router(tags=["participation"])
 PAGE_SIZE = 100
 
 
-class Section(StrEnum):
-    """The record types, as in the website's URLs (``figures.SECTIONS``)."""
-
-    WCET = "wcet"
-    TUITION = "tuition"
-    ENSEMBLES = "ensembles"
-    SINGING = "singing"
-    SCHOOL_SUPPORT = "school-support"
-    LOANS = "loans"
+# The record kinds, as in the website's URLs (``kinds.KINDS``). Named "Section" in the schema
+# and the path, as the API has always published them.
+Kind = StrEnum(  # type: ignore[misc]
+    "Section", {key.upper().replace("-", "_"): key for key in KINDS}, module=__name__
+)
 
 
 class YearIn(Schema):
@@ -84,7 +80,7 @@ class RecordOut(Schema):
     partner: PartnerRefOut
     school: SchoolRefOut | None
     submission_id: int | None = Field(description="The partner's return it came in with.")
-    details: dict[str, int | str | bool] = Field(description="The section's own fields.")
+    details: dict[str, int | str | bool] = Field(description="The kind of record's own fields.")
 
 
 class RecordPageOut(Schema):
@@ -116,7 +112,7 @@ def impact(request: HttpRequest, hub_slug: str, query: Query[YearIn]) -> Any:
     hub staff and partners signed in get every figure of every year."""
     hub = request.hub  # type: ignore[attr-defined]
     membership = membership_for(request.user, hub) if request.user.is_authenticated else None
-    internal = membership is not None and membership.has_capability("can_view_draft_impact")
+    internal = may_see_draft_figures(membership)
     published = publishing.publications(hub=hub)
     if internal:
         year = _year(request, query.year)
@@ -146,7 +142,7 @@ def impact(request: HttpRequest, hub_slug: str, query: Query[YearIn]) -> Any:
     }
 
 
-def _record(record: Any, section: str) -> dict[str, Any]:
+def _record(record: Any, key: str) -> dict[str, Any]:
     school = getattr(record, "school", None)
     return {
         "id": record.pk,
@@ -154,7 +150,7 @@ def _record(record: Any, section: str) -> dict[str, Any]:
         "partner": {"id": record.partner_id, "name": record.partner.name},
         "school": {"id": school.pk, "urn": school.urn, "name": school.name} if school else None,
         "submission_id": record.submission_id,
-        "details": {name: getattr(record, name) for name in SECTION_FIELDS[section]},
+        "details": {name: getattr(record, name) for name in KINDS[key].form_fields},
     }
 
 
@@ -163,22 +159,22 @@ def _record(record: Any, section: str) -> dict[str, Any]:
     response={200: RecordPageOut, **STAFF_READ_ERRORS},
 )
 @hub_operation("can_manage_participation")
-def records(request: HttpRequest, hub_slug: str, section: Section, query: Query[RecordsIn]) -> Any:
-    """One section's participation records for a year, 100 a page, with partner and school."""
-    key = str(section.value)
+def records(request: HttpRequest, hub_slug: str, section: Kind, query: Query[RecordsIn]) -> Any:
+    """One kind of participation record for a year, 100 a page, with partner and school."""
+    kind = KINDS[str(section.value)]
     year = _year(request, query.year)
-    audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year, section=key)
-    found = selectors.records_for(hub=request.hub, section=key, year=year).order_by("pk")  # type: ignore[attr-defined]
+    audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year, section=kind.key)
+    found = selectors.records_for(hub=request.hub, kind=kind, year=year).order_by("pk")  # type: ignore[attr-defined]
     count = found.count()
     start = (query.page - 1) * PAGE_SIZE
     return {
-        "section": key,
-        "section_label": SECTION_LABELS[key],
+        "section": kind.key,
+        "section_label": kind.label,
         "year": year,
         "count": count,
         "page": query.page,
         "pages": max(1, -(-count // PAGE_SIZE)),
-        "results": [_record(r, key) for r in found[start : start + PAGE_SIZE]],
+        "results": [_record(r, kind.key) for r in found[start : start + PAGE_SIZE]],
     }
 
 
@@ -187,11 +183,11 @@ def records(request: HttpRequest, hub_slug: str, section: Section, query: Query[
     response={204: None, **WRITE_ERRORS},
 )
 @hub_operation("can_manage_participation")
-def record_delete(request: HttpRequest, hub_slug: str, section: Section, id: int) -> Any:
+def record_delete(request: HttpRequest, hub_slug: str, section: Kind, id: int) -> Any:
     """Delete one participation record, even one in a partner's sent return; the audit log
     keeps what it said."""
-    key = str(section.value)
-    record = SECTIONS[key].objects.filter(hub=request.hub, pk=id).first()  # type: ignore[attr-defined]
+    kind = KINDS[str(section.value)]
+    record = kind.model.objects.filter(hub=request.hub, pk=id).first()  # type: ignore[attr-defined]
     if record is None:
         raise Http404("No such record in this hub.")
     services.record_delete(record=record, by=request.user)

@@ -10,36 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, Q
+from django.db.models import Q
 
 from tutti.clusters.models import ClusterMember
 from tutti.directory.models import Hub, Organisation, OrganisationKind
-from tutti.participation.models import (
-    Ensemble,
-    InstrumentLoans,
-    SchoolSupport,
-    SingingSupport,
-    TuitionRecord,
-    WcetProgramme,
-)
-
-# The record types, by the name used in URLs, exports and the records-behind lists.
-SECTIONS: dict[str, type[Model]] = {
-    "wcet": WcetProgramme,
-    "tuition": TuitionRecord,
-    "ensembles": Ensemble,
-    "singing": SingingSupport,
-    "school-support": SchoolSupport,
-    "loans": InstrumentLoans,
-}
-SECTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "wcet": ("pupils", "continued"),
-    "tuition": ("pupils",),
-    "ensembles": ("members",),
-    "singing": (),
-    "school-support": SchoolSupport.CORE_ROLES,
-    "loans": ("to_pupils", "to_schools"),
-}
+from tutti.participation.kinds import KINDS
+from tutti.participation.models import SchoolSupport
 
 Row = dict[str, Any]
 
@@ -70,8 +46,8 @@ class YearData:
     def has_records(self) -> bool:
         return any(self.rows.values())
 
-    def school_ids(self, section: str, where: Callable[[Row], bool] = lambda r: True) -> set[int]:
-        return {r["school_id"] for r in self.rows[section] if r["school_id"] and where(r)}
+    def school_ids(self, kind: str, where: Callable[[Row], bool] = lambda r: True) -> set[int]:
+        return {r["school_id"] for r in self.rows[kind] if r["school_id"] and where(r)}
 
 
 def load_year(*, hub: Hub, year: int) -> YearData:
@@ -81,21 +57,21 @@ def load_year(*, hub: Hub, year: int) -> YearData:
 
 def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
     """``load_year`` for several years at once, still in eight queries."""
-    rows: dict[int, dict[str, list[Row]]] = {year: {s: [] for s in SECTIONS} for year in years}
-    for section, model in SECTIONS.items():
-        names = ["pk", "year", "partner_id", *SECTION_FIELDS[section]]
-        if section != "loans":
+    rows: dict[int, dict[str, list[Row]]] = {year: {k: [] for k in KINDS} for year in years}
+    for kind in KINDS.values():
+        names = ["pk", "year", "partner_id", *kind.figure_fields]
+        if kind.names_school:
             names.append("school_id")
-        records = model.objects.filter(hub=hub, year__in=years).filter(
+        records = kind.model.objects.filter(hub=hub, year__in=years).filter(
             # A partner's return counts once it is sent, not while they are filling it in.
             Q(submission__isnull=True) | Q(submission__status="submitted")
         )
         for r in records.values(*names):
-            if section == "loans":
+            if not kind.names_school:
                 r["school_id"] = None
-            rows[r["year"]][section].append(r)
+            rows[r["year"]][kind.key].append(r)
     with_records = {
-        r["school_id"] for by_section in rows.values() for rs in by_section.values() for r in rs
+        r["school_id"] for by_kind in rows.values() for rs in by_kind.values() for r in rs
     } - {None}
     found = (
         Organisation.objects.filter(
@@ -124,7 +100,7 @@ def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
 @dataclass
 class Result:
     value: float
-    # The records behind the figure, by section; and the schools it counts, if it counts any.
+    # The records behind the figure, by kind; and the schools it counts, if it counts any.
     records: dict[str, list[Row]] = field(default_factory=dict)
     schools: set[int] | None = None
 

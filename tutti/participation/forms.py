@@ -5,60 +5,29 @@ from django.forms import modelform_factory
 from django.utils import timezone
 
 from tutti.core.uploads import LimitedFileField
+from tutti.core.years import year_label
 from tutti.directory.models import Hub
-from tutti.participation.figures import SECTIONS
+from tutti.participation.kinds import RecordKind, SchoolRule
 from tutti.participation.selectors import area_school
-from tutti.participation.years import year_label
 
 # As the reader's own limit (spreadsheet.MAX_BYTES), checked before the file is read.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-SECTION_LABELS = {
-    "wcet": "Whole-class ensemble teaching",
-    "tuition": "Instrumental and vocal lessons",
-    "ensembles": "Ensembles and choirs",
-    "singing": "Singing support",
-    "school-support": "School support",
-    "loans": "Instruments on loan",
-}
-SECTION_FIELDS = {
-    "wcet": ["year_groups", "instruments", "pupils", "weeks", "lesson_minutes", "continued"],
-    "tuition": ["centre", "family", "lesson_type", "pupils", "fsm", "send", "looked_after"],
-    "ensembles": ["name", "kind", "level", "members", "fsm", "send", "looked_after", "rehearsals"],
-    "singing": ["kind"],
-    "school-support": [
-        "wcet",
-        "ensembles",
-        "progression",
-        "singing",
-        "cpd",
-        "curriculum",
-        "instrument_loan",
-        "large_scale",
-    ],
-    "loans": ["to_pupils", "to_schools"],
-}
-# Whether a record names a school by URN: always, when it may (None: optional), or never.
-URN_REQUIRED: dict[str, bool | None] = {
-    "wcet": True,
-    "tuition": None,
-    "ensembles": None,
-    "singing": True,
-    "school-support": True,
-}
-URN_HELP = {
-    "tuition": "Leave empty for lessons at a centre, and give the centre's name.",
-    "ensembles": "Leave empty for an area-based ensemble.",
-}
 
 
 class RecordFormBase(forms.ModelForm):
     """Fields common to every record: the year, the delivering partner and the school."""
 
     def __init__(
-        self, *args: Any, hub: Hub, section: str, partners: Any, years: list[int], **kwargs: Any
+        self,
+        *args: Any,
+        hub: Hub,
+        record_kind: RecordKind,
+        partners: Any,
+        years: list[int],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.hub, self.section = hub, section
+        self.hub, self.record_kind = hub, record_kind
         self.fields = {
             "year": forms.TypedChoiceField(
                 label="Academic year",
@@ -71,17 +40,14 @@ class RecordFormBase(forms.ModelForm):
             ),
             **self.fields,
         }
-        if section in URN_REQUIRED:
-            required = bool(URN_REQUIRED[section])
+        if record_kind.names_school:
             self.fields = {
                 **dict(list(self.fields.items())[:2]),
                 "urn": forms.IntegerField(
                     label="School URN",
-                    required=required,
+                    required=record_kind.school == SchoolRule.REQUIRED,
                     min_value=1,
-                    help_text=URN_HELP.get(
-                        section, "The school's unique reference number from the register."
-                    ),
+                    help_text=record_kind.urn_help,
                 ),
                 **dict(list(self.fields.items())[2:]),
             }
@@ -98,13 +64,15 @@ class RecordFormBase(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         no_place = not cleaned.get("urn") and not cleaned.get("centre")
-        if self.section == "tuition" and no_place and "urn" not in self.errors:
+        if self.record_kind.school_or_centre and no_place and "urn" not in self.errors:
             self.add_error("centre", "Give the school's URN or the centre's name.")
         return cleaned
 
 
-def record_form(section: str) -> type[RecordFormBase]:
-    return modelform_factory(SECTIONS[section], form=RecordFormBase, fields=SECTION_FIELDS[section])
+def record_form(record_kind: RecordKind) -> type[RecordFormBase]:
+    return modelform_factory(
+        record_kind.model, form=RecordFormBase, fields=list(record_kind.form_fields)
+    )
 
 
 class YearForm(forms.Form):

@@ -6,6 +6,7 @@ years and figures the hub has published), so the two can never disagree on a num
 
 from dataclasses import dataclass, field
 
+from tutti.core.years import year_label
 from tutti.directory.models import Hub
 from tutti.participation.figures import (
     FIGURES,
@@ -16,7 +17,6 @@ from tutti.participation.figures import (
     load_years,
 )
 from tutti.participation.models import Publication
-from tutti.participation.years import year_label
 
 TREND_YEARS = 5
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from tutti.core.models import BaseModel
-from tutti.participation.years import year_label
+from tutti.core.years import year_label
 
 
 class ParticipationRecord(BaseModel):

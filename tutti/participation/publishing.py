@@ -5,14 +5,15 @@ from typing import Any
 from django.db import transaction
 
 from tutti.core.audit import audit
+from tutti.core.errors import DomainError
+from tutti.core.years import year_label
 from tutti.directory.models import Hub
 from tutti.participation.figures import FIGURES, FIGURES_BY_KEY
 from tutti.participation.models import Publication
 from tutti.participation.selectors import years_with_records
-from tutti.participation.years import year_label
 
 
-class PublishingError(Exception):
+class PublishingError(DomainError):
     """A publication the rules do not allow; the message is for the user."""
 
 

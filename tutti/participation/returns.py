@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tutti.core.spreadsheets import append_row, text_cell
+from tutti.core.years import year_label
 from tutti.participation.figures import FigureValue, YearData
 from tutti.participation.models import WcetProgramme
-from tutti.participation.years import year_label
 
 SCHOOL_COLUMNS = [
     "URN",

@@ -2,18 +2,18 @@
 
 from django.db.models import Count, Model, Q, QuerySet
 
+from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
-from tutti.participation.figures import SECTIONS
+from tutti.participation.kinds import KINDS, RecordKind
 from tutti.participation.models import Collection, Submission, SubmissionStatus
-from tutti.participation.years import current_academic_year
 
 
 def years_with_records(*, hub: Hub) -> list[int]:
     """Every year the hub has records for, newest first, in one query."""
     queries = [
-        m.objects.filter(hub=hub).order_by().values_list("year", flat=True)
-        for m in SECTIONS.values()
+        kind.model.objects.filter(hub=hub).order_by().values_list("year", flat=True)
+        for kind in KINDS.values()
     ]
     first, *rest = queries
     return sorted(set(first.union(*rest)), reverse=True)
@@ -25,11 +25,10 @@ def default_year(years: list[int]) -> int:
 
 
 def records_for(
-    *, hub: Hub, section: str, year: int, pks: list[int] | None = None
+    *, hub: Hub, kind: RecordKind, year: int, pks: list[int] | None = None
 ) -> QuerySet[Model]:
-    model = SECTIONS[section]
-    records = model.objects.filter(hub=hub, year=year).select_related("partner")
-    if section != "loans":
+    records = kind.model.objects.filter(hub=hub, year=year).select_related("partner")
+    if kind.names_school:
         records = records.select_related("school", "school__local_authority")
     if pks is not None:
         records = records.filter(pk__in=pks)
@@ -97,17 +96,17 @@ def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet
     return submissions.order_by("-collection__year", "partner__name")
 
 
-def submission_records(*, submission: Submission) -> list[tuple[str, list[Model]]]:
-    """The records that came in with a partner's return, by section."""
+def submission_records(*, submission: Submission) -> list[tuple[RecordKind, list[Model]]]:
+    """The records that came in with a partner's return, by kind."""
     hub = submission.collection.hub
     return [
         (
-            section,
+            kind,
             list(
-                records_for(hub=hub, section=section, year=submission.collection.year).filter(
+                records_for(hub=hub, kind=kind, year=submission.collection.year).filter(
                     submission=submission
                 )
             ),
         )
-        for section in SECTIONS
+        for kind in KINDS.values()
     ]

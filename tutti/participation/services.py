@@ -8,24 +8,22 @@ from django.db.models import Model
 from django.utils import timezone
 
 from tutti.core.audit import audit
+from tutti.core.errors import DomainError
+from tutti.core.models import model_update
+from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
-from tutti.participation.figures import SECTIONS
+from tutti.participation.kinds import KINDS, kind_of
 from tutti.participation.models import Collection, Submission, SubmissionStatus
 from tutti.participation.selectors import delivering_partners
 from tutti.participation.tasks import send_collection_reminder
-from tutti.participation.years import year_label
 
 
-class ParticipationError(Exception):
+class ParticipationError(DomainError):
     """A record the rules do not allow; the message is for the user."""
 
 
 RETURN_SENT = "This return has already been sent. Ask the hub if something needs changing."
-
-
-def _section(record: Model) -> str:
-    return next(key for key, model in SECTIONS.items() if isinstance(record, model))
 
 
 def record_change_refused(*, record: Model, own_organisations: list[int] | None) -> str | None:
@@ -85,8 +83,10 @@ def record_create(
     via: str | None = None,
     **fields: Any,
 ) -> Model:
-    """Record one activity. ``own_organisations`` limits partner staff to their own;
-    ``submission`` is the partner's return it is part of; ``via`` how it came, for the audit."""
+    """Record one activity of the kind keyed ``section`` (``kinds.KINDS``; not "kind", which
+    is a field of ensembles and singing support). ``own_organisations`` limits partner staff to
+    their own; ``submission`` is the partner's return it is part of; ``via`` how it came, for
+    the audit."""
     if (
         not delivering_partners(hub=hub, organisation_ids=own_organisations)
         .filter(pk=partner.pk)
@@ -97,8 +97,7 @@ def record_create(
         hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, pk=school.pk).exists()
     ):
         raise ParticipationError(f"{school.name} is not a school in this hub's area.")
-    model = SECTIONS[section]
-    record = model(hub=hub, year=year, partner=partner, **fields)
+    record = KINDS[section].model(hub=hub, year=year, partner=partner, **fields)
     if school is not None:
         record.school = school
     if submission is not None:
@@ -130,7 +129,7 @@ def record_update(
     """Change a record's fields (``school`` and ``partner`` as organisations); the audit entry
     lists each change, old and new."""
     locked = _lock_record(record, own_organisations)
-    hub, section = locked.hub, _section(locked)
+    hub, kind = locked.hub, kind_of(locked)
     partner, school = fields.get("partner"), fields.get("school")
     if locked.submission_id and (
         fields.get("year", locked.year) != locked.year
@@ -171,7 +170,7 @@ def record_update(
     updated = [locked._meta.get_field(name).name for name in changes]
     locked.save(update_fields=[*updated, "updated_at"])
     audit(
-        f"participation.{section}.updated",
+        f"participation.{kind.key}.updated",
         hub=hub,
         actor=by,
         obj=locked,
@@ -190,14 +189,14 @@ def record_delete(
 ) -> None:
     """Delete a record; the audit entry keeps what it said, so it could be entered again."""
     locked = _lock_record(record, own_organisations)
-    section = _section(locked)
+    kind = kind_of(locked)
     details = {
         field.name: getattr(locked, field.attname)
         for field in locked._meta.concrete_fields
         if field.name not in {"id", "hub", "created_at", "updated_at"}
     }
     audit(
-        f"participation.{section}.deleted",
+        f"participation.{kind.key}.deleted",
         hub=locked.hub,
         actor=by,
         obj=locked,
@@ -214,7 +213,9 @@ def record_delete(
 def collection_open(*, hub: Hub, year: int, deadline: dt.date, by: Any) -> Collection:
     """Open a year's data collection: every active partner gets a submission to fill in."""
     if Collection.objects.filter(hub=hub, year=year).exists():
-        raise ParticipationError(f"There is already a data collection for {year_label(year)}.")
+        raise ParticipationError(
+            f"There is already a data collection for {year_label(year)}.", status=409
+        )
     collection = Collection(hub=hub, year=year, deadline=deadline, opened_by=by)
     collection.full_clean()
     collection.save()
@@ -249,8 +250,7 @@ def collection_remind(*, collection: Collection, by: Any) -> list[Submission]:
     )
     now = timezone.now()
     for submission in waiting:
-        submission.reminded_at = now
-        submission.save(update_fields=["reminded_at", "updated_at"])
+        model_update(submission, {"reminded_at": now})
     audit(
         "participation.collection.reminded",
         hub=collection.hub,
@@ -288,13 +288,14 @@ def submission_submit(
     if locked.status == SubmissionStatus.SUBMITTED:
         raise ParticipationError(
             f"{submission.partner.name} has already submitted for "
-            f"{year_label(submission.collection.year)}."
+            f"{year_label(submission.collection.year)}.",
+            status=409,
         )
     collection = submission.collection
     created = [
         record_create(
             hub=collection.hub,
-            section=section,
+            section=key,
             year=collection.year,
             partner=submission.partner,
             by=by,
@@ -302,7 +303,7 @@ def submission_submit(
             via=via,
             **fields,
         )
-        for section, fields in records
+        for key, fields in records
     ]
     locked.status = SubmissionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -337,7 +338,7 @@ def submission_record_create(
     """Add one record to a partner's return from the web form, before it is sent."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status == SubmissionStatus.SUBMITTED:
-        raise ParticipationError(RETURN_SENT)
+        raise ParticipationError(RETURN_SENT, status=409)
     collection = submission.collection
     record = record_create(
         hub=collection.hub,
@@ -358,8 +359,7 @@ def submission_record_create(
 def submission_link_replace(*, submission: Submission, by: Any) -> Submission:
     """Give the return a new signed link; every link sent before stops working."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    locked.link_version += 1
-    locked.save(update_fields=["link_version", "updated_at"])
+    model_update(locked, {"link_version": locked.link_version + 1})
     submission.link_version = locked.link_version
     audit(
         "participation.submission.link_replaced",

@@ -1,8 +1,9 @@
 """The partner's data return as a spreadsheet: the template Tutti makes, and reading it back.
 
-One sheet per section, a heading row, then one row per record. Reading checks every cell and
-every row and names each problem as "Sheet, row, column: problem"; records are only returned
-when there are no problems at all, so a submission is stored whole or not at all.
+One sheet per record kind (``kinds.KINDS``), a heading row, then one row per record. Reading
+checks every cell and every row and names each problem as "Sheet, row, column: problem";
+records are only returned when there are no problems at all, so a submission is stored whole
+or not at all.
 """
 
 import io
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model, TextChoices
+from django.db.models import TextChoices
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -20,134 +21,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tutti.core.spreadsheets import append_row, unguard
 from tutti.core.uploads import TooSlow, UploadError, deadline, open_workbook, sheet_rows
+from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
-from tutti.participation.figures import SECTIONS
-from tutti.participation.models import (
-    EnsembleKind,
-    EnsembleLevel,
-    InstrumentFamily,
-    LessonType,
-    SingingKind,
-)
-from tutti.participation.years import year_label
+from tutti.participation.kinds import KINDS, Column, RecordKind, Sheet
 
-MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 # A full template (6 sheets of 5,000 rows) unpacks to about 15 MB.
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 YES, NO = "Yes", "No"
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    # urn: a school by its URN; info: shown to help, ignored when read back.
-    kind: str = "int"
-    required: bool = True
-    choices: type[TextChoices] | None = None
-    # For "of whom" counts: the column they cannot exceed.
-    within: str = ""
-
-
-@dataclass(frozen=True)
-class Sheet:
-    section: str
-    title: str
-    columns: tuple[Column, ...]
-    # Rows that would be the same record twice, by these fields.
-    unique: tuple[str, ...] = ()
-    max_rows: int = MAX_ROWS
-
-
-def _school(required: bool = True) -> tuple[Column, Column]:
-    return (
-        Column("URN", "school", "urn", required=required),
-        Column("School name", "", "info", required=False),
-    )
-
-
-def _of_whom(total: str) -> tuple[Column, ...]:
-    return (
-        Column("Of whom free school meals or pupil premium", "fsm", within=total),
-        Column("Of whom with SEND", "send", within=total),
-        Column("Of whom looked after", "looked_after", within=total),
-    )
-
-
-SHEETS: tuple[Sheet, ...] = (
-    Sheet(
-        "wcet",
-        "WCET",
-        (
-            *_school(),
-            Column("Year groups", "year_groups", "text"),
-            Column("Instruments", "instruments", "text"),
-            Column("Pupils", "pupils"),
-            Column("Weeks", "weeks"),
-            Column("Lesson length (minutes)", "lesson_minutes"),
-            Column("Pupils who continued", "continued", within="pupils"),
-        ),
-    ),
-    Sheet(
-        "tuition",
-        "Lessons",
-        (
-            *_school(required=False),
-            Column("Centre (if not at a school)", "centre", "text", required=False),
-            Column("Instrument family", "family", "choice", choices=InstrumentFamily),
-            Column("Lesson type", "lesson_type", "choice", choices=LessonType),
-            Column("Pupils", "pupils"),
-            *_of_whom("pupils"),
-        ),
-    ),
-    Sheet(
-        "ensembles",
-        "Ensembles",
-        (
-            Column("Name", "name", "text"),
-            Column("Type", "kind", "choice", choices=EnsembleKind),
-            Column("Level", "level", "choice", choices=EnsembleLevel),
-            *_school(required=False),
-            Column("Members", "members"),
-            *_of_whom("members"),
-            Column("Rehearsals in the year", "rehearsals"),
-        ),
-        unique=("name",),
-    ),
-    Sheet(
-        "singing",
-        "Singing",
-        (*_school(), Column("Kind of support", "kind", "choice", choices=SingingKind)),
-        unique=("school", "kind"),
-    ),
-    Sheet(
-        "school-support",
-        "School support",
-        (
-            *_school(),
-            Column("WCET", "wcet", "bool", required=False),
-            Column("Ensembles", "ensembles", "bool", required=False),
-            Column("Progression", "progression", "bool", required=False),
-            Column("Singing", "singing", "bool", required=False),
-            Column("Training for staff (CPD)", "cpd", "bool", required=False),
-            Column("Curriculum support", "curriculum", "bool", required=False),
-            Column("Instrument loan", "instrument_loan", "bool", required=False),
-            Column("Large-scale experience", "large_scale", "bool", required=False),
-        ),
-        unique=("school",),
-    ),
-    Sheet(
-        "loans",
-        "Instruments on loan",
-        (
-            Column("On loan to pupils", "to_pupils"),
-            Column("On loan to schools", "to_schools"),
-        ),
-        max_rows=1,
-    ),
-)
+# The sheets, in the workbook's order: one for each record kind.
+SHEETS: tuple[Sheet, ...] = tuple(kind.sheet for kind in KINDS.values())
 README_TITLE = "Read me"
 
 
@@ -163,8 +49,8 @@ def _prefill(*, hub: Hub, partner: Organisation, year: int) -> dict[str, list[li
     last = year - 1
     rows: dict[str, list[list[Any]]] = {}
     ensembles = (
-        SECTIONS["ensembles"]
-        .objects.filter(hub=hub, year=last, partner=partner)
+        KINDS["ensembles"]
+        .model.objects.filter(hub=hub, year=last, partner=partner)
         .select_related("school")
     )
     rows["ensembles"] = [
@@ -183,16 +69,17 @@ def _prefill(*, hub: Hub, partner: Organisation, year: int) -> dict[str, list[li
     ]
     support = {
         s.school_id: s
-        for s in SECTIONS["school-support"].objects.filter(hub=hub, year=last, partner=partner)
+        for s in KINDS["school-support"].model.objects.filter(hub=hub, year=last, partner=partner)
     }
     school_ids: set[int] = set(support)
-    for section in ("wcet", "tuition", "ensembles", "singing"):
-        school_ids |= set(
-            SECTIONS[section]
-            .objects.filter(hub=hub, year=last, partner=partner, school__isnull=False)
-            .values_list("school_id", flat=True)
-        )
-    flags = [c.field for c in _sheet("school-support").columns if c.kind == "bool"]
+    for kind in KINDS.values():
+        if kind.names_school:
+            school_ids |= set(
+                kind.model.objects.filter(
+                    hub=hub, year=last, partner=partner, school__isnull=False
+                ).values_list("school_id", flat=True)
+            )
+    flags = [c.field for c in KINDS["school-support"].sheet.columns if c.kind == "bool"]
     schools = hub_organisations(hub=hub).filter(pk__in=school_ids).order_by("name")
     rows["school-support"] = [
         [
@@ -205,10 +92,6 @@ def _prefill(*, hub: Hub, partner: Organisation, year: int) -> dict[str, list[li
         for school in schools
     ]
     return rows
-
-
-def _sheet(section: str) -> Sheet:
-    return next(s for s in SHEETS if s.section == section)
 
 
 def _add_validations(ws: Worksheet, sheet: Sheet) -> None:
@@ -259,7 +142,8 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
     readme["A1"].font = Font(bold=True, size=14)
     readme.column_dimensions["A"].width = 110
     prefill = _prefill(hub=hub, partner=partner, year=year)
-    for sheet in SHEETS:
+    for kind in KINDS.values():
+        sheet = kind.sheet
         ws = wb.create_sheet(sheet.title)
         ws.append([c.header for c in sheet.columns])
         for cell in ws[1]:
@@ -267,7 +151,7 @@ def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
         for index, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) + 2)
         ws.freeze_panes = "A2"
-        for row in prefill.get(sheet.section, []):
+        for row in prefill.get(kind.key, []):
             append_row(ws, row)
         _add_validations(ws, sheet)
     out = io.BytesIO()
@@ -400,8 +284,9 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
             "Do not rename the sheets: download the template again if you need to."
         )
         return upload
-    raw: list[tuple[Sheet, int, list[Any]]] = []
-    for sheet in SHEETS:
+    raw: list[tuple[RecordKind, int, list[Any]]] = []
+    for kind in KINDS.values():
+        sheet = kind.sheet
         width = len(sheet.columns)
         try:
             rows = list(
@@ -421,20 +306,21 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
                 f"{', '.join(expected)}."
             )
             continue
-        raw.extend((sheet, number, values) for number, values in rows)
+        raw.extend((kind, number, values) for number, values in rows)
     wb.close()
     if upload.errors:
         return upload
 
     urns = [
         v
-        for sheet, _, values in raw
-        for c, v in zip(sheet.columns, values, strict=True)
+        for kind, _, values in raw
+        for c, v in zip(kind.sheet.columns, values, strict=True)
         if c.kind == "urn" and isinstance(v, int | float | str) and str(v).strip().isdigit()
     ]
     found, in_area = _schools(hub, (int(float(u)) for u in urns))
     seen: dict[tuple[Any, ...], int] = {}
-    for sheet, number, values in raw:
+    for kind, number, values in raw:
+        sheet = kind.sheet
         fields: dict[str, Any] = {}
         errors: list[tuple[int | None, str]] = []
         for index, (column, value) in enumerate(zip(sheet.columns, values, strict=True)):
@@ -459,41 +345,36 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
             if total is not None and count is not None and count > total:
                 total_header = next(c.header for c in sheet.columns if c.field == column.within)
                 errors.append((index, f"{count} is more than {total_header} ({total})"))
-        if (
-            sheet.section == "tuition"
-            and not errors
-            and not fields["school"]
-            and not fields["centre"]
-        ):
+        if kind.school_or_centre and not errors and not fields["school"] and not fields["centre"]:
             errors.append((0, "give the school's URN, or the centre's name if not at a school"))
         if not errors:
-            errors.extend(_duplicate(sheet, number, values, fields, seen))
+            errors.extend(_duplicate(kind, number, values, fields, seen))
         if not errors:
-            errors.extend(_model_errors(sheet, fields, hub=hub, partner=partner, year=year))
+            errors.extend(_model_errors(kind, fields, hub=hub, partner=partner, year=year))
         for index, message in errors:
             upload.errors.append(f"{_where(sheet, number, index)}: {message}")
         if not errors:
-            upload.records.append((sheet.section, fields))
+            upload.records.append((kind.key, fields))
     if upload.errors:
         upload.records = []
     return upload
 
 
 def _duplicate(
-    sheet: Sheet,
+    kind: RecordKind,
     number: int,
     values: list[Any],
     fields: dict[str, Any],
     seen: dict[tuple[Any, ...], int],
 ) -> list[tuple[int | None, str]]:
-    whole = (sheet.section, "row", *(str(v).strip().casefold() for v in values))
+    whole = (kind.key, "row", *(str(v).strip().casefold() for v in values))
     keys = [whole]
-    if sheet.unique:
+    if kind.sheet.unique:
         keys.append(
             (
-                sheet.section,
+                kind.key,
                 "key",
-                *(getattr(fields[f], "pk", str(fields[f]).casefold()) for f in sheet.unique),
+                *(getattr(fields[f], "pk", str(fields[f]).casefold()) for f in kind.sheet.unique),
             )
         )
     for key in keys:
@@ -506,13 +387,12 @@ def _duplicate(
 
 
 def _model_errors(
-    sheet: Sheet, fields: dict[str, Any], *, hub: Hub, partner: Organisation, year: int
+    kind: RecordKind, fields: dict[str, Any], *, hub: Hub, partner: Organisation, year: int
 ) -> list[tuple[int | None, str]]:
     """The model's own checks (lengths, constraints, one of each per year) before any save."""
-    model: type[Model] = SECTIONS[sheet.section]
-    record = model(hub=hub, year=year, partner=partner, **fields)
+    record = kind.model(hub=hub, year=year, partner=partner, **fields)
     try:
         record.full_clean()
     except ValidationError as error:
-        return _readable(error, sheet)
+        return _readable(error, kind.sheet)
     return []

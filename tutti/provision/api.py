@@ -7,12 +7,12 @@ each school and what the needs analysis makes of its audit and participation rec
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, ErrorOut, invalid
+from tutti.core.years import current_academic_year, year_label
 from tutti.provision import selectors
-from tutti.provision.models import CoreRole, Status, academic_year, academic_year_label
+from tutti.provision.models import CoreRole, Status
 from tutti.tenancy.api import hub_operation
 
 router = Router(tags=["provision"])
@@ -52,10 +52,6 @@ class SummaryOut(Schema):
     by_local_authority: list[GroupCountsOut]
 
 
-def _this_year() -> int:
-    return academic_year(timezone.localdate())
-
-
 def _counts_out(group: selectors.GroupCounts) -> dict[str, Any]:
     return {
         "name": group.name,
@@ -81,7 +77,7 @@ def provision_statuses(
     """Each open school in the hub's area with its status per core role this school year, as
     the gap map shows it. ``role`` gives only that role; ``phase`` only schools of that phase
     (a phase no school has is a 400, naming those there are)."""
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)  # type: ignore[attr-defined]
     if phase:
         phases = sorted({r.phase for r in rows})
@@ -90,7 +86,7 @@ def provision_statuses(
         rows = [r for r in rows if r.phase == phase]
     progress = selectors.audit_progress(rows=rows)
     return {
-        "year": academic_year_label(year),
+        "year": year_label(year),
         "schools": [
             {
                 "id": p.school.pk,
@@ -118,10 +114,10 @@ def provision_summary(request: HttpRequest, hub_slug: str) -> Any:
     """How many of the hub's schools have each status for each core role this school year: for
     the hub, per cluster and per local authority. Counts only, as on the public gap map."""
     hub = request.hub  # type: ignore[attr-defined]
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=hub, year=year)
     return {
-        "year": academic_year_label(year),
+        "year": year_label(year),
         "total": _counts_out(selectors.group_counts(name=hub.name, rows=rows)),
         "by_cluster": [_counts_out(g) for g in selectors.provision_counts(rows=rows, by="cluster")],
         "by_local_authority": [

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tutti.core.urls import absolute_url
+from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation
-from tutti.provision.models import academic_year_label
 from tutti.provision.selectors import audit_link_versions
 from tutti.provision.tokens import MAX_AGE, audit_token
 
@@ -25,7 +25,7 @@ def audit_reminder_email(*, hub: Hub, school: Organisation, year: int) -> EmailM
     context = {
         "hub": hub,
         "school": school,
-        "year_label": academic_year_label(year),
+        "year_label": year_label(year),
         "link": absolute_url(audit_link(hub=hub, school=school, year=year)),
         "months": MAX_AGE.days // 30,
     }

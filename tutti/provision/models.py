@@ -1,19 +1,9 @@
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from tutti.core.models import BaseModel
-
-
-def academic_year(day: date) -> int:
-    """The school year containing ``day``, as its first year: 1 Sept 2025 to 31 Aug 2026 is 2025."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def academic_year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
+from tutti.core.years import year_label
 
 
 class Answer(models.TextChoices):
@@ -157,7 +147,7 @@ class SchoolAudit(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school} {academic_year_label(self.year)}"
+        return f"{self.school} {year_label(self.year)}"
 
     def clean(self) -> None:
         errors = {}
@@ -191,7 +181,7 @@ class SchoolAudit(BaseModel):
 
     @property
     def year_label(self) -> str:
-        return academic_year_label(self.year)
+        return year_label(self.year)
 
 
 class AuditLinkVersion(BaseModel):

@@ -11,7 +11,7 @@ from tutti.clusters.models import ClusterMember
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map, convex_hull
 from tutti.directory.models import Hub, LocalAuthority, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
-from tutti.participation.models import Ensemble, SingingSupport, TuitionRecord, WcetProgramme
+from tutti.participation.kinds import KINDS
 from tutti.provision.models import (
     Answer,
     AuditLinkVersion,
@@ -87,18 +87,16 @@ def participation_provision(*, hub: Hub, year: int) -> dict[int, set[str]]:
     """School id -> core roles that the hub's participation records show it receives that year.
 
     A record of, say, whole-class ensemble teaching in a school counts as that role provided
-    even when the school's audit is missing or says otherwise. Four queries.
+    even when the school's audit is missing or says otherwise. One query for each kind of
+    record that shows a core role (``RecordKind.core_role``).
     """
-    sources = [
-        (CoreRole.WCET, WcetProgramme),
-        (CoreRole.TUITION, TuitionRecord),
-        (CoreRole.ENSEMBLES, Ensemble),
-        (CoreRole.SINGING, SingingSupport),
-    ]
     roles: dict[int, set[str]] = defaultdict(set)
-    for role, model in sources:
+    for kind in KINDS.values():
+        if not kind.core_role:
+            continue
+        role = CoreRole(kind.core_role)
         for school_id in (
-            model.objects.filter(hub=hub, year=year, school__isnull=False)
+            kind.model.objects.filter(hub=hub, year=year, school__isnull=False)
             .values_list("school_id", flat=True)
             .distinct()
         ):
@@ -248,6 +246,13 @@ class GroupCounts:
     def percent(self, role: str, status: str) -> int:
         return round(100 * self.count(role, status) / self.schools) if self.schools else 0
 
+    def add(self, row: "SchoolProvision") -> None:
+        """Count one more school, under its status for each role."""
+        self.schools += 1
+        for role, status in row.statuses.items():
+            counts = self.by_role.setdefault(role, {})
+            counts[status] = counts.get(status, 0) + 1
+
 
 def provision_counts(*, rows: Iterable[SchoolProvision], by: str) -> list[GroupCounts]:
     """Schools per status per role, grouped by "cluster" or "local_authority".
@@ -258,11 +263,7 @@ def provision_counts(*, rows: Iterable[SchoolProvision], by: str) -> list[GroupC
     for row in rows:
         names = (row.clusters or ["No cluster"]) if by == "cluster" else [row.local_authority]
         for name in names:
-            group = groups.setdefault(name, GroupCounts(name=name))
-            group.schools += 1
-            for role, status in row.statuses.items():
-                counts = group.by_role.setdefault(role, {})
-                counts[status] = counts.get(status, 0) + 1
+            groups.setdefault(name, GroupCounts(name=name)).add(row)
     return sorted(groups.values(), key=lambda g: (g.name == "No cluster", g.name))
 
 
@@ -396,10 +397,7 @@ class NetworkProvision:
 def group_counts(*, name: str, rows: Iterable[SchoolProvision]) -> GroupCounts:
     group = GroupCounts(name=name)
     for row in rows:
-        group.schools += 1
-        for role, status in row.statuses.items():
-            counts = group.by_role.setdefault(role, {})
-            counts[status] = counts.get(status, 0) + 1
+        group.add(row)
     return group
 
 

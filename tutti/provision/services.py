@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from tutti.core.audit import audit
+from tutti.core.models import model_update
 from tutti.directory.models import Hub, Organisation
 from tutti.provision.models import AuditLinkVersion, SchoolAudit
 from tutti.provision.tasks import send_audit_reminder
@@ -119,8 +120,7 @@ def audit_link_replace(*, hub: Hub, school: Organisation, by: Any) -> int:
     """Give the school a new audit link; every link sent before stops working. The new
     version."""
     link, _ = AuditLinkVersion.objects.select_for_update().get_or_create(hub=hub, school=school)
-    link.version += 1
-    link.save(update_fields=["version", "updated_at"])
+    model_update(link, {"version": link.version + 1})
     audit(
         "provision.audit.link_replaced",
         hub=hub,

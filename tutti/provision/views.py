@@ -1,11 +1,9 @@
-from collections.abc import Callable
-from functools import wraps
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tutti.core.audit import ReadAction, audit_read
+from tutti.core.links import LinkProblem
 from tutti.core.urls import absolute_url
-from tutti.directory.models import OrganisationKind
-from tutti.directory.selectors import hub_organisations
+from tutti.core.years import current_academic_year, year_label
+from tutti.directory.models import LocalAuthority
 from tutti.provision import selectors, services
+from tutti.provision.access import area_school, audit_link_school, link_problem, network_member_view
 from tutti.provision.forms import (
     AuditForm,
     GapFilterForm,
@@ -30,62 +30,31 @@ from tutti.provision.models import (
     CoreRole,
     SchoolAudit,
     Status,
-    academic_year,
-    academic_year_label,
 )
 from tutti.provision.report import report_pdf
-from tutti.provision.tokens import LinkProblem, audit_link_check, audit_link_read, audit_token
+from tutti.provision.selectors import SchoolProvision
+from tutti.provision.tokens import audit_token
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
 
-View = Callable[..., HttpResponse]
 # The report lists the schools most in need; the page lists them all.
 REPORT_RANKED = 25
 SCHOOLS_PER_PAGE = 50
-
-
-def _this_year() -> int:
-    return academic_year(timezone.localdate())
-
-
-def _link_problem(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "provision/audit_link_problem.html", {"message": message}, status=status)
 
 
 @public_hub_view
 def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) -> HttpResponse:
     """The school's audit, reached through its signed link: no account needed."""
     try:
-        link = audit_link_read(token)
+        school, year = audit_link_school(request, school_id, token)
     except LinkProblem as problem:
-        return _link_problem(request, problem.message, problem.status)
-    if link.hub_id != request.hub.pk or link.school_id != school_id:
-        return _link_problem(
-            request,
-            "This link is for another school. Use the link your music hub sent to your school, "
-            "or ask the hub for a new one.",
-            403,
-        )
-    versions = selectors.audit_link_versions(hub=request.hub, school_ids=[school_id])
-    try:
-        audit_link_check(link, current_version=versions.get(school_id, 0))
-    except LinkProblem as problem:
-        return _link_problem(request, problem.message, problem.status)
-    school = (
-        hub_organisations(hub=request.hub)
-        .filter(kind=OrganisationKind.SCHOOL, pk=school_id)
-        .first()
-    )
-    if school is None:
-        return _link_problem(
-            request, "This school is no longer in the music hub's area. Ask the hub.", 404
-        )
-    record = selectors.audit_get(hub=request.hub, school_id=school.pk, year=link.year)
-    last_year = selectors.audit_get(hub=request.hub, school_id=school.pk, year=link.year - 1)
+        return link_problem(request, problem)
+    record = selectors.audit_get(hub=request.hub, school_id=school.pk, year=year)
+    last_year = selectors.audit_get(hub=request.hub, school_id=school.pk, year=year - 1)
     initial = {}
     if record is None and last_year is not None:
         # Start from last year's answers, so that a school only changes what changed.
         initial = {name: getattr(last_year, name) for name in services.AUDIT_FIELDS}
-    instance = record or SchoolAudit(hub=request.hub, school=school, year=link.year)
+    instance = record or SchoolAudit(hub=request.hub, school=school, year=year)
     form = AuditForm(request.POST or None, instance=instance, initial=initial)
     status = 200
     if request.method == "POST":
@@ -94,7 +63,7 @@ def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) 
                 services.audit_save(
                     hub=request.hub,
                     school=school,
-                    year=link.year,
+                    year=year,
                     answers=form.cleaned_data,
                     by=request.user,
                 )
@@ -116,16 +85,49 @@ def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) 
             "school": school,
             "record": record,
             "last_year": last_year,
-            "year_label": academic_year_label(link.year),
+            "year_label": year_label(year),
         },
         status=status,
     )
 
 
+def _needs_analysis(
+    *, authorities: Iterable[LocalAuthority], shown: list[SchoolProvision], role: str, where: str
+) -> dict[str, Any]:
+    """What the gap map page and the needs-analysis report both show of ``role`` in the schools
+    ``shown``: the map, the counts by status, coverage and gaps by cluster and authority, and
+    the schools most in need first."""
+    label = CoreRole(role).label
+    by_cluster = selectors.provision_counts(rows=shown, by="cluster")
+    return {
+        "role": role,
+        "role_label": label,
+        "roles": CoreRole.choices,
+        "map": selectors.gap_map(authorities=authorities, rows=shown, role=role),
+        "map_title": f"Map of {label.lower()} in {where}",
+        "totals": selectors.status_totals(rows=shown, role=role),
+        "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
+        "lacking": [
+            ("cluster", "Cluster", by_cluster),
+            (
+                "authority",
+                "Local authority",
+                selectors.provision_counts(rows=shown, by="local_authority"),
+            ),
+        ],
+        "ranking": [
+            (row, Status(row.statuses[role]).label)
+            for row in selectors.gap_ranking(rows=shown, role=role)
+        ],
+        "ranking_rule": selectors.RANKING_RULE,
+        "pupils_source": selectors.pupils_source(rows=shown),
+    }
+
+
 @public_hub_view
 def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """Counts and a map of where music is and is not provided: no personal data."""
-    year = _this_year()
+    year = current_academic_year()
     authorities = list(request.hub.local_authorities.all())
     rows = selectors.school_provision(hub=request.hub, year=year)
     phases = sorted({r.phase for r in rows})
@@ -138,36 +140,17 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
         else:
             status = 400
     shown = [r for r in rows if not phase or r.phase == phase]
-    by_cluster = selectors.provision_counts(rows=shown, by="cluster")
     return render(
         request,
         "provision/gap_map.html",
         {
+            **_needs_analysis(
+                authorities=authorities, shown=shown, role=role, where="the hub's schools"
+            ),
             "form": form,
-            "role": role,
-            "role_label": CoreRole(role).label,
             "phase": phase,
-            "year_label": academic_year_label(year),
+            "year_label": year_label(year),
             "shown": shown,
-            "map": selectors.gap_map(authorities=authorities, rows=shown, role=role),
-            "map_title": f"Map of {CoreRole(role).label.lower()} in the hub's schools",
-            "totals": selectors.status_totals(rows=shown, role=role),
-            "ranking": [
-                (row, Status(row.statuses[role]).label)
-                for row in selectors.gap_ranking(rows=shown, role=role)
-            ],
-            "ranking_rule": selectors.RANKING_RULE,
-            "pupils_source": selectors.pupils_source(rows=shown),
-            "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
-            "lacking": [
-                ("cluster", "Cluster", by_cluster),
-                (
-                    "authority",
-                    "Local authority",
-                    selectors.provision_counts(rows=shown, by="local_authority"),
-                ),
-            ],
-            "roles": CoreRole.choices,
         },
         status=status,
     )
@@ -176,7 +159,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
 @hub_permission_required("can_manage_provision")
 def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """Every school's audit this year, its link to send, and completion by cluster."""
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
     clusters = sorted({name for r in rows for name in r.clusters})
     form = SchoolListFilterForm(request.GET or None, clusters=clusters)
@@ -229,7 +212,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
         "provision/manage_provision.html",
         {
             "form": form,
-            "year_label": academic_year_label(year),
+            "year_label": year_label(year),
             "progress": [(p, links[p.school.pk]) for p in page.object_list],
             "page": page,
             "listed": len(listed),
@@ -245,11 +228,7 @@ def audit_link_replace(request: HttpRequest, hub_slug: str, school_id: int) -> H
     """Give a school a new audit link, when the old one went astray: the old one stops working.
     A GET goes back to the provision page."""
     back = reverse("provision-manage:list", kwargs={"hub_slug": hub_slug})
-    school = (
-        hub_organisations(hub=request.hub)
-        .filter(kind=OrganisationKind.SCHOOL, pk=school_id)
-        .first()
-    )
+    school = area_school(hub=request.hub, school_id=school_id)
     if school is None:
         raise Http404("No such school in the hub's area.")
     if request.method == "POST":
@@ -270,9 +249,12 @@ def send_reminders(request: HttpRequest, hub_slug: str) -> HttpResponse:
     back = redirect("provision-manage:list", hub_slug=hub_slug)
     if request.method != "POST":
         return back
-    rows = selectors.school_provision(hub=request.hub, year=_this_year())
+    rows = selectors.school_provision(hub=request.hub, year=current_academic_year())
     result = services.audit_reminders_send(
-        hub=request.hub, year=_this_year(), school_ids=[r.pk for r in rows], by=request.user
+        hub=request.hub,
+        year=current_academic_year(),
+        school_ids=[r.pk for r in rows],
+        by=request.user,
     )
     if result.emailed:
         messages.success(
@@ -293,25 +275,6 @@ def send_reminders(request: HttpRequest, hub_slug: str) -> HttpResponse:
     return back
 
 
-def network_member_view(view: View) -> View:
-    """The network's pages: hub admins and staff of a member hub (see network_get_for_user)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, network_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        network, allowed = selectors.network_get_for_user(slug=network_slug, user=request.user)
-        if network is None:
-            raise Http404("No such network.")
-        if not allowed:
-            raise PermissionDenied("Only the member hubs' admins and staff see the network.")
-        request.network = network  # type: ignore[attr-defined]
-        return view(request, network_slug, *args, **kwargs)
-
-    wrapper.access = "network_member"  # type: ignore[attr-defined]
-    return wrapper
-
-
 @network_member_view
 def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
     """The member hubs' provision added up, with a map of their schools: no personal data."""
@@ -327,7 +290,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
             status = 400
     school_ids = selectors.working_group_school_ids(group=group) if group else None
     provision = selectors.network_provision(
-        network=network, year=_this_year(), school_ids=school_ids
+        network=network, year=current_academic_year(), school_ids=school_ids
     )
     return render(
         request,
@@ -340,7 +303,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
             "group": group,
             "groups": groups,
             "partners": network.partners.order_by("name"),
-            "year_label": academic_year_label(_this_year()),
+            "year_label": year_label(current_academic_year()),
             "provision": provision,
             "maps": selectors.network_maps(network=network, rows=provision.rows, role=role),
             "map_title": f"Map of {CoreRole(role).label.lower()} in the member hubs' schools",
@@ -365,7 +328,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
 def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
     """The needs analysis as a PDF for the hub's board and for publishing: the whole hub, or
     one cluster with ?cluster=."""
-    year = _this_year()
+    year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
     clusters = sorted({name for r in rows for name in r.clusters})
     form = ReportFilterForm(request.GET or None, clusters=clusters)
@@ -379,39 +342,26 @@ def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
     cluster = data.get("cluster", "")
     role = data.get("role") or CoreRole.WCET.value
     shown = [r for r in rows if not cluster or cluster in r.clusters]
-    by_cluster = selectors.provision_counts(rows=shown, by="cluster")
     totals = {value: selectors.status_totals(rows=shown, role=value) for value in CoreRole.values}
+    analysis = _needs_analysis(
+        authorities=request.hub.local_authorities.all(), shown=shown, role=role, where="the schools"
+    )
     context = {
+        **analysis,
         "hub": request.hub,
         "cluster": cluster,
-        "year_label": academic_year_label(year),
+        "year_label": year_label(year),
         "generated": timezone.localdate(),
-        "role_label": CoreRole(role).label,
         "schools": len(shown),
-        "map": selectors.gap_map(
-            authorities=request.hub.local_authorities.all(), rows=shown, role=role
-        ),
-        "map_title": f"Map of {CoreRole(role).label.lower()} in the schools",
         "print": True,
         "statuses": [(s.value, s.label) for s in selectors.STATUS_ORDER],
         "by_role": [
             (label, [(status, count) for status, _, count in totals[value]])
             for value, label in CoreRole.choices
         ],
-        "coverage": selectors.coverage_by_group(groups=by_cluster, role=role),
-        "lacking": [
-            ("Cluster", by_cluster),
-            ("Local authority", selectors.provision_counts(rows=shown, by="local_authority")),
-        ],
-        "roles": CoreRole.choices,
-        "ranking": [
-            (row, Status(row.statuses[role]).label)
-            for row in selectors.gap_ranking(rows=shown, role=role)[:REPORT_RANKED]
-        ],
+        "ranking": analysis["ranking"][:REPORT_RANKED],
         "ranked": REPORT_RANKED,
-        "ranking_rule": selectors.RANKING_RULE,
-        "pupils_source": selectors.pupils_source(rows=shown),
-        "role_totals": totals[role],
+        "role_totals": analysis["totals"],
     }
     name = f"{hub_slug}-{slugify(cluster) + '-' if cluster else ''}needs-analysis.pdf"
     response = HttpResponse(report_pdf(request=request, context=context), "application/pdf")

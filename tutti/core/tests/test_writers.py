@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # Every module that writes a spreadsheet, and the test below that proves it safe.
 WRITERS = {
     "tutti/events/exports.py": "test_attendee_exports",
-    "tutti/participation/views.py": "test_data_return_exports",
+    "tutti/participation/views/exports.py": "test_data_return_exports",
     "tutti/participation/returns.py": "test_data_return_exports",
     "tutti/participation/spreadsheet.py": "test_the_partner_template",
 }

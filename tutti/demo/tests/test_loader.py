@@ -94,7 +94,8 @@ def test_the_demo_whats_on_has_a_term_of_upcoming_events(client, demo):
 
 
 def test_the_demo_gap_map_has_audits_for_part_of_each_hubs_schools(client, demo):
-    from tutti.provision.models import SchoolAudit, academic_year
+    from tutti.core.years import academic_year_for as academic_year
+    from tutti.provision.models import SchoolAudit
 
     year = academic_year(timezone.localdate())
     for hub in Hub.objects.all():

@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from tutti.core.years import current_academic_year
 from tutti.directory.tests.factories import OrganisationFactory
 from tutti.participation.models import (
     Collection,
@@ -19,7 +20,6 @@ from tutti.participation.models import (
     TuitionRecord,
     WcetProgramme,
 )
-from tutti.participation.years import current_academic_year
 
 
 class RecordFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
-from tutti.participation.api import Section
-from tutti.participation.figures import FIGURES, SECTIONS
+from tutti.participation.api import Kind as Section
+from tutti.participation.figures import FIGURES
+from tutti.participation.kinds import KINDS as SECTIONS
 from tutti.participation.tests.factories import WcetFactory
 
 API = "/api/hubs/wiltshire"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tutti.core.models import AuditLog
+from tutti.core.years import current_academic_year
 from tutti.directory.models import Partnership, PartnershipStatus
 from tutti.directory.tests.factories import OrganisationFactory
 from tutti.participation.figures import compute_figures, load_year
@@ -26,7 +27,6 @@ from tutti.participation.tests.factories import (
     SubmissionFactory,
     WcetFactory,
 )
-from tutti.participation.years import current_academic_year
 
 YEAR = current_academic_year() - 1
 BASE = "/wiltshire/manage/participation"

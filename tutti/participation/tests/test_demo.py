@@ -4,12 +4,13 @@ trend, with The Music Partnership's latest year reproducing its published figure
 import pytest
 
 from tutti.accounts.models import User
+from tutti.core.years import current_academic_year
 from tutti.demo.loader import load_demo
 from tutti.demo.participation import PLANS, demo_years
 from tutti.directory.models import Hub, Organisation, Partnership
-from tutti.participation.figures import SECTIONS, compute_figures, load_year
+from tutti.participation.figures import compute_figures, load_year
+from tutti.participation.kinds import MODELS as SECTIONS
 from tutti.participation.selectors import years_with_records
-from tutti.participation.years import current_academic_year
 
 # The figures every hub should have something for, every year.
 CORE = (

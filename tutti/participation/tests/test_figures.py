@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tutti.core.years import academic_year_for, parse_year, year_bounds, year_label
 from tutti.directory.tests.factories import OrganisationFactory, SchoolFactory
 from tutti.participation.figures import FIGURES_BY_KEY, breakdown, compute_figures, load_year
 from tutti.participation.tests.factories import (
@@ -14,7 +15,6 @@ from tutti.participation.tests.factories import (
     TuitionFactory,
     WcetFactory,
 )
-from tutti.participation.years import academic_year_for, parse_year, year_bounds, year_label
 
 
 def value(world, key, year=2025):

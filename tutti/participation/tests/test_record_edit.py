@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tutti.core.models import AuditLog
+from tutti.core.years import current_academic_year
 from tutti.directory.tests.factories import OrganisationFactory, SchoolFactory
 from tutti.participation.models import SubmissionStatus, TuitionRecord, WcetProgramme
 from tutti.participation.services import (
@@ -19,7 +20,6 @@ from tutti.participation.tests.factories import (
     TuitionFactory,
     WcetFactory,
 )
-from tutti.participation.years import current_academic_year
 
 YEAR = current_academic_year() - 1
 BASE = "/wiltshire/manage/participation"

@@ -9,11 +9,11 @@ from django.core import mail
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tutti.core.years import year_label
 from tutti.directory.tests.factories import OrganisationFactory, SchoolFactory
 from tutti.participation.models import Collection, SubmissionStatus
 from tutti.participation.tests.factories import CollectionFactory, SubmissionFactory, WcetFactory
 from tutti.participation.tests.test_collections import WCET_FORM, YEAR
-from tutti.participation.years import year_label
 
 BASE = "/wiltshire/manage/participation"
 

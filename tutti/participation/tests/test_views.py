@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
+from tutti.core.years import current_academic_year
 from tutti.directory.tests.factories import OrganisationFactory, SchoolFactory
 from tutti.participation.figures import FIGURES, compute_figures, load_year
 from tutti.participation.models import Publication, TuitionRecord, WcetProgramme
@@ -19,7 +20,6 @@ from tutti.participation.tests.factories import (
     TuitionFactory,
     WcetFactory,
 )
-from tutti.participation.years import current_academic_year
 
 LAST_YEAR = current_academic_year() - 1
 

@@ -1,7 +1,8 @@
 import factory
 from django.utils import timezone
 
-from tutti.provision.models import Network, SchoolAudit, academic_year
+from tutti.core.years import academic_year_for as academic_year
+from tutti.provision.models import Network, SchoolAudit
 from tutti.provision.tokens import audit_token
 
 

@@ -1,0 +1,1 @@
+"""The participation pages, by topic: impact, records, exports, collections, returns."""
