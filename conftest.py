@@ -1,7 +1,11 @@
-"""Shared fixtures: two hubs, and a person in each role, named as in the access matrix."""
+"""Shared fixtures: two hubs, and a person in each role, named as in the access matrix.
+
+Also marks the slow tests (``make test-fast`` leaves them out).
+"""
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +22,29 @@ from tutti.directory.tests.factories import (
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # live server thread are unaffected, but fixtures that touch the database need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent
+
+# Whole files of slow tests, marked here so the list is in one place. A new slow test can
+# instead say @pytest.mark.slow itself. Tests driven by Hypothesis (the schemathesis fuzzing of
+# the API) are marked wherever they are.
+SLOW_FILES = {
+    # Each loads the demo: three hubs on the real school register.
+    "tutti/demo/tests/test_loader.py",
+    "tutti/demo/tests/test_networks.py",
+    "tutti/participation/tests/test_demo.py",
+    "tutti/privacy/tests/test_demo.py",
+    # The hostile uploads: files of up to 20 MB through the real upload pages.
+    "tutti/core/tests/test_uploads.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(ROOT).as_posix()
+        hypothesis = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if path in SLOW_FILES or hypothesis:
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass

@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_schools import NATIONAL_FILE, ROOT, throwaway_postgres_database
+from _postgres import throwaway_postgres_database
+from import_schools import NATIONAL_FILE, ROOT
 
 HUBS = 43
 PARTNERS_PER_HUB = 30

@@ -19,11 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from _postgres import throwaway_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL_FILE = ROOT / "data" / "england_schools_2026-06.csv"
@@ -53,31 +51,6 @@ def benchmark_in_child(label: str, url: str) -> None:
     # Django is set up once per process, so each database gets its own.
     print(f"{label}:", flush=True)
     subprocess.run([sys.executable, __file__, "--run", url], check=True, cwd=ROOT)
-
-
-@contextmanager
-def throwaway_postgres_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the server, dropped afterwards; yields its URL."""
-    import dj_database_url
-    import psycopg
-
-    c = dj_database_url.parse(server_url)
-    connect = {
-        "host": c["HOST"] or None,
-        "port": c["PORT"] or None,
-        "user": c["USER"] or None,
-        "password": c["PASSWORD"] or None,
-        "dbname": c["NAME"] or "postgres",
-        "autocommit": True,
-    }
-    name = f"tutti_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(**connect) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(**connect) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def run(url: str) -> None:

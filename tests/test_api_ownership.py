@@ -5,7 +5,6 @@ someone who is not hub staff may give an event only their own cluster or organis
 what it has). Each case is tried through the API and through the staff form.
 """
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,15 +12,12 @@ from django.utils import timezone
 
 from tutti.accounts.tests.factories import MembershipFactory
 from tutti.clusters.tests.factories import ClusterFactory
+from tutti.core.tests.helpers import send
 from tutti.directory.tests.factories import OrganisationFactory
 from tutti.events.models import Event
 from tutti.events.tests.factories import BookingFactory, EventFactory
 
 HUB = "/api/hubs/wiltshire"
-
-
-def send(client, method, url, body):
-    return client.generic(method, url, data=json.dumps(body), content_type="application/json")
 
 
 @pytest.fixture

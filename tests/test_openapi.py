@@ -4,7 +4,6 @@ The access matrix is built from the OpenAPI schema, so an operation added withou
 ``MATRIX`` fails ``test_every_operation_is_in_the_matrix``.
 """
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.api import api
+from tutti.core.tests.helpers import send
 from tutti.events.models import EventStatus
 from tutti.events.tests.factories import EventFactory
 from tutti.participation.models import Publication
@@ -212,11 +212,6 @@ def schema_operations() -> set[tuple[str, str]]:
         for path, operations in api.get_openapi_schema()["paths"].items()
         for method in operations
     }
-
-
-def send(client: Client, method: str, url: str, body: dict | None = None):
-    data = json.dumps(body) if body is not None else ""
-    return client.generic(method, url, data=data, content_type="application/json")
 
 
 def test_every_operation_is_in_the_matrix():

@@ -66,7 +66,7 @@ class Membership(BaseModel):
 
     hub = models.ForeignKey("directory.Hub", on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role)
     # For partner staff: the organisations they act for.
     organisations = models.ManyToManyField(
         "directory.Organisation", blank=True, related_name="staff_memberships"
@@ -128,7 +128,7 @@ class Invitation(models.Model):
     email = models.EmailField()
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role)
     # For partner staff: the organisations they will act for.
     organisations = models.ManyToManyField("directory.Organisation", blank=True, related_name="+")
     # For a coordinator appointed on a cluster's page: the cluster they will coordinate.
@@ -137,7 +137,7 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(
-        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+        max_length=10, choices=InvitationStatus, default=InvitationStatus.PENDING
     )
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

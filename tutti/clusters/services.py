@@ -171,7 +171,7 @@ MAX_ASSIGNMENT_ROWS = 10_000
 MAX_ASSIGNMENT_BYTES = 2 * 1024 * 1024
 
 
-def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentReport:
+def clusters_assign_from_csv(*, hub: Hub, data: bytes, by: Any) -> AssignmentReport:  # noqa: C901 - every row is checked before any write, to report them all
     """Put schools into clusters from a CSV with the columns URN and Cluster (name).
 
     All or nothing: every row is checked first, and one bad row writes nothing. A school is in

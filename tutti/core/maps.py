@@ -9,7 +9,7 @@ scale.
 import csv
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -132,20 +132,24 @@ def build_map(
         point.x, point.y = project(point.lon, point.lat)
     drawn = []
     for shape in shapes:
-        parts = []
-        for ring in shape.rings:
-            coords: list[tuple[float, float]] = []
-            for lon, lat in ring:
-                xy = project(lon, lat)
-                xy = (round(xy[0]), round(xy[1]))
-                if not coords or coords[-1] != xy:  # drop points within a pixel
-                    coords.append(xy)
-            if len(coords) > 2:
-                parts.append("M" + "L".join(f"{x},{y}" for x, y in coords) + "Z")
-        if parts:
+        parts = [_ring_path(ring, project) for ring in shape.rings]
+        if any(parts):
             shape.path = "".join(parts)
             drawn.append(shape)
     return SvgMap(width=width, height=height, points=points, shapes=drawn)
+
+
+def _ring_path(ring: Ring, project: Callable[[float, float], tuple[float, float]]) -> str:
+    """The ring as an SVG path in whole pixels, or "" when it is too small to see."""
+    coords: list[tuple[int, int]] = []
+    for lon, lat in ring:
+        x, y = project(lon, lat)
+        xy = (round(x), round(y))
+        if not coords or coords[-1] != xy:  # drop points within a pixel
+            coords.append(xy)
+    if len(coords) <= 2:
+        return ""
+    return "M" + "L".join(f"{x},{y}" for x, y in coords) + "Z"
 
 
 def _point_in_ring(lon: float, lat: float, ring: Ring) -> bool:

@@ -202,7 +202,7 @@ def open_workbook(data: bytes, *, max_unpacked_bytes: int) -> Any:
         raise UploadError(NOT_A_WORKBOOK) from None
 
 
-def sheet_rows(
+def sheet_rows(  # noqa: C901 - one streaming loop: deadline, width, blank rows, row limit
     ws: Any, *, width: int, max_rows: int, until: float
 ) -> Iterator[tuple[int, list[Any]]]:
     """Each row that has something in it, with its row number, as ``width`` values.

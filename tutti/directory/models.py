@@ -91,7 +91,7 @@ class OrganisationKind(models.TextChoices):
 class Organisation(BaseModel):
     """Any partner: a school from the register, a music service, a tutor, a venue…"""
 
-    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    kind = models.CharField(max_length=20, choices=OrganisationKind)
     name = models.CharField(max_length=200, db_index=True)
     address = models.CharField(max_length=300, blank=True)
     town = models.CharField(max_length=100, blank=True)
@@ -208,7 +208,7 @@ class Partnership(BaseModel):
     )
     since = models.DateField(null=True, blank=True)
     status = models.CharField(
-        max_length=10, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+        max_length=10, choices=PartnershipStatus, default=PartnershipStatus.ACTIVE
     )
     commitments_accepted = models.ForeignKey(
         PartnerCommitments,

@@ -203,7 +203,7 @@ class LocalAuthorityInfo:
         return self.gss_codes.most_common(1)[0][0] if self.gss_codes else ""
 
 
-def register_import(
+def register_import(  # noqa: C901 - the import's steps in order, each with its own report
     *,
     data: bytes,
     by: Any = None,
@@ -397,7 +397,7 @@ def _normalise(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).lower()
 
 
-def _parse_rows(
+def _parse_rows(  # noqa: C901 - one check per column of the register
     records: list[tuple[int, list[str]]],
     header: list[str],
     columns: dict[str, int],

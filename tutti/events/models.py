@@ -134,7 +134,7 @@ class Event(BaseModel):
     )
     booking_opens_at = models.DateTimeField(null=True, blank=True)
     booking_closes_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    status = models.CharField(max_length=10, choices=EventStatus, default=EventStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
@@ -298,7 +298,7 @@ class Booking(BaseModel):
     places = models.PositiveSmallIntegerField(
         default=1, help_text="How many places this booking holds (the person and who they bring)."
     )
-    status = models.CharField(max_length=10, choices=BookingStatus.choices)
+    status = models.CharField(max_length=10, choices=BookingStatus)
     # Unguessable and never reused: the cancel link carries it, signed.
     reference = models.CharField(max_length=32, unique=True, default=new_booking_reference)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -349,7 +349,7 @@ class Attendance(BaseModel):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendances")
     session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendances")
-    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    status = models.CharField(max_length=10, choices=AttendanceStatus)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -268,7 +268,7 @@ def _readable(error: ValidationError, sheet: Sheet) -> list[tuple[int | None, st
     return problems
 
 
-def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> Upload:
+def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> Upload:  # noqa: C901 - every check of the template; to split by sheet
     """Every record in an uploaded template, or every problem with it."""
     upload = Upload()
     try:

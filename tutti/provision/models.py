@@ -72,7 +72,7 @@ ANSWER_FIELDS = ["wcet", "singing", "choir", "ensembles", "tuition", "send", "md
 
 
 def _answer(**kwargs: str) -> models.CharField:
-    return models.CharField(max_length=10, choices=Answer.choices, blank=True, **kwargs)
+    return models.CharField(max_length=10, choices=Answer, blank=True, **kwargs)
 
 
 class SchoolAudit(BaseModel):

@@ -1,17 +1,11 @@
-import json
-
 import pytest
 from django.core import mail
 
 from tutti.accounts.models import Invitation, InvitationStatus, Membership, Role, User
 from tutti.core.models import AuditLog
+from tutti.core.tests.helpers import send
 
 HUB = "/api/hubs/wiltshire"
-
-
-def send(client, method, url, body=None):
-    data = json.dumps(body) if body is not None else ""
-    return client.generic(method, url, data=data, content_type="application/json")
 
 
 @pytest.fixture(autouse=True)

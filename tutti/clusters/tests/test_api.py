@@ -1,5 +1,3 @@
-import json
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,18 +7,10 @@ from tutti.accounts.tests.factories import UserFactory
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.clusters.tests.factories import ClusterFactory, ClusterMemberFactory
 from tutti.core.models import AuditLog
+from tutti.core.tests.helpers import errors_by_field, send
 from tutti.directory.tests.factories import SchoolFactory
 
 HUB = "/api/hubs/wiltshire"
-
-
-def send(client, method, url, body=None):
-    data = json.dumps(body) if body is not None else ""
-    return client.generic(method, url, data=data, content_type="application/json")
-
-
-def errors_by_field(response):
-    return {e["field"]: e["message"] for e in response.json()["errors"]}
 
 
 # Reads

@@ -1,11 +1,10 @@
-import json
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tutti.clusters.tests.factories import ClusterMemberFactory
 from tutti.core.models import AuditLog
+from tutti.core.tests.helpers import errors_by_field, send
 from tutti.directory.models import Organisation, OrganisationKind, Partnership
 from tutti.directory.tests.factories import (
     ExpertiseFactory,
@@ -14,15 +13,6 @@ from tutti.directory.tests.factories import (
 )
 
 HUB = "/api/hubs/wiltshire"
-
-
-def send(client, method, url, body):
-    data = body if isinstance(body, str) else json.dumps(body)
-    return client.generic(method, url, data=data, content_type="application/json")
-
-
-def errors_by_field(response):
-    return {e["field"]: e["message"] for e in response.json()["errors"]}
 
 
 # Reads

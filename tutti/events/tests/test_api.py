@@ -1,4 +1,3 @@
-import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tutti.core.models import AuditLog
+from tutti.core.tests.helpers import send
 from tutti.events.models import BookingStatus, Event, EventStatus
 from tutti.events.tests.factories import BookingFactory, EventFactory
 
@@ -122,15 +122,6 @@ def test_detail_of_a_draft_another_hubs_or_unknown_event_is_404(client, world, w
 
 
 # Staff writes, and bookings for staff
-
-
-def send(client, method, url, body=None):
-    return client.generic(
-        method,
-        url,
-        data=json.dumps(body) if body is not None else "",
-        content_type="application/json",
-    )
 
 
 def new_event(**changes):
