@@ -758,7 +758,9 @@ def _write(
         _upsert(groups, now, progress)
 
 
-def _upsert(groups: Groups, now: datetime, progress: Callable[[int], None] | None) -> None:
+def _upsert(  # noqa: C901  (one statement per database, kept side by side to compare)
+    groups: Groups, now: datetime, progress: Callable[[int], None] | None
+) -> None:
     """Insert each group's schools, or update the group's fields of those already here (by URN),
     in one INSERT … ON CONFLICT (urn) DO UPDATE per group, on PostgreSQL or SQLite.
 

@@ -46,6 +46,7 @@ EVENT_SEARCH = TextIndex(
     fields=[Searched("title"), Searched("summary"), Searched("venue_name")],
 )
 
+
 @dataclass(frozen=True)
 class EventFilters:
     q: str = ""

@@ -4,6 +4,8 @@ Who may manage which event, and give it which cluster and organiser, is decided 
 ``tutti.events.access``, the same rules as the API's.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -65,19 +67,23 @@ def _form_problems(form: EventForm, sessions) -> list[tuple[str, str]]:
     return problems + sessions.error_list()
 
 
+def _own_defaults(choices: dict[str, Any]) -> dict[str, int]:
+    """For someone running only their own cluster's or organisation's events: start with it."""
+    initial = {}
+    for name, options in (
+        ("cluster", choices["clusters"]),
+        ("organiser", choices["organisations"]),
+    ):
+        only = list(options[:2])
+        if len(only) == 1:
+            initial[name] = only[0].pk
+    return initial
+
+
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     choices = _form_choices(request, event)
-    initial = {}
     own_only = not manages_every_event(request)
-    if event is None and own_only:
-        # Someone running only their own cluster's or organisation's events: start with it.
-        for name, options in (
-            ("cluster", choices["clusters"]),
-            ("organiser", choices["organisations"]),
-        ):
-            only = list(options[:2])
-            if len(only) == 1:
-                initial[name] = only[0].pk
+    initial = _own_defaults(choices) if event is None and own_only else {}
     form = EventForm(
         request.POST or None, instance=event, initial=initial, own_only=own_only, **choices
     )
