@@ -3,19 +3,26 @@
 Every figure is computed from one year's records (``YearData``), and each can say which
 records are behind it, so the impact page, the list of records behind a figure and the data
 return always agree. A school is counted once however many partners or records name it.
+
+The database adds the records up: per kind, per year and per school (``selectors.
+record_tallies``), and the figures add those up over the schools, so a figure costs the same
+whatever the number of records. Only the list of records behind a figure reads records one by
+one, and only when it is asked for (``Result.records``).
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import Q
 
-from tutti.clusters.models import ClusterMember
-from tutti.directory.models import Hub, Organisation, OrganisationKind
+from tutti.directory.models import Hub
+from tutti.participation import selectors
 from tutti.participation.kinds import KINDS
 from tutti.participation.models import SchoolSupport
+from tutti.participation.selectors import Tally
 
 Row = dict[str, Any]
 
@@ -33,21 +40,49 @@ class School:
 
 @dataclass
 class YearData:
-    """One hub's records for one year, as plain rows, and the schools of its area."""
+    """One hub's records for one year, added up per kind and school, and the schools of its
+    area."""
 
     hub: Hub
     year: int
-    rows: dict[str, list[Row]]
+    # Per kind, per school (None: at no school), how many records and what they add up to.
+    tallies: dict[str, dict[int | None, Tally]]
+    # The partners with at least one record.
+    partner_ids: set[int]
     # The register's open schools in the hub's local authorities, and any other school that
     # has a record this year (one that has since closed), so every school counted has a row.
     schools: dict[int, School]
 
     @property
     def has_records(self) -> bool:
-        return any(self.rows.values())
+        return any(self.tallies.values())
 
-    def school_ids(self, kind: str, where: Callable[[Row], bool] = lambda r: True) -> set[int]:
-        return {r["school_id"] for r in self.rows[kind] if r["school_id"] and where(r)}
+    def total(self, kind: str, *names: str) -> int:
+        """The kind's records' ``names`` (a number, or "records" for how many) added up."""
+        return sum(t[n] for t in self.tallies[kind].values() for n in names)
+
+    def school_ids(self, kind: str, *flags: str) -> set[int]:
+        """Schools with a record of the kind; with ``flags``, one with any of them set."""
+        return {
+            pk
+            for pk, t in self.tallies[kind].items()
+            if pk is not None and (not flags or any(t[f] for f in flags))
+        }
+
+    def records(self, parts: dict[str, Q]) -> dict[str, list[Row]]:
+        """The records of each kind in ``parts`` that match its condition, one query each."""
+        names = {}
+        for key in parts:
+            kind = KINDS[key]
+            names[key] = ["pk", "year", "partner_id", *kind.figure_fields]
+            if kind.names_school:
+                names[key].append("school_id")
+        found = selectors.figure_records(hub=self.hub, year=self.year, parts=parts, names=names)
+        for key, rows in found.items():
+            if not KINDS[key].names_school:
+                for r in rows:
+                    r["school_id"] = None
+        return found
 
 
 def load_year(*, hub: Hub, year: int) -> YearData:
@@ -56,53 +91,49 @@ def load_year(*, hub: Hub, year: int) -> YearData:
 
 
 def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
-    """``load_year`` for several years at once, still in eight queries."""
-    rows: dict[int, dict[str, list[Row]]] = {year: {k: [] for k in KINDS} for year in years}
-    for kind in KINDS.values():
-        names = ["pk", "year", "partner_id", *kind.figure_fields]
-        if kind.names_school:
-            names.append("school_id")
-        records = kind.model.objects.filter(hub=hub, year__in=years).filter(
-            # A partner's return counts once it is sent, not while they are filling it in.
-            Q(submission__isnull=True) | Q(submission__status="submitted")
-        )
-        for r in records.values(*names):
-            if not kind.names_school:
-                r["school_id"] = None
-            rows[r["year"]][kind.key].append(r)
-    with_records = {
-        r["school_id"] for by_kind in rows.values() for rs in by_kind.values() for r in rs
-    } - {None}
-    found = (
-        Organisation.objects.filter(
-            Q(
-                kind=OrganisationKind.SCHOOL,
-                is_open=True,
-                local_authority_id__in=hub.local_authorities.values("pk"),
-            )
-            | Q(pk__in=with_records)
-        )
-        .values_list("pk", "urn", "name", "phase", "is_open", "local_authority__name")
-        .order_by("urn")
-    )
-    schools = {
-        pk: School(pk, urn, name, phase, is_open, la or "")
-        for pk, urn, name, phase, is_open, la in found
+    """``load_year`` for several years at once, still in eight queries: one grouped query per
+    kind, the partners, and the schools."""
+    tallies = {
+        key: selectors.record_tallies(hub=hub, kind=kind, years=years)
+        for key, kind in KINDS.items()
     }
-    for org_id, cluster in ClusterMember.objects.filter(cluster__hub=hub).values_list(
-        "organisation_id", "cluster__name"
-    ):
-        if org_id in schools:
-            schools[org_id].cluster = cluster
-    return {year: YearData(hub=hub, year=year, rows=rows[year], schools=schools) for year in years}
+    partner_ids = selectors.delivering_partner_ids(hub=hub, years=years)
+    with_records = {pk for by_year in tallies.values() for t in by_year.values() for pk in t}
+    schools = {
+        pk: School(pk, urn, name, phase, is_open, la or "", cluster or "")
+        for pk, urn, name, phase, is_open, la, cluster in selectors.figure_schools(
+            hub=hub, with_records=with_records - {None}
+        )
+    }
+    return {
+        year: YearData(
+            hub=hub,
+            year=year,
+            tallies={key: tallies[key][year] for key in KINDS},
+            partner_ids=partner_ids[year],
+            schools=schools,
+        )
+        for year in years
+    }
+
+
+def _no_records() -> dict[str, list[Row]]:
+    return {}
 
 
 @dataclass
 class Result:
     value: float
-    # The records behind the figure, by kind; and the schools it counts, if it counts any.
-    records: dict[str, list[Row]] = field(default_factory=dict)
+    # The schools it counts, if it counts any.
     schools: set[int] | None = None
+    # Reads the records behind the figure, by kind (``records``).
+    behind: Callable[[], dict[str, list[Row]]] = field(default=_no_records, repr=False)
+
+    @cached_property
+    def records(self) -> dict[str, list[Row]]:
+        """The records behind the figure, by kind: read when first asked for, never to
+        compute the value."""
+        return self.behind()
 
 
 @dataclass(frozen=True)
@@ -116,24 +147,26 @@ class Figure:
     percent: bool = False
 
 
-def _total(rows: list[Row], *names: str) -> int:
-    return sum(r[n] for r in rows for n in names)
+def _every(data: YearData, *kinds: str) -> Callable[[], dict[str, list[Row]]]:
+    """Every record of the kinds, behind a figure."""
+    return partial(data.records, dict.fromkeys(kinds, Q()))
 
 
-def _schools_with(data: YearData, parts: dict[str, Callable[[Row], bool]]) -> Result:
-    records = {
-        s: [r for r in data.rows[s] if r["school_id"] and where(r)] for s, where in parts.items()
-    }
-    schools = {r["school_id"] for rs in records.values() for r in rs}
-    return Result(value=len(schools), records=records, schools=schools)
+def _any_of(flags: tuple[str, ...]) -> Q:
+    q = Q()
+    for flag in flags:
+        q |= Q(**{flag: True})
+    return q
 
 
-def _any_core_role(r: Row) -> bool:
-    return any(r[role] for role in SchoolSupport.CORE_ROLES)
-
-
-def _everything(r: Row) -> bool:
-    return True
+def _schools_with(data: YearData, parts: dict[str, tuple[str, ...]]) -> Result:
+    """The schools with a record of any of the kinds in ``parts``, each with any of its flags
+    set (or any record, for no flags)."""
+    schools: set[int] = set()
+    for kind, flags in parts.items():
+        schools |= data.school_ids(kind, *flags)
+    behind = {kind: Q(school__isnull=False) & _any_of(flags) for kind, flags in parts.items()}
+    return Result(value=len(schools), schools=schools, behind=partial(data.records, behind))
 
 
 def schools_in_area(data: YearData) -> Result:
@@ -145,74 +178,69 @@ def schools_engaged(data: YearData) -> Result:
     return _schools_with(
         data,
         {
-            "wcet": _everything,
-            "tuition": _everything,
-            "ensembles": _everything,
-            "singing": _everything,
-            "school-support": _any_core_role,
+            "wcet": (),
+            "tuition": (),
+            "ensembles": (),
+            "singing": (),
+            "school-support": SchoolSupport.CORE_ROLES,
         },
     )
 
 
 def schools_teaching(data: YearData) -> Result:
-    return _schools_with(data, {"tuition": _everything})
+    return _schools_with(data, {"tuition": ()})
 
 
 def pupils_taught(data: YearData) -> Result:
-    rows = data.rows["tuition"]
-    return Result(value=_total(rows, "pupils"), records={"tuition": rows})
+    return Result(value=data.total("tuition", "pupils"), behind=_every(data, "tuition"))
 
 
 def ensembles(data: YearData) -> Result:
-    rows = data.rows["ensembles"]
-    return Result(value=len(rows), records={"ensembles": rows})
+    return Result(value=data.total("ensembles", "records"), behind=_every(data, "ensembles"))
 
 
 def ensemble_members(data: YearData) -> Result:
-    rows = data.rows["ensembles"]
-    return Result(value=_total(rows, "members"), records={"ensembles": rows})
+    return Result(value=data.total("ensembles", "members"), behind=_every(data, "ensembles"))
 
 
 def singing_schools(data: YearData) -> Result:
-    return _schools_with(data, {"singing": _everything, "school-support": lambda r: r["singing"]})
+    return _schools_with(data, {"singing": (), "school-support": ("singing",)})
 
 
 def wcet_pupils(data: YearData) -> Result:
-    rows = data.rows["wcet"]
-    return Result(value=_total(rows, "pupils"), records={"wcet": rows})
+    return Result(value=data.total("wcet", "pupils"), behind=_every(data, "wcet"))
 
 
 def wcet_schools(data: YearData) -> Result:
-    return _schools_with(data, {"wcet": _everything})
+    return _schools_with(data, {"wcet": ()})
 
 
 def wcet_continuation(data: YearData) -> Result:
-    rows = data.rows["wcet"]
-    pupils = _total(rows, "pupils")
-    rate = round(100 * _total(rows, "continued") / pupils) if pupils else 0
-    return Result(value=rate, records={"wcet": rows})
+    pupils = data.total("wcet", "pupils")
+    rate = round(100 * data.total("wcet", "continued") / pupils) if pupils else 0
+    return Result(value=rate, behind=_every(data, "wcet"))
 
 
 def schools_supported(data: YearData) -> Result:
-    return _schools_with(data, {"school-support": _everything})
+    return _schools_with(data, {"school-support": ()})
 
 
 def instruments_on_loan(data: YearData) -> Result:
-    rows = data.rows["loans"]
-    return Result(value=_total(rows, "to_pupils", "to_schools"), records={"loans": rows})
+    return Result(
+        value=data.total("loans", "to_pupils", "to_schools"), behind=_every(data, "loans")
+    )
 
 
 def partners(data: YearData) -> Result:
-    partner_ids = {r["partner_id"] for rows in data.rows.values() for r in rows}
-    return Result(value=len(partner_ids), records=data.rows)
+    return Result(value=len(data.partner_ids), behind=_every(data, *KINDS))
 
 
 def pupils_weekly(data: YearData) -> Result:
     return Result(
-        value=_total(data.rows["wcet"], "pupils")
-        + _total(data.rows["tuition"], "pupils")
-        + _total(data.rows["ensembles"], "members"),
-        records={s: data.rows[s] for s in ("wcet", "tuition", "ensembles")},
+        value=data.total("wcet", "pupils")
+        + data.total("tuition", "pupils")
+        + data.total("ensembles", "members"),
+        behind=_every(data, "wcet", "tuition", "ensembles"),
     )
 
 

@@ -15,8 +15,9 @@ from openpyxl.utils import get_column_letter
 
 from tutti.core.spreadsheets import append_row, text_cell
 from tutti.core.years import year_label
+from tutti.participation import selectors
 from tutti.participation.figures import FigureValue, YearData
-from tutti.participation.models import WcetProgramme
+from tutti.participation.selectors import Tally
 
 SCHOOL_COLUMNS = [
     "URN",
@@ -62,34 +63,24 @@ def _yes(flag: bool) -> str:
 
 
 def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
+    """The Schools sheet from the year's per-school tallies (the SQL the figures add up) and
+    the WCET sheet, one row per programme."""
     results = {f.figure.key: f.result for f in figures}
     engaged = results["schools-engaged"].schools or set()
     teaching = results["schools-teaching"].schools or set()
     supported = results["schools-supported"].schools or set()
     singing = results["schools-singing"].schools or set()
-    per_school: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in results["wcet-pupils"].records["wcet"]:
-        per_school[r["school_id"]]["wcet"] += 1
-        per_school[r["school_id"]]["wcet_pupils"] += r["pupils"]
-    for r in results["pupils-taught"].records["tuition"]:
-        per_school[r["school_id"]]["tuition_pupils"] += r["pupils"]
-    for r in results["ensemble-members"].records["ensembles"]:
-        per_school[r["school_id"]]["members"] += r["members"]
-    support = defaultdict(set)
-    for r in data.rows["school-support"]:
-        for role in ("wcet", "ensembles", "progression"):
-            if r[role]:
-                support[role].add(r["school_id"])
+    wcet, tuition, members = (data.tallies[k] for k in ("wcet", "tuition", "ensembles"))
     roles = {
-        "wcet": {pk for pk in per_school if pk and per_school[pk]["wcet"]} | support["wcet"],
-        "ensembles": data.school_ids("ensembles") | support["ensembles"],
-        "progression": teaching | support["progression"],
+        "wcet": data.school_ids("wcet") | data.school_ids("school-support", "wcet"),
+        "ensembles": data.school_ids("ensembles") | data.school_ids("school-support", "ensembles"),
+        "progression": teaching | data.school_ids("school-support", "progression"),
         "singing": singing,
     }
+    nothing: Tally = defaultdict(int)
 
     schools = []
     for pk, s in data.schools.items():
-        counts = per_school.get(pk, {})
         schools.append(
             [
                 s.urn,
@@ -105,13 +96,12 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
                 ),
                 _yes(pk in teaching),
                 _yes(pk in supported),
-                counts.get("wcet", 0),
-                counts.get("wcet_pupils", 0),
-                counts.get("tuition_pupils", 0),
-                counts.get("members", 0),
+                wcet.get(pk, nothing)["records"],
+                wcet.get(pk, nothing)["pupils"],
+                tuition.get(pk, nothing)["pupils"],
+                members.get(pk, nothing)["members"],
             ]
         )
-    elsewhere = per_school.get(None, {})
     schools.append(
         [
             None,
@@ -123,27 +113,12 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
             *([""] * 7),
             0,
             0,
-            elsewhere.get("tuition_pupils", 0),
-            elsewhere.get("members", 0),
+            tuition.get(None, nothing)["pupils"],
+            members.get(None, nothing)["members"],
         ]
     )
-    wcet = [
-        [
-            p.school.urn,
-            p.school.name,
-            p.partner.name,
-            p.year_groups,
-            p.instruments,
-            p.pupils,
-            p.weeks,
-            p.lesson_minutes,
-            p.continued,
-        ]
-        for p in WcetProgramme.objects.filter(hub=data.hub, year=data.year)
-        .select_related("school", "partner")
-        .order_by("school__urn", "pk")
-    ]
-    return ReturnRows(schools=schools, wcet=wcet)
+    rows = selectors.wcet_programme_rows(hub=data.hub, year=data.year)
+    return ReturnRows(schools=schools, wcet=[list(row) for row in rows])
 
 
 def _text(sheet: object, value: object) -> object:

@@ -1,12 +1,29 @@
 """Reads of participation records, always within one hub."""
 
-from django.db.models import Count, Model, Q, QuerySet
+from collections.abc import Iterable
 
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+
+from tutti.clusters.models import ClusterMember
 from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.kinds import KINDS, RecordKind
-from tutti.participation.models import Collection, Submission, SubmissionStatus
+from tutti.participation.models import Collection, Submission, SubmissionStatus, WcetProgramme
+
+# One school's records of one kind, added up: how many ("records"), the sum of each number the
+# figures read and, for each flag, how many records have it set (kinds.RecordKind.figure_fields).
+Tally = dict[str, int]
 
 
 def years_with_records(*, hub: Hub) -> list[int]:
@@ -110,3 +127,119 @@ def submission_records(*, submission: Submission) -> list[tuple[RecordKind, list
         )
         for kind in KINDS.values()
     ]
+
+
+# The impact figures and the data return, read in SQL: per kind, per year and per school, then
+# added up in Python over the schools (a few hundred rows, not every record).
+
+
+def counted_records(*, hub: Hub, kind: RecordKind, years: Iterable[int]) -> QuerySet[Model]:
+    """The kind's records the figures count in those years."""
+    return kind.model.objects.filter(hub=hub, year__in=list(years)).filter(
+        # A partner's return counts once it is sent, not while they are filling it in.
+        Q(submission__isnull=True) | Q(submission__status=SubmissionStatus.SUBMITTED)
+    )
+
+
+def _tally_expressions(kind: RecordKind) -> dict[str, Aggregate]:
+    # Aliases that are not field names: Django refuses an annotation named like a field.
+    expressions: dict[str, Aggregate] = {"n_records": Count("pk")}
+    for name in kind.figure_fields:
+        if isinstance(kind.model._meta.get_field(name), BooleanField):
+            expressions[f"n_{name}"] = Count("pk", filter=Q(**{name: True}))
+        else:
+            expressions[f"n_{name}"] = Sum(name)
+    return expressions
+
+
+def record_tallies(
+    *, hub: Hub, kind: RecordKind, years: Iterable[int]
+) -> dict[int, dict[int | None, Tally]]:
+    """Per year, then per school (None: at no school), the ``Tally`` of the kind's counted
+    records, in one query grouped by year and school."""
+    expressions = _tally_expressions(kind)
+    group = ["year", "school_id"] if kind.names_school else ["year"]
+    found = (
+        counted_records(hub=hub, kind=kind, years=years)
+        .order_by()
+        .values(*group)
+        .annotate(**expressions)
+    )
+    tallies: dict[int, dict[int | None, Tally]] = {year: {} for year in years}
+    for row in found:
+        tally = {alias[2:]: int(row[alias] or 0) for alias in expressions}
+        tallies[row["year"]][row.get("school_id")] = tally
+    return tallies
+
+
+def delivering_partner_ids(*, hub: Hub, years: Iterable[int]) -> dict[int, set[int]]:
+    """Per year, the partners with a counted record of any kind, in one query."""
+    years = list(years)
+    queries = [
+        counted_records(hub=hub, kind=kind, years=years)
+        .order_by()
+        .values_list("year", "partner_id")
+        for kind in KINDS.values()
+    ]
+    first, *rest = queries
+    partners: dict[int, set[int]] = {year: set() for year in years}
+    for year, partner_id in first.union(*rest):
+        partners[year].add(partner_id)
+    return partners
+
+
+def figure_schools(
+    *, hub: Hub, with_records: Iterable[int]
+) -> list[tuple[int, int | None, str, str, bool, str | None, str | None]]:
+    """The register's open schools in the hub's local authorities and the schools in
+    ``with_records`` (one that has since closed, or is elsewhere), by URN, each with its local
+    authority and its cluster in the hub, in one query."""
+    cluster = ClusterMember.objects.filter(cluster__hub=hub, organisation=OuterRef("pk"))
+    return list(
+        Organisation.objects.filter(
+            Q(
+                kind=OrganisationKind.SCHOOL,
+                is_open=True,
+                local_authority_id__in=hub.local_authorities.values("pk"),
+            )
+            | Q(pk__in=list(with_records))
+        )
+        # A school in two of the hub's clusters shows in the one it joined last.
+        .annotate(cluster=Subquery(cluster.order_by("-pk").values("cluster__name")[:1]))
+        .values_list("pk", "urn", "name", "phase", "is_open", "local_authority__name", "cluster")
+        .order_by("urn")
+    )
+
+
+def figure_records(
+    *, hub: Hub, year: int, parts: dict[str, Q], names: dict[str, list[str]]
+) -> dict[str, list[dict]]:
+    """The counted records behind a figure, by kind: those of each kind in ``parts`` that
+    match its condition, as rows of ``names``; one query per kind."""
+    return {
+        key: list(
+            counted_records(hub=hub, kind=KINDS[key], years=[year])
+            .filter(where)
+            .values(*names[key])
+        )
+        for key, where in parts.items()
+    }
+
+
+def wcet_programme_rows(*, hub: Hub, year: int) -> list[tuple]:
+    """The data return's WCET sheet: every programme of the year, by school URN."""
+    return list(
+        WcetProgramme.objects.filter(hub=hub, year=year)
+        .order_by("school__urn", "pk")
+        .values_list(
+            "school__urn",
+            "school__name",
+            "partner__name",
+            "year_groups",
+            "instruments",
+            "pupils",
+            "weeks",
+            "lesson_minutes",
+            "continued",
+        )
+    )
