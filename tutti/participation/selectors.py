@@ -1,20 +1,21 @@
 """Reads of participation records, always within one hub."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import (
     Aggregate,
     BooleanField,
     Count,
+    F,
+    FilteredRelation,
+    Func,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 
-from tutti.clusters.models import ClusterMember
 from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
@@ -188,27 +189,72 @@ def delivering_partner_ids(*, hub: Hub, years: Iterable[int]) -> dict[int, set[i
     return partners
 
 
+class _OneOf(Func):
+    """``pk IN (ids)``, with the ids as one array on PostgreSQL (``= ANY(%s)``): hundreds of
+    placeholders would make the query too long for psycopg to cache, so it would parse it
+    afresh each time, slower than running it."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        super().__init__(F("pk"))
+        self.ids = sorted(ids)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "1 = 0", []
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        column, params = compiler.compile(self.source_expressions[0])
+        # The column's own type, so PostgreSQL can hash the array rather than search it.
+        db_type = self.source_expressions[0].output_field.cast_db_type(connection)
+        return f"{column} = ANY(%s::{db_type}[])", [*params, self.ids]
+
+
 def figure_schools(
     *, hub: Hub, with_records: Iterable[int]
 ) -> list[tuple[int, int | None, str, str, bool, str | None, str | None]]:
     """The register's open schools in the hub's local authorities and the schools in
     ``with_records`` (one that has since closed, or is elsewhere), by URN, each with its local
     authority and its cluster in the hub, in one query."""
-    cluster = ClusterMember.objects.filter(cluster__hub=hub, organisation=OuterRef("pk"))
-    return list(
+    found = (
         Organisation.objects.filter(
             Q(
                 kind=OrganisationKind.SCHOOL,
                 is_open=True,
                 local_authority_id__in=hub.local_authorities.values("pk"),
             )
-            | Q(pk__in=list(with_records))
+            | Q(_OneOf(with_records))
         )
-        # A school in two of the hub's clusters shows in the one it joined last.
-        .annotate(cluster=Subquery(cluster.order_by("-pk").values("cluster__name")[:1]))
-        .values_list("pk", "urn", "name", "phase", "is_open", "local_authority__name", "cluster")
-        .order_by("urn")
+        # Joins, not a subquery per school, which PostgreSQL would plan as costly enough to
+        # compile (JIT) at every page view.
+        .annotate(
+            hub_cluster=FilteredRelation(
+                "cluster_memberships__cluster",
+                condition=Q(cluster_memberships__cluster__hub=hub),
+            )
+        )
+        .values_list(
+            "pk",
+            "urn",
+            "name",
+            "phase",
+            "is_open",
+            "local_authority__name",
+            "hub_cluster__name",
+        )
+        .order_by("urn", "pk", "cluster_memberships__pk")
     )
+    # One row per cluster a school is in, anywhere; it shows in the hub's cluster it joined
+    # last.
+    schools: dict[int, tuple] = {}
+    for row in found:
+        if row[0] not in schools or row[-1] is not None:
+            schools[row[0]] = row
+    return list(schools.values())
 
 
 def figure_records(
