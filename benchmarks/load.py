@@ -483,10 +483,11 @@ def extras(hub: Any, staff: Any, server_url: str, database: str) -> None:
     by_hub = {row[0]: row[1:] for row in sql_all}
     for h, values in zip(hubs, every, strict=True):
         assert by_hub[h.pk] == tuple(values[k] for k in impact_figures.AGGREGATED), h.slug
+    one_label, every_label = "one hub's figures", f"all {len(hubs)} hubs' figures"
     print(
-        f"\n  one hub's figures            {one * 1000:8.1f} ms   hand-written SQL "
+        f"\n  {one_label:28} {one * 1000:8.1f} ms   hand-written SQL "
         f"{one_sql * 1000:7.1f} ms   x{one / one_sql:.1f}"
-        f"\n  all {len(hubs)} hubs' figures          {every_time * 1000:8.1f} ms   "
+        f"\n  {every_label:28} {every_time * 1000:8.1f} ms   "
         f"hand-written SQL {all_sql * 1000:7.1f} ms   x{every_time / all_sql:.1f}   "
         "(same figures both ways)",
         flush=True,
@@ -495,7 +496,10 @@ def extras(hub: Any, staff: Any, server_url: str, database: str) -> None:
     response = staff.get(path)
     assert response.status_code == 200, response.status_code
     _, xlsx = timed(lambda: staff.get(path))
-    print(f"  data return XLSX, one hub    {xlsx * 1000:8.1f} ms   {len(response.content):,} bytes")
+    print(
+        f"  {'data return XLSX, one hub':28} {xlsx * 1000:8.1f} ms   "
+        f"{len(response.content):,} bytes"
+    )
 
     # The import in a new database from the empty schema, in a child: Django has one default.
     scratch = f"{database}_import"
@@ -553,9 +557,10 @@ def time_register_import(url: str, data: bytes) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE register_copy ({columns})")
     _, copied = timed(copy)
+    label = f"register import, {report.rows:,} rows"
     print(
-        f"  register import, {report.rows:,} schools {imported * 1000:8.1f} ms   "
-        f"COPY of the same file {copied * 1000:7.1f} ms   x{imported / copied:.0f}",
+        f"  {label:28} {imported * 1000:8.1f} ms   COPY of the same file "
+        f"{copied * 1000:7.1f} ms   x{imported / copied:.0f}",
         flush=True,
     )
 
@@ -571,6 +576,8 @@ def gunicorn(port: int, workers: int) -> Iterator[None]:
             str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi:application",
             *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"),
+            # Its start and stop lines only; the requests are timed here.
+            *("--log-level", "warning"),
         ],
         cwd=ROOT,
     )
