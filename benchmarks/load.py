@@ -12,7 +12,10 @@ with. ``--postgres-url`` uses another server instead (the database is kept there
 ``--quick``: 2,000 schools, 2 hubs, 2,000 events, 20,000 bookings and 20,000 records.
 
 Then it serves Tutti under gunicorn (config.settings.production, the README's command) on a
-free port, and for each page, at 8 and 32 concurrent clients, sends requests for --seconds
+free port, twice: with the public page cache, for anonymous visitors' warm pages ("cached"),
+and without it, for the same pages rendered each time ("anonymous") and for signed-in staff.
+The shared cache is a Redis server started here (``--cache database`` for the table). For each
+page, at 8 and 32 concurrent clients, sends requests for --seconds
 from Python asyncio clients (HTTP/1.1, reconnecting when the server closes). It prints each
 page's throughput, also as a share of /healthz measured the same way in the same run, the
 50th and 95th percentile latency, the number of queries (counted once in-process with the test
@@ -84,6 +87,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="load per page and concurrency (5; 1 quick)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
     parser.add_argument(
+        "--cache",
+        choices=["redis", "database"],
+        default="redis" if shutil.which("redis-server") else "database",
+        help="the shared cache: a Redis server started here (the README's setting at scale; "
+        "the default when redis-server is installed) or the database table",
+    )
+    parser.add_argument(
         "--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies (8,32)"
     )
     parser.add_argument("--import-into", help=argparse.SUPPRESS)  # internal: the import timing
@@ -98,7 +108,10 @@ def main() -> None:
 
     # A signal ends the run through the finally blocks, so no server outlives it.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with postgres_server(args.postgres_url, args.data_dir) as server_url:
+    with (
+        postgres_server(args.postgres_url, args.data_dir) as server_url,
+        redis_server(args.cache == "redis"),
+    ):
         database = "tutti_load" if scale_name == "national" else "tutti_load_quick"
         build = prepare_database(server_url, database, scale, rebuild=args.rebuild)
         url = with_database(server_url, database)
@@ -108,6 +121,38 @@ def main() -> None:
         else:
             print_marker()
         run(server_url, database, scale, seconds, clients, args.workers)
+
+
+# Redis -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def redis_server(wanted: bool) -> Iterator[None]:
+    """A Redis server of our own on a free port, named to gunicorn by CACHE_URL (README)."""
+    if not wanted:
+        os.environ.pop("CACHE_URL", None)
+        yield
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    os.environ["CACHE_URL"] = f"redis://127.0.0.1:{port}/0"
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 # PostgreSQL --------------------------------------------------------------------------------
@@ -344,6 +389,8 @@ class Page:
     label: str
     path: str
     signed_in: bool = False
+    # Anonymous pages are measured twice: from the shared cache (warm), and with it turned off.
+    cached: bool = False
     queries: int = 0
     server_ms: float = 0.0
     results: dict[int, "Result"] = field(default_factory=dict)
@@ -390,10 +437,15 @@ def pages(hub: Any) -> list[Page]:
         ("my bookings", f"/{h}/whats-on/my-bookings/"),
     ]
     return (
-        [Page(label, path) for label, path in public]
+        [Page(label, path, cached=True) for label, path in public]
+        + [Page(label, path) for label, path in public]
         + [Page(label, path, signed_in=True) for label, path in public[1:]]
         + [Page(label, path, signed_in=True) for label, path in staff]
     )
+
+
+def who(page: Page) -> str:
+    return "staff" if page.signed_in else "cached" if page.cached else "anonymous"
 
 
 def run(
@@ -401,6 +453,7 @@ def run(
 ) -> None:
     from django.core.management import call_command
     from django.test import Client
+    from django.test.utils import override_settings
 
     from tutti.accounts.models import Membership
 
@@ -411,6 +464,7 @@ def run(
     if not manifest.exists() or max(ours, default=0) > manifest.stat().st_mtime:
         print("collectstatic...", flush=True)
         call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the cache when CACHE_URL is not set
     membership = Membership.objects.select_related("hub", "user").get(user__email=STAFF_EMAIL)
     hub, user = membership.hub, membership.user
     anonymous, staff = (
@@ -422,28 +476,37 @@ def run(
     measured = pages(hub)
     print(f"\nIn-process, {hub.name} ({hub.slug}): queries and server time", flush=True)
     for page in measured:
-        page.queries, page.server_ms = in_process(staff if page.signed_in else anonymous, page.path)
+        with override_settings(PUBLIC_PAGE_CACHE=page.cached):
+            client = staff if page.signed_in else anonymous
+            page.queries, page.server_ms = in_process(client, page.path)
         print(
-            f"  {page.label:28} {'staff' if page.signed_in else 'anonymous':9} "
-            f"{page.queries:>3} queries {page.server_ms:8.1f} ms",
+            f"  {page.label:28} {who(page):9} {page.queries:>3} queries {page.server_ms:8.1f} ms",
             flush=True,
         )
     extras(hub, staff, server_url, database)
 
-    port = free_port()
-    with gunicorn(port, workers):
-        print(
-            f"\ngunicorn, {workers} workers, config.settings.production, on 127.0.0.1:{port}; "
-            f"{seconds:g} s per page and concurrency, {os.cpu_count()} cores shared with the "
-            "clients and PostgreSQL",
-            flush=True,
-        )
-        for n in clients:
-            for page in measured:
-                page.results[n] = asyncio.run(
-                    load(port, page.path, cookie if page.signed_in else None, n, seconds)
-                )
-                print(f"  {n:>3} clients  {page.label:28} {page.results[n].rate:8.1f} req/s")
+    # Two servers one after the other: with the public page cache (the warm anonymous rows),
+    # and without it (anonymous pages rendered each time, and signed-in people, who never use
+    # it). Each has its own /healthz row, the floor its pages are shared against.
+    for cached in (True, False):
+        port = free_port()
+        with gunicorn(port, workers, page_cache=cached):
+            print(
+                f"\ngunicorn, {workers} workers, config.settings.production, public page cache "
+                f"{'on' if cached else 'off'}, cache {os.environ.get('CACHE_URL') or 'database'}; "
+                f"{seconds:g} s per page and concurrency, {os.cpu_count()} cores shared with "
+                "the clients and PostgreSQL",
+                flush=True,
+            )
+            for n in clients:
+                for page in measured:
+                    if page.cached != cached:
+                        continue
+                    page.results[n] = asyncio.run(
+                        load(port, page.path, cookie if page.signed_in else None, n, seconds)
+                    )
+                    rate = page.results[n].rate
+                    print(f"  {n:>3} clients  {page.label:28} {who(page):9} {rate:8.1f} req/s")
     table(measured, clients)
 
 
@@ -569,10 +632,11 @@ def time_register_import(url: str, data: bytes) -> None:
 
 
 @contextmanager
-def gunicorn(port: int, workers: int) -> Iterator[None]:
+def gunicorn(port: int, workers: int, *, page_cache: bool) -> Iterator[None]:
     """The README's command (run from the root, so gunicorn.conf.py applies)."""
     process = subprocess.Popen(
-        [
+        env={**os.environ, "PUBLIC_PAGE_CACHE": "1" if page_cache else "0"},
+        args=[
             str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi:application",
             *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"),
@@ -674,13 +738,13 @@ def table(measured: list[Page], clients: list[int]) -> None:
         f"{'p50 ms':>8} {'p95 ms':>8} {'errors':>6} {'queries':>7} {'server ms':>9}"
     )
     print(header + "\n  " + " ".join("-" * w for w in (28, 9, 7, 8, 11, 8, 8, 6, 7, 9)))
-    floor = measured[0]
+    floors = {page.cached: page for page in measured if page.path == "/healthz"}
     for n in clients:
         for page in measured:
             r = page.results[n]
-            share = r.rate / floor.results[n].rate
+            share = r.rate / floors[page.cached].results[n].rate
             print(
-                f"  {page.label:28} {'staff' if page.signed_in else 'anonymous':9} {n:>7} "
+                f"  {page.label:28} {who(page):9} {n:>7} "
                 f"{r.rate:>8.1f} {share:>10.1%} "
                 f"{percentile(r.latencies, 50) * 1000:>8.1f} "
                 f"{percentile(r.latencies, 95) * 1000:>8.1f} {r.errors:>6} "
