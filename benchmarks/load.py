@@ -120,6 +120,10 @@ def main() -> None:
             build_database(server_url, database, scale)
         else:
             print_marker()
+            # A database built by an older Tutti gets the migrations since (new indexes).
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)
         run(server_url, database, scale, seconds, clients, args.workers)
 
 
