@@ -506,9 +506,11 @@ def run(
                 for page in measured:
                     if page.cached != cached:
                         continue
-                    page.results[n] = asyncio.run(
-                        load(port, page.path, cookie if page.signed_in else None, n, seconds)
-                    )
+                    who_cookie = cookie if page.signed_in else None
+                    # Warm: every worker's first render (maps, templates) and the shared cache's
+                    # first copy of the page are not what a busy site serves.
+                    asyncio.run(load(port, page.path, who_cookie, n, min(seconds, 1.0)))
+                    page.results[n] = asyncio.run(load(port, page.path, who_cookie, n, seconds))
                     rate = page.results[n].rate
                     print(f"  {n:>3} clients  {page.label:28} {who(page):9} {rate:8.1f} req/s")
     table(measured, clients)
