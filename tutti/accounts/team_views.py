@@ -1,7 +1,7 @@
 """A hub's team: who has a role, invitations, changing and removing roles. Hub admins only."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -9,10 +9,11 @@ from tutti.accounts import selectors, services
 from tutti.accounts.access import team_invitation, team_membership
 from tutti.accounts.forms import InviteForm, RoleForm
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 
 @hub_permission_required("can_manage_members")
-def team(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def team(request: MemberRequest, hub_slug: str) -> HttpResponse:
     return render(
         request,
         "accounts/team.html",
@@ -25,7 +26,7 @@ def team(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_members")
-def invite(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def invite(request: MemberRequest, hub_slug: str) -> HttpResponse:
     initial = {}
     organisation = request.GET.get("organisation", "")
     if organisation.isdigit():
@@ -50,7 +51,7 @@ def invite(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_members")
-def member_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def member_edit(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     membership = team_membership(request, pk)
     initial = {"role": membership.role, "organisations": list(membership.organisations.all())}
     form = RoleForm(request.POST or None, hub=request.hub, initial=initial)
@@ -77,7 +78,7 @@ def member_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_members")
-def member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def member_remove(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     membership = team_membership(request, pk)
     error = None
     if request.method == "POST":
@@ -96,7 +97,7 @@ def member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _change_invitation(request: HttpRequest, hub_slug: str, pk: int, change, done: str):
+def _change_invitation(request: MemberRequest, hub_slug: str, pk: int, change, done: str) -> HttpResponse:
     """Resend or withdraw; a GET just goes back to the team page."""
     if request.method == "POST":
         invitation = team_invitation(request, pk)
@@ -110,7 +111,7 @@ def _change_invitation(request: HttpRequest, hub_slug: str, pk: int, change, don
 
 
 @hub_permission_required("can_manage_members")
-def invitation_resend(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def invitation_resend(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _change_invitation(
         request,
         hub_slug,
@@ -121,7 +122,7 @@ def invitation_resend(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
 
 
 @hub_permission_required("can_manage_members")
-def invitation_withdraw(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def invitation_withdraw(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _change_invitation(
         request,
         hub_slug,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tutti.accounts.access import can_grant_roles
@@ -17,16 +17,17 @@ from tutti.clusters.forms import (
 from tutti.directory.models import Organisation
 from tutti.directory.selectors import hub_organisations
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 
 @public_hub_view
-def cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def cluster_list(request: HubRequest, hub_slug: str) -> HttpResponse:
     clusters = selectors.cluster_list(hub=request.hub)
     return render(request, "clusters/cluster_list.html", {"clusters": clusters})
 
 
 @public_hub_view
-def cluster_detail(request: HttpRequest, hub_slug: str, cluster_slug: str) -> HttpResponse:
+def cluster_detail(request: HubRequest, hub_slug: str, cluster_slug: str) -> HttpResponse:
     cluster = selectors.cluster_get(hub=request.hub, slug=cluster_slug)
     if cluster is None:
         raise Http404("No such cluster in this hub.")
@@ -44,7 +45,7 @@ def cluster_detail(request: HttpRequest, hub_slug: str, cluster_slug: str) -> Ht
 
 
 @hub_permission_required("can_edit_cluster")
-def manage_cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_cluster_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     clusters = selectors.cluster_list(hub=request.hub)
     if not request.membership.has_capability("can_manage_clusters"):
         clusters = clusters.filter(coordinator=request.user)
@@ -52,7 +53,7 @@ def manage_cluster_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_clusters")
-def cluster_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def cluster_create(request: MemberRequest, hub_slug: str) -> HttpResponse:
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,7 +67,7 @@ def cluster_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_cluster")
-def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def cluster_edit(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     cluster = cluster_for_edit(request, pk)
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ def cluster_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_clusters")
-def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def cluster_coordinator(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     cluster = cluster_for_edit(request, pk)
     form = CoordinatorForm(request.POST or None)
     status = 200
@@ -129,7 +130,7 @@ def cluster_coordinator(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 
 
 @hub_permission_required("can_edit_cluster")
-def cluster_members(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def cluster_members(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """The members of a cluster, with a search (as you type, with scripts on) to add more."""
     cluster = cluster_for_edit(request, pk)
     search = MemberSearchForm(request.GET or None)
@@ -143,14 +144,14 @@ def cluster_members(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespons
     return render(request, "clusters/cluster_members.html", context)
 
 
-def _posted_organisation(request: HttpRequest) -> Organisation:
+def _posted_organisation(request: MemberRequest) -> Organisation:
     pk = request.POST.get("organisation", "")
     if not pk.isdigit():
         raise Http404("No such organisation.")
     return get_object_or_404(hub_organisations(hub=request.hub), pk=int(pk))
 
 
-def _change_members(request: HttpRequest, hub_slug: str, pk: int, change, done: str):
+def _change_members(request: MemberRequest, hub_slug: str, pk: int, change, done: str) -> HttpResponse:
     """Add or remove the posted organisation; a GET just goes back to the members page."""
     cluster = cluster_for_edit(request, pk)
     if request.method == "POST":
@@ -165,14 +166,14 @@ def _change_members(request: HttpRequest, hub_slug: str, pk: int, change, done: 
 
 
 @hub_permission_required("can_edit_cluster")
-def cluster_member_add(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def cluster_member_add(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _change_members(
         request, hub_slug, pk, services.cluster_add_member, "Added {organisation} to {cluster}."
     )
 
 
 @hub_permission_required("can_edit_cluster")
-def cluster_member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def cluster_member_remove(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _change_members(
         request,
         hub_slug,
@@ -183,7 +184,7 @@ def cluster_member_remove(request: HttpRequest, hub_slug: str, pk: int) -> HttpR
 
 
 @hub_permission_required("can_manage_clusters")
-def cluster_assign(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def cluster_assign(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Assign schools to clusters in bulk from a CSV of URN and Cluster."""
     form = AssignmentUploadForm(request.POST or None, request.FILES or None)
     report = None

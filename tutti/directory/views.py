@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tutti.clusters.models import Cluster
@@ -11,6 +11,7 @@ from tutti.directory.access import can_edit_organisation, organisation_for_edit
 from tutti.directory.forms import DirectorySearchForm, OrganisationForm
 from tutti.directory.models import Partnership, PartnershipStatus
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 PAGE_SIZE = 25
 
@@ -30,7 +31,7 @@ def _on_form(error: ValidationError, form: OrganisationForm) -> ValidationError:
 
 
 @public_hub_view
-def hub_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def hub_home(request: HubRequest, hub_slug: str) -> HttpResponse:
     hub = request.hub
     return render(
         request,
@@ -39,7 +40,7 @@ def hub_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
     )
 
 
-def _search_page(request: HttpRequest, *, public: bool) -> dict:
+def _search_page(request: HubRequest, *, public: bool) -> dict:
     hub = request.hub
     form = DirectorySearchForm(request.GET or None, hub=hub)
     orgs = selectors.directory_search(hub=hub, filters=form.filters(), public=public)
@@ -50,12 +51,12 @@ def _search_page(request: HttpRequest, *, public: bool) -> dict:
 
 
 @public_hub_view
-def directory_search(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def directory_search(request: HubRequest, hub_slug: str) -> HttpResponse:
     return render(request, "directory/directory_search.html", _search_page(request, public=True))
 
 
 @public_hub_view
-def organisation_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def organisation_detail(request: HubRequest, hub_slug: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(hub=request.hub, pk=pk)
     if organisation is None:
         raise Http404("No such organisation in this hub's directory.")
@@ -74,7 +75,7 @@ def organisation_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 
 
 @hub_permission_required("can_view_manage")
-def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_home(request: MemberRequest, hub_slug: str) -> HttpResponse:
     membership = request.membership
     hub = request.hub
     context = {
@@ -86,12 +87,12 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_directory")
-def manage_directory(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_directory(request: MemberRequest, hub_slug: str) -> HttpResponse:
     return render(request, "directory/manage_directory.html", _search_page(request, public=False))
 
 
 @hub_permission_required("can_manage_directory")
-def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def organisation_create(request: MemberRequest, hub_slug: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None, hub=request.hub)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -111,7 +112,7 @@ def organisation_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_organisation")
-def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def organisation_edit(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     organisation = organisation_for_edit(request, pk)
     form = OrganisationForm(request.POST or None, instance=organisation, hub=request.hub)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +140,7 @@ def organisation_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
 
 
 @hub_permission_required("can_view_manage")
-def partner_commitments(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def partner_commitments(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The hub's partner commitments: partner staff accept them; staff see who has."""
     hub = request.hub
     membership = request.membership

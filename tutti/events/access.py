@@ -8,12 +8,13 @@ organisation they work for, or keep the value the event already has.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from tutti.clusters.models import Cluster
 from tutti.directory.models import Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events.models import Event
+from tutti.tenancy.request import MemberRequest
 
 NOT_YOURS = (
     "You can manage only the events of clusters you coordinate or organisations you work for."
@@ -27,9 +28,9 @@ OWNER_FIELDS = {
 
 
 def can_edit_event(
-    request: HttpRequest, *, cluster: Cluster | None, organiser: Organisation | None
+    request: MemberRequest, *, cluster: Cluster | None, organiser: Organisation | None
 ) -> bool:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership.has_capability("can_manage_events"):
         return True
     if cluster is not None and cluster.coordinator_id == request.user.pk:
@@ -41,24 +42,24 @@ def can_edit_event(
     )
 
 
-def event_cluster_choices(request: HttpRequest, event: Event | None = None) -> QuerySet[Cluster]:
+def event_cluster_choices(request: MemberRequest, event: Event | None = None) -> QuerySet[Cluster]:
     """The clusters this person may give an event: hub staff any of the hub's; others those
     they coordinate, and the one the event already has."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     clusters = Cluster.objects.filter(hub=hub).order_by("name")
-    if request.membership.has_capability("can_manage_events"):  # type: ignore[attr-defined]
+    if request.membership.has_capability("can_manage_events"):
         return clusters
     current = [event.cluster_id] if event is not None and event.cluster_id else []
     return clusters.filter(coordinator=request.user) | clusters.filter(pk__in=current)
 
 
 def event_organiser_choices(
-    request: HttpRequest, event: Event | None = None
+    request: MemberRequest, event: Event | None = None
 ) -> QuerySet[Organisation]:
     """The partners this person may name as an event's organiser: hub staff any of the hub's
     (not schools); others those they work for, and the one the event already has."""
-    hub = request.hub  # type: ignore[attr-defined]
-    membership = request.membership  # type: ignore[attr-defined]
+    hub = request.hub
+    membership = request.membership
     partners = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
     if membership.has_capability("can_manage_events"):
         return partners
@@ -69,7 +70,7 @@ def event_organiser_choices(
 
 
 def event_owner_errors(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     cluster: Cluster | None,
     organiser: Organisation | None,
@@ -91,7 +92,7 @@ def event_owner_errors(
 
 
 def check_event_owners(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     cluster: Cluster | None,
     organiser: Organisation | None,
@@ -103,12 +104,12 @@ def check_event_owners(
         raise PermissionDenied(" ".join(errors.values()))
 
 
-def event_for_edit(request: HttpRequest, pk: int) -> Event:
+def event_for_edit(request: MemberRequest, pk: int) -> Event:
     """Another hub's event is 404; coordinators and partner staff may manage only the events of
     their own clusters and organisations (else 403)."""
     event = (
         Event.objects.select_related("hub", "category", "cluster", "venue", "organiser")
-        .filter(hub=request.hub, pk=pk)  # type: ignore[attr-defined]
+        .filter(hub=request.hub, pk=pk)
         .first()
     )
     if event is None:

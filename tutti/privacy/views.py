@@ -6,24 +6,26 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from tutti.core.audit import audit
+from tutti.accounts.request import SignedInRequest
 from tutti.core.permissions import login_required_view
 from tutti.privacy import selectors, services
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.export import data_zip_response
 from tutti.privacy.forms import AuditFilterForm, EraseForm, PersonForm
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 AUDIT_PAGE_SIZE = 50
 
 
 @public_hub_view
-def notice(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def notice(request: HubRequest, hub_slug: str) -> HttpResponse:
     """The hub's privacy notice: its own text, or Tutti's default filled in with its details."""
     return render(request, "privacy/notice.html", {})
 
 
 @login_required_view
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: SignedInRequest) -> HttpResponse:
     """A person's own data, in every hub: what is held, and a download of all of it."""
     user = request.user
     data = selectors.person_data(email=user.email, user=user)
@@ -38,7 +40,7 @@ def _person_url(hub_slug: str, email: str) -> str:
 
 
 @hub_permission_required("can_manage_privacy")
-def person(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def person(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Find a person by email: what the hub holds about them, to download or erase."""
     form = PersonForm(request.GET or None)
     data = None
@@ -61,7 +63,7 @@ def person(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_privacy")
-def download(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def download(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """An access request: everything this hub holds about the person, as a ZIP."""
     form = PersonForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
@@ -80,7 +82,7 @@ def download(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_privacy")
-def erase(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def erase(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Erase a person from this hub, after a page that says exactly what will happen."""
     source = request.POST if request.method == "POST" else request.GET
     email_form = PersonForm({"email": source.get("email", "")})
@@ -121,7 +123,7 @@ def erase(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_privacy")
-def audit_log(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def audit_log(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The hub's audit log, newest first, with filters."""
     form = AuditFilterForm(request.GET or None, actions=selectors.audit_actions(hub=request.hub))
     filters = selectors.AuditFilters()
@@ -144,7 +146,10 @@ def audit_log(request: HttpRequest, hub_slug: str) -> HttpResponse:
     page = Paginator(
         selectors.audit_log(hub=request.hub, filters=filters), AUDIT_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False)
+    query = urlencode(
+        [(k, v) for k, v in request.GET.items() if k != "page" and isinstance(v, str) and v],
+        doseq=False,
+    )
     return render(
         request,
         "privacy/audit_log.html",
