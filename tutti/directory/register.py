@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from pyproj import Transformer
 
@@ -484,7 +485,8 @@ def _parse_number(value: str) -> Decimal:
 
 def _parse_text_cell(key: str) -> Callable[[ParsedRow, str], None]:
     field_name = TEXT_FIELDS[key]
-    max_length = Organisation._meta.get_field(field_name).max_length or 0
+    field = cast("Field[Any, Any]", Organisation._meta.get_field(field_name))
+    max_length = field.max_length or 0
 
     def parse(row: ParsedRow, value: str) -> None:
         row.values[field_name] = _text(value, max_length)
