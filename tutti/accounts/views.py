@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from tutti.accounts import selectors, services
 from tutti.accounts.forms import AcceptForm
 from tutti.accounts.models import User
-from tutti.accounts.two_factor import hubs_requiring_two_factor
 from tutti.accounts.request import SignedInRequest
+from tutti.accounts.two_factor import hubs_requiring_two_factor
 from tutti.core.permissions import login_required_view, public_view
 from tutti.directory.models import Hub
 

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from tutti.core.audit import audit
 from tutti.accounts.request import SignedInRequest
+from tutti.core.audit import audit
 from tutti.core.permissions import login_required_view
 from tutti.privacy import selectors, services
 from tutti.privacy.actions import PrivacyAction
