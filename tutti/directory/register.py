@@ -209,7 +209,7 @@ def register_import(
     by: Any = None,
     hub: Any = None,
     la_codes: set[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     limits: RegisterLimits | None = None,
 ) -> ImportReport:
     """Create or update schools from a GIAS CSV, all or nothing; ``progress`` gets row counts.
@@ -717,7 +717,7 @@ def _write(
     existing: dict[int, dict[str, Any]],
     authorities: dict[str, LocalAuthorityInfo],
     report: ImportReport,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], object] | None,
 ) -> None:
     now = timezone.now()
     la_ids = _save_local_authorities(authorities)
