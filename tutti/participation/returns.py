@@ -87,7 +87,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
         "singing": singing,
     }
 
-    schools = []
+    schools: list[list[object]] = []
     for pk, s in data.schools.items():
         counts = per_school.get(pk, {})
         schools.append(
@@ -127,7 +127,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
             elsewhere.get("members", 0),
         ]
     )
-    wcet = [
+    wcet: list[list[object]] = [
         [
             p.school.urn,
             p.school.name,
