@@ -151,7 +151,7 @@ class TextIndex:
         return [f'DROP INDEX IF EXISTS "{self._pg_index(f)}"' for f in self.fields]
 
     # The SQL below is built from table and field names in our code, never from what people
-    # type: the one word searched goes in as a parameter.
+    # search for: the one word searched goes in as a parameter.
     def sqlite_create(self) -> list[str]:
         columns = ", ".join(f.fts_column for f in self.fields)
         new = ", ".join(f.sql("sqlite", "new.") for f in self.fields)

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from pyproj import Transformer
 
@@ -209,7 +210,7 @@ def register_import(  # noqa: C901 - the import's steps in order, each with its 
     by: Any = None,
     hub: Any = None,
     la_codes: set[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     limits: RegisterLimits | None = None,
 ) -> ImportReport:
     """Create or update schools from a GIAS CSV, all or nothing; ``progress`` gets row counts.
@@ -489,7 +490,8 @@ def _parse_number(value: str) -> Decimal:
 
 def _parse_text_cell(key: str) -> Callable[[ParsedRow, str], None]:
     field_name = TEXT_FIELDS[key]
-    max_length = Organisation._meta.get_field(field_name).max_length or 0
+    field = cast("Field[Any, Any]", Organisation._meta.get_field(field_name))
+    max_length = field.max_length or 0
 
     def parse(row: ParsedRow, value: str) -> None:
         row.values[field_name] = _text(value, max_length)
@@ -729,7 +731,7 @@ def _write(
     existing: dict[int, dict[str, Any]],
     authorities: dict[str, LocalAuthorityInfo],
     report: ImportReport,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], object] | None,
 ) -> None:
     """Create the new schools and update the changed ones; an unchanged school isn't touched."""
     now = timezone.now()
