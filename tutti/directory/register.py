@@ -21,7 +21,7 @@ import math
 import re
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -689,7 +689,9 @@ def _existing_schools(urns: list[int], fields: list[str]) -> dict[int, dict[str,
     query = Organisation.objects.order_by().values_list("urn", *fields)
     if len(urns) > BATCH_SIZE:
         wanted = set(urns)
-        found = (values for values in query.filter(urn__isnull=False) if values[0] in wanted)
+        found: Iterator[tuple[Any, ...]] = (
+            values for values in query.filter(urn__isnull=False) if values[0] in wanted
+        )
     else:
         found = iter(query.filter(urn__in=urns))
     return {values[0]: dict(zip(fields, values[1:], strict=True)) for values in found}
@@ -761,7 +763,7 @@ def _write(
 
 
 def _upsert(  # noqa: C901  (one statement per database, kept side by side to compare)
-    groups: Groups, now: datetime, progress: Callable[[int], None] | None
+    groups: Groups, now: datetime, progress: Callable[[int], object] | None
 ) -> None:
     """Insert each group's schools, or update the group's fields of those already here (by URN),
     in one INSERT … ON CONFLICT (urn) DO UPDATE per group, on PostgreSQL or SQLite.

@@ -370,6 +370,8 @@ class Submission(BaseModel):
     # In the return's signed link: staff raise it to give a new link, and every older one stops
     # working (participation.tokens).
     link_version = models.PositiveIntegerField(default=0)
+    # Not stored: the signed link itself, which the collection page sets for staff to copy.
+    link: str
 
     class Meta:
         ordering = ["partner__name"]

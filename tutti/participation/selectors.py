@@ -32,9 +32,9 @@ def default_year(years: list[int]) -> int:
 def records_for(
     *, hub: Hub, kind: RecordKind, year: int, pks: list[int] | None = None
 ) -> QuerySet[ParticipationRecord]:
-    records = kind.model.objects.filter(hub=hub, year=year).select_related("partner")
-    if kind.names_school:
-        records = records.select_related("school", "school__local_authority")
+    # Only the kinds that name a school have one to join; the base model cannot say so.
+    related = ["partner", "school", "school__local_authority"] if kind.names_school else ["partner"]
+    records = kind.model.objects.filter(hub=hub, year=year).select_related(*related)
     if pks is not None:
         records = records.filter(pk__in=pks)
     return records

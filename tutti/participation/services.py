@@ -106,9 +106,9 @@ def record_create(
         hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, pk=school.pk).exists()
     ):
         raise ParticipationError(f"{school.name} is not a school in this hub's area.")
-    record = KINDS[section].model(hub=hub, year=year, partner=partner, **fields)
-    if school is not None:
-        record.school = school
+    # Only the kinds that name a school take one.
+    named_school = {"school": school} if school is not None else {}
+    record = KINDS[section].model(hub=hub, year=year, partner=partner, **named_school, **fields)
     if submission is not None:
         record.submission = submission
     # Checks the database constraints too (no more FSM pupils than pupils), with messages.

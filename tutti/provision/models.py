@@ -74,8 +74,8 @@ COUNTED_ANSWERS = [
 ANSWER_FIELDS = ["wcet", "singing", "choir", "ensembles", "tuition", "send", "mdp"]
 
 
-def _answer(**kwargs: str) -> models.CharField:
-    return models.CharField(max_length=10, choices=Answer, blank=True, **kwargs)
+def _answer(*, verbose_name: str) -> "models.CharField[str, str]":
+    return models.CharField(max_length=10, choices=Answer, blank=True, verbose_name=verbose_name)
 
 
 class SchoolAudit(BaseModel):
