@@ -1,12 +1,17 @@
 """Reads of participation records, always within one hub."""
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.kinds import KINDS, RecordKind
-from tutti.participation.models import Collection, Submission, SubmissionStatus
+from tutti.participation.models import (
+    Collection,
+    ParticipationRecord,
+    Submission,
+    SubmissionStatus,
+)
 
 
 def years_with_records(*, hub: Hub) -> list[int]:
@@ -26,16 +31,18 @@ def default_year(years: list[int]) -> int:
 
 def records_for(
     *, hub: Hub, kind: RecordKind, year: int, pks: list[int] | None = None
-) -> QuerySet[Model]:
-    records = kind.model.objects.filter(hub=hub, year=year).select_related("partner")
-    if kind.names_school:
-        records = records.select_related("school", "school__local_authority")
+) -> QuerySet[ParticipationRecord]:
+    # Only the kinds that name a school have one to join; the base model cannot say so.
+    related = ["partner", "school", "school__local_authority"] if kind.names_school else ["partner"]
+    records = kind.model.objects.filter(hub=hub, year=year).select_related(*related)
     if pks is not None:
         records = records.filter(pk__in=pks)
     return records
 
 
-def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) -> QuerySet:
+def delivering_partners(
+    *, hub: Hub, organisation_ids: list[int] | None = None
+) -> QuerySet[Organisation]:
     """Who may be named as a record's delivering partner: the hub's active partners, or for
     partner staff only their own organisations among them."""
     partners = Organisation.objects.filter(
@@ -47,7 +54,7 @@ def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) 
 
 
 def record_partners(
-    *, hub: Hub, record: Model, organisation_ids: list[int] | None = None
+    *, hub: Hub, record: ParticipationRecord, organisation_ids: list[int] | None = None
 ) -> QuerySet[Organisation]:
     """Who a record's partner may be changed to, and the partner it has now, even one whose
     partnership has since ended."""
@@ -96,7 +103,9 @@ def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet
     return submissions.order_by("-collection__year", "partner__name")
 
 
-def submission_records(*, submission: Submission) -> list[tuple[RecordKind, list[Model]]]:
+def submission_records(
+    *, submission: Submission
+) -> list[tuple[RecordKind, list[ParticipationRecord]]]:
     """The records that came in with a partner's return, by kind."""
     hub = submission.collection.hub
     return [
