@@ -66,6 +66,7 @@ lint: $(STAMP)
 	(cd "$$tmp" && find . -name '*.py' -print0 \
 		| xargs -0 "$(CURDIR)/$(BIN)/django-upgrade" --target-version 5.2) \
 	|| { echo "django-upgrade would rewrite the files above: run make format" >&2; exit 1; }
+	$(BIN)/mypy
 
 format: $(STAMP)
 	git ls-files -z '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 5.2 || true

@@ -12,17 +12,19 @@ each (wall clock and CPU). The target is a full feed in under 100 ms.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
-from whats_on import TEMPLATES, analyse, throwaway_postgres_database
+from whats_on import (
+    TEMPLATES,
+    add_postgres_argument,
+    analyse,
+    demo_database,
+    on_fresh_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB = "wiltshire"
@@ -32,45 +34,17 @@ TARGET_MS = 100
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL"),
-        help="Benchmark PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/postgres "
-        "(a throwaway database is made on that server)",
-    )
+    add_postgres_argument(parser)
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=30, help="timed requests of each kind")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    if args.postgres_url:
-        with throwaway_postgres_database(args.postgres_url) as url:
-            run(url, args, "PostgreSQL")
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            run(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args, "SQLite")
+    on_fresh_database(args.postgres_url, lambda url, label: run(url, args, label))
 
 
 def run(url: str, args: argparse.Namespace, label: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    # The test client's host. Not setup_test_environment(): it would copy every template
-    # render's context for the client, counted as server time.
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from tutti.demo.loader import load_demo
-
-    warnings.filterwarnings("ignore", message="No directory at")  # static files: not collected
-    print(f"{label}: {url.split('@')[-1]}", flush=True)
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    load_demo(echo=lambda line: None)
-    print(f"  migrated and loaded the demo in {time.perf_counter() - started:.1f} s", flush=True)
+    demo_database(url, label)
     sessions = fill(args.events, random.Random(args.seed))
     print(f"  added {args.events:,} events ({sessions:,} sessions) to {HUB}", flush=True)
     analyse()

@@ -183,7 +183,10 @@ def measure(hubs) -> None:  # type: ignore[no-untyped-def]
     print(f"  checked: {one.name}'s data return adds up to its figures")
 
 
-def build(rows: int):  # type: ignore[no-untyped-def]
+def build(rows: int, hub_count: int = HUBS, register: bytes | None = None):  # type: ignore[no-untyped-def]
+    """The register's schools (the national file unless ``register`` is given), hub_count
+    hubs sharing out the local authorities, their partners and ``rows`` participation records.
+    benchmarks/load.py builds its database with this too."""
     from django.db import transaction
 
     from tutti.directory.models import (
@@ -198,7 +201,7 @@ def build(rows: int):  # type: ignore[no-untyped-def]
     from tutti.participation import models as m
 
     started = time.perf_counter()
-    report = register_import(data=NATIONAL_FILE.read_bytes())
+    report = register_import(data=register or NATIONAL_FILE.read_bytes())
     assert report.ok, report.errors[:5]
     print(f"  register import: {report.rows:,} schools in {time.perf_counter() - started:.1f} s")
 
@@ -212,11 +215,11 @@ def build(rows: int):  # type: ignore[no-untyped-def]
     with transaction.atomic():
         hubs = [
             Hub.objects.create(name=f"Hub {i + 1:02d}", slug=f"hub-{i + 1:02d}")
-            for i in range(HUBS)
+            for i in range(hub_count)
         ]
         # Largest authority first, each to the hub with the fewest schools so far.
-        size = dict.fromkeys(range(HUBS), 0)
-        schools: dict[int, list[int]] = {i: [] for i in range(HUBS)}
+        size = dict.fromkeys(range(hub_count), 0)
+        schools: dict[int, list[int]] = {i: [] for i in range(hub_count)}
         las = LocalAuthority.objects.in_bulk()
         for la in sorted(schools_by_la, key=lambda la: -len(schools_by_la[la])):
             i = min(size, key=size.__getitem__)
@@ -258,7 +261,9 @@ def build(rows: int):  # type: ignore[no-untyped-def]
         for section, share in SHARES.items():
             count = round(left * share) if section != "school-support" else left - total
             total += count
-            per_hub = [count // HUBS + (1 if i < count % HUBS else 0) for i in range(HUBS)]
+            per_hub = [
+                count // hub_count + (1 if i < count % hub_count else 0) for i in range(hub_count)
+            ]
             model = {
                 "wcet": m.WcetProgramme,
                 "tuition": m.TuitionRecord,
@@ -278,8 +283,8 @@ def build(rows: int):  # type: ignore[no-untyped-def]
                         batch = []
             model.objects.bulk_create(batch)
     print(
-        f"  {HUBS} hubs, {HUBS * PARTNERS_PER_HUB:,} partners, {rows:,} participation rows "
-        f"built in {time.perf_counter() - started:.1f} s",
+        f"  {hub_count} hubs, {hub_count * PARTNERS_PER_HUB:,} partners, "
+        f"{rows:,} participation rows built in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
     return hubs

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -85,27 +86,37 @@ PAGE_SIZE = 20
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("BENCH_DATABASE_URL"),
-        help="Benchmark PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/postgres "
-        "(a throwaway database is made on that server)",
-    )
+    add_postgres_argument(parser)
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--bookings", type=int, default=500_000)
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    if args.postgres_url:
-        with throwaway_postgres_database(args.postgres_url) as url:
-            run(url, args, "PostgreSQL")
+    on_fresh_database(args.postgres_url, lambda url, label: run(url, args, label))
+
+
+def add_postgres_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="Benchmark PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/postgres "
+        "(a throwaway database is made on that server)",
+    )
+
+
+def on_fresh_database(postgres_url: str | None, run: Callable[[str, str], None]) -> None:
+    """Run on a throwaway database on that PostgreSQL server, or on a temporary SQLite file."""
+    if postgres_url:
+        with throwaway_postgres_database(postgres_url) as url:
+            run(url, "PostgreSQL")
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            run(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args, "SQLite")
+            run(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", "SQLite")
 
 
-def run(url: str, args: argparse.Namespace, label: str) -> None:
+def demo_database(url: str, label: str) -> None:
+    """Django set up on ``url``, migrated, with the demo loaded."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     # The test client's host. Not setup_test_environment(): it makes every template render
@@ -125,6 +136,10 @@ def run(url: str, args: argparse.Namespace, label: str) -> None:
     call_command("migrate", verbosity=0)
     load_demo(echo=lambda line: None)
     print(f"  migrated and loaded the demo in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def run(url: str, args: argparse.Namespace, label: str) -> None:
+    demo_database(url, label)
 
     started = time.perf_counter()
     events, bookings = fill(args.events, args.bookings, random.Random(args.seed))

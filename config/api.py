@@ -112,7 +112,7 @@ class TuttiAPI(NinjaAPI):
         patterns = super()._get_urls()
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                pattern.callback.access_by_method = _access_by_method(pattern.callback)
+                pattern.callback.access_by_method = _access_by_method(pattern.callback)  # type: ignore[attr-defined]
         return patterns
 
     @property

@@ -272,3 +272,9 @@ def test_api_writes_and_staff_reads_are_never_cached(world):
     with CaptureQueriesContext(connection) as queries:
         assert staff.get("/api/hubs/wiltshire/events").status_code == 200
     assert len(queries) > 0
+
+
+def test_the_health_check_always_asks_the_database(world):
+    _get(Client(), "/healthz")
+    _body, hit = _get(Client(), "/healthz")
+    assert not hit

@@ -1,7 +1,7 @@
 """Tests: fast hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -16,10 +16,11 @@ PUBLIC_PAGE_CACHE = False
 
 # Each test process keeps its own cache in memory; with CACHE_URL (CI sets a Redis one) the
 # tests use the real shared cache instead.
-if not env("CACHE_URL"):
+_cache_url = env("CACHE_URL")
+if not _cache_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # Parallel test processes sharing one Redis each take a database of their own (gw0 the
     # first), as a test empties the cache before it starts.
     _worker = (env("PYTEST_XDIST_WORKER") or "gw-1").removeprefix("gw")
-    CACHES["default"]["LOCATION"] = f"{env('CACHE_URL').rstrip('/')}/{int(_worker) + 2}"  # type: ignore[union-attr]
+    CACHES["default"]["LOCATION"] = f"{_cache_url.rstrip('/')}/{int(_worker) + 2}"

@@ -26,7 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         # Built per request so that a test's shorter window shows in the message.
-        self.error_messages = {
+        self.error_messages: dict[str, str] = {
             **self.error_messages,
             "too_many_login_attempts": (
                 "Too many wrong passwords. To keep the account safe, signing in is paused: "

@@ -5,6 +5,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
+from django import forms
 
 from tutti.accounts.models import User
 
@@ -13,6 +14,7 @@ CODE_LABEL = "Code from your app"
 
 class PlainLabels:
     labels: dict[str, str] = {}
+    fields: dict[str, forms.Field]  # the allauth form's, once it is built
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -56,7 +56,7 @@ class InvitationOut(Schema):
 
     @staticmethod
     def resolve_cluster(obj: Invitation) -> str | None:
-        return obj.cluster.name if obj.cluster_id else None
+        return obj.cluster.name if obj.cluster is not None else None
 
     @staticmethod
     def resolve_expired(obj: Invitation) -> bool:
@@ -91,7 +91,7 @@ def _member_out(member: selectors.TeamMember) -> MemberOut:
         id=m.pk,
         name=str(m.user),
         email=m.user.email,
-        role=m.role,
+        role=Role(m.role),
         role_display=m.get_role_display(),
         organisations=member.organisations,
         clusters=member.clusters,

@@ -1,8 +1,11 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import QuerySet
 
 from tutti.accounts.models import Role
-from tutti.directory.models import Hub, OrganisationKind
+from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 
 ROLE_HELP = (
@@ -11,13 +14,13 @@ ROLE_HELP = (
 )
 
 
-def _partner_choices(hub: Hub):
+def _partner_choices(hub: Hub) -> QuerySet[Organisation]:
     return hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
 
 
 class _RoleFields(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, help_text=ROLE_HELP)
-    organisations = forms.ModelMultipleChoiceField(
+    organisations: "forms.ModelMultipleChoiceField[Organisation]" = forms.ModelMultipleChoiceField(
         label="Organisations they act for (partner staff only)",
         queryset=None,
         required=False,
@@ -26,7 +29,8 @@ class _RoleFields(forms.Form):
 
     def __init__(self, *args, hub: Hub, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = _partner_choices(hub)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
+        field.queryset = _partner_choices(hub)
 
     def clean(self):
         cleaned = super().clean()

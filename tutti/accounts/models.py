@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -5,8 +7,8 @@ from tutti.core.models import BaseModel
 from tutti.directory.models import Organisation
 
 
-class TuttiUserManager(UserManager):
-    def get_by_natural_key(self, username):
+class TuttiUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
         # People sign in with their email address, in whatever case they type it.
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
@@ -19,7 +21,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
 
-    objects = TuttiUserManager()
+    objects: ClassVar[TuttiUserManager] = TuttiUserManager()
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -97,7 +97,9 @@ def member_remove(request: MemberRequest, hub_slug: str, pk: int) -> HttpRespons
     )
 
 
-def _change_invitation(request: MemberRequest, hub_slug: str, pk: int, change, done: str):
+def _change_invitation(
+    request: MemberRequest, hub_slug: str, pk: int, change, done: str
+) -> HttpResponse:
     """Resend or withdraw; a GET just goes back to the team page."""
     if request.method == "POST":
         invitation = team_invitation(request, pk)

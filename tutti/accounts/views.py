@@ -13,10 +13,11 @@ from tutti.accounts.models import User
 from tutti.accounts.two_factor import hubs_requiring_two_factor
 from tutti.core.permissions import login_required_view, public_view
 from tutti.directory.models import Hub
+from tutti.tenancy.request import SignedInRequest
 
 
 @login_required_view
-def my_hubs(request: HttpRequest) -> HttpResponse:
+def my_hubs(request: SignedInRequest) -> HttpResponse:
     """Where a person lands after signing in: their hubs and roles (every hub for the site
     administrator)."""
     memberships = list(request.user.memberships.select_related("hub").order_by("hub__name"))
@@ -47,7 +48,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
     existing = User.objects.filter(email__iexact=invitation.email).first()
     signed_in_as = request.user if request.user.is_authenticated else None
-    context = {"invitation": invitation, "existing": existing, "signed_in_as": signed_in_as}
+    context: dict[str, object] = {
+        "invitation": invitation,
+        "existing": existing,
+        "signed_in_as": signed_in_as,
+    }
     if existing is not None:
         if signed_in_as is None or signed_in_as.pk != existing.pk:
             return render(request, "accounts/invitation_sign_in.html", context)
@@ -99,7 +104,7 @@ def _accept(request: HttpRequest, invitation, **kwargs) -> HttpResponse:
 
 
 @login_required_view
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """A person's own account: name, email, password, two-factor sign-in and sessions."""
     user = request.user
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
@@ -122,7 +127,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_view
-def two_factor_required(request: HttpRequest) -> HttpResponse:
+def two_factor_required(request: SignedInRequest) -> HttpResponse:
     """Why a hub's staff page sent this person here, and the one step to take."""
     return render(
         request,

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import Http404
-from ninja import Field, P, PatchDict, Path, Router, Schema, Status
+from ninja import Field, P, PatchDict, Router, Schema, Status
+from ninja.params import PathEx
 
 from tutti.accounts.services import TeamError
 from tutti.clusters import selectors, services
@@ -59,7 +60,7 @@ class ClusterDetailOut(ClusterOut):
 
     @staticmethod
     def resolve_members(obj: Cluster) -> list[Organisation]:
-        return obj.member_list  # type: ignore[attr-defined,no-any-return]
+        return obj.member_list  # type: ignore[attr-defined]
 
 
 class ClusterIn(BodyIn):
@@ -119,7 +120,7 @@ def cluster_list(request: HubRequest, hub_slug: str) -> Any:
 )
 @hub_operation(None)
 def cluster_detail(
-    request: HubRequest, hub_slug: str, cluster: Path[str, P(description="Its slug.")]
+    request: HubRequest, hub_slug: str, cluster: PathEx[str, P(description="Its slug.")]
 ) -> Any:
     """One cluster of the hub, with its members."""
     found = selectors.cluster_get(hub=request.hub, slug=cluster)
@@ -145,7 +146,7 @@ def cluster_create(request: MemberRequest, hub_slug: str, payload: ClusterIn) ->
 def cluster_update(
     request: MemberRequest,
     hub_slug: str,
-    cluster: Path[int, P(description="Its id.")],
+    cluster: PathEx[int, P(description="Its id.")],
     payload: PatchDict[ClusterIn],
 ) -> Any:
     """Change some of a cluster's details; fields left out stay as they are. A new name gives

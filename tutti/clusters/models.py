@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from tutti.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from tutti.directory.models import Organisation
 
 
 class Cluster(BaseModel):
@@ -24,7 +29,7 @@ class Cluster(BaseModel):
         help_text="Leave empty while the post is vacant.",
     )
     contact_email = models.EmailField(blank=True)
-    members = models.ManyToManyField(
+    members: "models.ManyToManyField[Organisation, ClusterMember]" = models.ManyToManyField(
         "directory.Organisation", through="ClusterMember", related_name="clusters"
     )
 
@@ -49,10 +54,11 @@ class Cluster(BaseModel):
 
     @property
     def coordinator_display(self) -> str:
-        if not self.coordinator_id:
+        coordinator = self.coordinator
+        if coordinator is None:
             return "Vacant (TBC)"
         # Never fall back to the email address: this is shown on public pages.
-        return self.coordinator.get_full_name() or "Appointed (name to follow)"
+        return coordinator.get_full_name() or "Appointed (name to follow)"
 
 
 class ClusterMember(BaseModel):

@@ -52,8 +52,12 @@ def cluster_map(*, hub: Hub, cluster: Cluster, members: list[Organisation]) -> S
         for la in hub.local_authorities.all()
         if la.gss_code
     ]
-    located = [o for o in members if o.has_location]
-    hull = convex_hull((o.longitude, o.latitude) for o in located)
+    located = [
+        (o, o.latitude, o.longitude)
+        for o in members
+        if o.latitude is not None and o.longitude is not None
+    ]
+    hull = convex_hull((lon, lat) for _, lat, lon in located)
     if len(hull) > 3:
         shapes.append(MapShape(label=f"Area of {cluster.name}", rings=[hull], group="map-cluster"))
     member_ids = {o.pk for o in members}
@@ -62,17 +66,17 @@ def cluster_map(*, hub: Hub, cluster: Cluster, members: list[Organisation]) -> S
         for pk, lat, lon in hub_organisations(hub=hub)
         .filter(is_open=True, latitude__isnull=False, longitude__isnull=False)
         .values_list("pk", "latitude", "longitude")
-        if pk not in member_ids
+        if pk not in member_ids and lat is not None and lon is not None
     ]
     points = [
         MapPoint(
-            lat=o.latitude,
-            lon=o.longitude,
+            lat=lat,
+            lon=lon,
             label=o.name,
             group=o.kind,
             url=reverse("directory:organisation", kwargs={"hub_slug": hub.slug, "pk": o.pk}),
         )
-        for o in located
+        for o, lat, lon in located
     ]
     return build_map(points=context + points, shapes=shapes, fit_to_points=not shapes)
 

@@ -28,7 +28,10 @@ class ClusterError(ConflictError):
 def _unique_slug(hub: Hub, name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:150] or "cluster"
     slug, n = base, 2
-    while Cluster.objects.filter(hub=hub, slug=slug).exclude(pk=exclude_pk).exists():
+    taken = Cluster.objects.filter(hub=hub)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

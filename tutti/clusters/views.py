@@ -149,7 +149,9 @@ def _posted_organisation(request: MemberRequest) -> Organisation:
     return get_object_or_404(hub_organisations(hub=request.hub), pk=int(pk))
 
 
-def _change_members(request: MemberRequest, hub_slug: str, pk: int, change, done: str):
+def _change_members(
+    request: MemberRequest, hub_slug: str, pk: int, change, done: str
+) -> HttpResponse:
     """Add or remove the posted organisation; a GET just goes back to the members page."""
     cluster = cluster_for_edit(request, pk)
     if request.method == "POST":

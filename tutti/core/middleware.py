@@ -98,7 +98,9 @@ class SecurityHeadersMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, PermissionDenied):
             return None
-        response = get_resolver().resolve_error_handler(403)(request, exception=exception)
+        # The stub gives every handler the request alone; the 403 handler takes the exception.
+        handler = get_resolver().resolve_error_handler(403)
+        response = handler(request, exception=exception)  # type: ignore[call-arg]
         log_forbidden(request, response, str(exception))
         return response
 

@@ -10,9 +10,10 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
-View = Callable[..., HttpResponse]
+# Any response: a page, a redirect, or a file streamed from storage (FileResponse).
+View = Callable[..., HttpResponseBase]
 
 
 def public_view(view: View) -> View:
@@ -25,7 +26,7 @@ def login_required_view(view: View) -> View:
     """Any signed-in person; the view shows only their own data."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)

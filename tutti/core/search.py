@@ -35,11 +35,21 @@ selectors.
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.models import BooleanField, CharField, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Least, Replace
 
@@ -56,6 +66,8 @@ FTS_MIN = 3
 TYPO_SIMILARITY = 0.4
 SQLITE_HAS_TRIGRAM = sqlite3.sqlite_version_info >= (3, 34)
 
+_M = TypeVar("_M", bound=Model)
+
 
 def searchable(text: str) -> str:
     text = text.translate({ord(c): None for c in DROPPED})
@@ -67,7 +79,15 @@ class Plain(Func):
     TRANSLATE on PostgreSQL (worked out for every row a search reads, so it must be cheap);
     a REPLACE a character on SQLite, which has no TRANSLATE."""
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         expression = self.source_expressions[0]
         for character in DROPPED:
             expression = Replace(expression, Value(character), Value(""))
@@ -151,7 +171,7 @@ class TextIndex:
         return [f'DROP INDEX IF EXISTS "{self._pg_index(f)}"' for f in self.fields]
 
     # The SQL below is built from table and field names in our code, never from what people
-    # type: the one word searched goes in as a parameter.
+    # search for: the one word searched goes in as a parameter.
     def sqlite_create(self) -> list[str]:
         columns = ", ".join(f.fts_column for f in self.fields)
         new = ", ".join(f.sql("sqlite", "new.") for f in self.fields)
@@ -220,13 +240,13 @@ class TextIndex:
 
 
 def contains_every_word(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[_M],
     words: Sequence[str],
     lookups: Sequence[str],
     *,
     index: TextIndex | None = None,
     extra: Callable[[str], Q] | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet[_M]:
     """Rows where every word is in one of the fields (``<field>__icontains``), or meets
     ``extra(word)``; with the index's prefilter in front of each word's LIKE."""
     vendor = queryset.db and _vendor(queryset.db)
@@ -264,7 +284,7 @@ class WordSimilar(Func):
     output_field = BooleanField()
 
 
-def fuzzy(queryset: QuerySet[Any], words: Sequence[str], fields: Sequence[Any]) -> QuerySet[Any]:
+def fuzzy(queryset: QuerySet[_M], words: Sequence[str], fields: Sequence[Any]) -> QuerySet[_M]:
     """Rows where every word is close to part of one of the fields (SQL expressions with a
     trigram index), annotated ``similarity`` (the weakest word's best field). PostgreSQL only:
     elsewhere there are none."""

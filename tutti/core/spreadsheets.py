@@ -47,7 +47,8 @@ def text_cell(sheet: Any, value: Any) -> Any:
         return value
     cell = WriteOnlyCell(sheet, value=cell_text(value)) if _write_only(sheet) else None
     if cell is None:
-        cell = Cell(sheet, value=cell_text(value))
+        # The stub wants a row and column, which a cell given to append() does not have.
+        cell = Cell(sheet, value=cell_text(value))  # type: ignore[call-arg]
     cell.data_type = "s"
     return cell
 

@@ -101,7 +101,7 @@ def is_multiline_widget(widget: forms.Widget) -> bool:
 _original_to_python = forms.CharField.to_python
 
 
-def _to_python(self: forms.CharField, value: object) -> str:
+def _to_python(self: forms.CharField, value: object) -> str | None:
     text = _original_to_python(self, value)
     if isinstance(text, str) and text:
         # NUL is left to Django's own validator on every CharField, and its message.

@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -42,7 +43,16 @@ from tutti.directory.register import register_import
 DATA_DIR = settings.BASE_DIR / "data"
 DEMO_PASSWORD = "tutti-demo"  # noqa: S105 - printed for people trying the demo
 
-HUBS = [
+
+class HubSpec(TypedDict):
+    slug: str
+    name: str
+    website: str
+    las: list[str]  # DfE codes of its local authorities
+    description: str
+
+
+HUBS: list[HubSpec] = [
     {
         "slug": "wiltshire",
         "name": "Wiltshire Music Connect",
@@ -249,12 +259,12 @@ def _cluster_for_postcode(postcode: str, rules: list[tuple[str, Cluster]]) -> Cl
     return max(matches, key=lambda match: match[0])[1] if matches else None
 
 
-def _nearest(school: Organisation, centres: dict[int, tuple[float, float, Cluster]]) -> Cluster:
+def _nearest(
+    latitude: float, longitude: float, centres: dict[int, tuple[float, float, Cluster]]
+) -> Cluster:
     def distance(item: tuple[float, float, Cluster]) -> float:
         lat, lon, _ = item
-        return math.hypot(
-            (school.latitude - lat), (school.longitude - lon) * math.cos(math.radians(lat))
-        )
+        return math.hypot((latitude - lat), (longitude - lon) * math.cos(math.radians(lat)))
 
     return min(centres.values(), key=distance)[2]
 
@@ -275,15 +285,16 @@ def _assign_wiltshire(hub: Hub, clusters: dict[str, Cluster], schools: list[Orga
     points = defaultdict(list)
     by_pk = {s.pk: s for s in schools}
     for pk, cluster in assigned.items():
-        if by_pk[pk].has_location:
-            points[cluster.pk].append((by_pk[pk].latitude, by_pk[pk].longitude, cluster))
+        school = by_pk[pk]
+        if school.latitude is not None and school.longitude is not None:
+            points[cluster.pk].append((school.latitude, school.longitude, cluster))
     centres = {
         pk: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts), pts[0][2])
         for pk, pts in points.items()
     }
     for school in unplaced:
-        if school.has_location and centres:
-            assigned[school.pk] = _nearest(school, centres)
+        if school.latitude is not None and school.longitude is not None and centres:
+            assigned[school.pk] = _nearest(school.latitude, school.longitude, centres)
     ClusterMember.objects.bulk_create(
         [ClusterMember(cluster=c, organisation_id=pk) for pk, c in assigned.items()]
     )
@@ -307,10 +318,10 @@ def _assign_by_district(hub: Hub, la: LocalAuthority, schools: list[Organisation
         )
     members = []
     for school in schools:
-        if school.has_location:
-            code = district_at(school.longitude, school.latitude, districts)
-            if code:
-                members.append(ClusterMember(cluster=clusters[code], organisation=school))
+        if school.latitude is not None and school.longitude is not None:
+            district = district_at(school.longitude, school.latitude, districts)
+            if district:
+                members.append(ClusterMember(cluster=clusters[district], organisation=school))
     ClusterMember.objects.bulk_create(members)
 
 

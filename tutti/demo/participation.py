@@ -46,6 +46,7 @@ from tutti.participation.models import (
     InstrumentFamily,
     InstrumentLoans,
     LessonType,
+    ParticipationRecord,
     Publication,
     SchoolSupport,
     SingingKind,
@@ -53,6 +54,9 @@ from tutti.participation.models import (
     TuitionRecord,
     WcetProgramme,
 )
+
+# Each section's new records, written in one bulk insert per section at the end.
+Records = dict[type[ParticipationRecord], list[ParticipationRecord]]
 
 Three = tuple[int, int, int]
 
@@ -192,7 +196,7 @@ def run_of(schools: list[Organisation], start: int, count: int) -> list[tuple[in
 def load_participation(hubs: dict[str, Hub]) -> list[int]:
     """Load every demo hub's records; returns the years they are for."""
     years = demo_years()
-    records: dict[type, list] = {
+    records: Records = {
         model: []
         for model in (
             WcetProgramme,
@@ -274,7 +278,7 @@ def _plan_year(
     year: int,
     partners: dict[str, int],
     schools: list[Organisation],
-    records: dict[type, list],
+    records: Records,
 ) -> None:
     """One year of one hub's records: ``i`` is the year's place in the plan, ``back`` how many
     years before the latest it is."""
@@ -282,7 +286,10 @@ def _plan_year(
     common = {"hub_id": hub.pk, "year": year}
 
     def partner(school: Organisation) -> int:
-        return partners[plan.areas[school.local_authority.code][0]]
+        la = school.local_authority
+        if la is None:  # the schools were chosen by their local authority
+            raise RuntimeError(f"{school} has no local authority.")
+        return partners[plan.areas[la.code][0]]
 
     def start(section: str, among: list[Organisation]) -> int:
         share, step = START[section]
@@ -382,9 +389,9 @@ def _plan_year(
         for n, school in supported
     )
     # Each other partner at every twelfth school supported, the next one six schools on.
-    for offset, (name, (kind, counts)) in enumerate(plan.other_support.items()):
+    for offset, (name, (role, counts)) in enumerate(plan.other_support.items()):
         records[SchoolSupport].extend(
-            SchoolSupport(**common, partner_id=partners[name], school_id=school.pk, **{kind: True})
+            SchoolSupport(**common, partner_id=partners[name], school_id=school.pk, **{role: True})
             for _, school in supported[offset * 6 :: 12][: counts[i]]
         )
 

@@ -85,7 +85,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_clusters(obj: Organisation) -> list[Any]:
-        return obj.hub_clusters  # type: ignore[attr-defined,no-any-return]
+        return obj.hub_clusters  # type: ignore[attr-defined]
 
 
 class OrganisationDetailOut(OrganisationOut):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 
@@ -35,7 +37,8 @@ class DirectorySearchForm(forms.Form):
 
     def filters(self) -> DirectoryFilters:
         data = self.cleaned_data if self.is_valid() else {}
-        return DirectoryFilters(**{k: data.get(k) or "" for k in self.fields})
+        values: dict[str, Any] = {k: data.get(k) or "" for k in self.fields}
+        return DirectoryFilters(**values)
 
 
 class OrganisationForm(forms.ModelForm):

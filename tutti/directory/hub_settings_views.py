@@ -29,7 +29,7 @@ def hub_settings(request: MemberRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
-def hub_logo(request: HubRequest, hub_slug: str) -> HttpResponse:
+def hub_logo(request: HubRequest, hub_slug: str) -> FileResponse:
     """The hub's logo, served from storage (it is public, like the hub's pages)."""
     logo = request.hub.logo
     if not logo:

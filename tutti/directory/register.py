@@ -21,16 +21,17 @@ import math
 import re
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from pyproj import Transformer
 
@@ -209,7 +210,7 @@ def register_import(  # noqa: C901 - the import's steps in order, each with its 
     by: Any = None,
     hub: Any = None,
     la_codes: set[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     limits: RegisterLimits | None = None,
 ) -> ImportReport:
     """Create or update schools from a GIAS CSV, all or nothing; ``progress`` gets row counts.
@@ -489,7 +490,8 @@ def _parse_number(value: str) -> Decimal:
 
 def _parse_text_cell(key: str) -> Callable[[ParsedRow, str], None]:
     field_name = TEXT_FIELDS[key]
-    max_length = Organisation._meta.get_field(field_name).max_length or 0
+    field = cast("Field[Any, Any]", Organisation._meta.get_field(field_name))
+    max_length = field.max_length or 0
 
     def parse(row: ParsedRow, value: str) -> None:
         row.values[field_name] = _text(value, max_length)
@@ -687,7 +689,9 @@ def _existing_schools(urns: list[int], fields: list[str]) -> dict[int, dict[str,
     query = Organisation.objects.order_by().values_list("urn", *fields)
     if len(urns) > BATCH_SIZE:
         wanted = set(urns)
-        found = (values for values in query.filter(urn__isnull=False) if values[0] in wanted)
+        found: Iterator[tuple[Any, ...]] = (
+            values for values in query.filter(urn__isnull=False) if values[0] in wanted
+        )
     else:
         found = iter(query.filter(urn__in=urns))
     return {values[0]: dict(zip(fields, values[1:], strict=True)) for values in found}
@@ -729,7 +733,7 @@ def _write(
     existing: dict[int, dict[str, Any]],
     authorities: dict[str, LocalAuthorityInfo],
     report: ImportReport,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], object] | None,
 ) -> None:
     """Create the new schools and update the changed ones; an unchanged school isn't touched."""
     now = timezone.now()
@@ -759,7 +763,7 @@ def _write(
 
 
 def _upsert(  # noqa: C901  (one statement per database, kept side by side to compare)
-    groups: Groups, now: datetime, progress: Callable[[int], None] | None
+    groups: Groups, now: datetime, progress: Callable[[int], object] | None
 ) -> None:
     """Insert each group's schools, or update the group's fields of those already here (by URN),
     in one INSERT … ON CONFLICT (urn) DO UPDATE per group, on PostgreSQL or SQLite.

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from tutti.core.uploads import LimitedFileField
 from tutti.directory import register
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 
 class RegisterUploadForm(forms.Form):
@@ -17,7 +18,7 @@ class RegisterUploadForm(forms.Form):
 
 
 @hub_permission_required("can_import_schools")
-def register_import(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def register_import(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Upload a GIAS download. It imports the whole file: the register is national open data."""
     post = request.method == "POST"
     form = RegisterUploadForm(request.POST, request.FILES) if post else RegisterUploadForm()
@@ -26,7 +27,7 @@ def register_import(request: HttpRequest, hub_slug: str) -> HttpResponse:
         report = register.register_import(
             data=form.cleaned_data["file"].read(),
             by=request.user,
-            hub=request.hub,  # type: ignore[attr-defined]
+            hub=request.hub,
             limits=register.WEBSITE,
         )
         if report.ok:

@@ -51,7 +51,9 @@ def organisation_named(*, hub: Hub, name: str, exclude: int | None = None) -> Or
     wanted = searchable(name).lower()
     if not wanted:
         return None
-    candidates = hub_organisations(hub=hub).exclude(pk=exclude)
+    candidates = hub_organisations(hub=hub)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
     candidates = candidates.annotate(plain_name=plain(F("name")))
     candidates = contains_every_word(
         candidates, wanted.split(), ["plain_name"], index=ORGANISATION_SEARCH

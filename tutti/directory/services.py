@@ -117,7 +117,7 @@ def _check(*, hub: Hub, organisation: Organisation, changed: list[str] | None = 
     try:
         organisation.full_clean()
     except ValidationError as error:
-        errors = error.update_error_dict(errors)
+        errors.update(error.message_dict)
     if changed is None or "postcode" in changed:
         try:
             if not isinstance(organisation.postcode, str):

@@ -8,13 +8,14 @@ organisation they work for, or keep the value the event already has.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from tutti.clusters.models import Cluster
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.events import selectors
 from tutti.events.models import Event
+from tutti.tenancy.request import MemberRequest
 
 NOT_YOURS = (
     "You can manage only the events of clusters you coordinate or organisations you work for."
@@ -27,22 +28,20 @@ OWNER_FIELDS = {
 }
 
 
-def manages_every_event(request: HttpRequest) -> bool:
+def manages_every_event(request: MemberRequest) -> bool:
     """Hub staff, who manage all of the hub's events; everyone else who may edit events manages
     only their own clusters' and organisations'."""
-    membership = request.membership  # type: ignore[attr-defined]
-    return bool(membership.has_capability("can_manage_events"))
+    return request.membership.has_capability("can_manage_events")
 
 
 def can_edit_event(
-    request: HttpRequest, *, cluster: Cluster | None, organiser: Organisation | None
+    request: MemberRequest, *, cluster: Cluster | None, organiser: Organisation | None
 ) -> bool:
     if manages_every_event(request):
         return True
     if cluster is not None and cluster.coordinator_id == request.user.pk:
         return True
-    membership = request.membership  # type: ignore[attr-defined]
-    return organiser is not None and membership.acts_for(organiser.pk)
+    return organiser is not None and request.membership.acts_for(organiser.pk)
 
 
 def hub_partners(hub: Hub) -> QuerySet[Organisation]:
@@ -55,10 +54,10 @@ def event_venue_choices(hub: Hub) -> QuerySet[Organisation]:
     return hub_organisations(hub=hub).filter(is_open=True)
 
 
-def event_cluster_choices(request: HttpRequest, event: Event | None = None) -> QuerySet[Cluster]:
+def event_cluster_choices(request: MemberRequest, event: Event | None = None) -> QuerySet[Cluster]:
     """The clusters this person may give an event: hub staff any of the hub's; others those
     they coordinate, and the one the event already has."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     clusters = Cluster.objects.filter(hub=hub).order_by("name")
     if manages_every_event(request):
         return clusters
@@ -67,21 +66,21 @@ def event_cluster_choices(request: HttpRequest, event: Event | None = None) -> Q
 
 
 def event_organiser_choices(
-    request: HttpRequest, event: Event | None = None
+    request: MemberRequest, event: Event | None = None
 ) -> QuerySet[Organisation]:
     """The partners this person may name as an event's organiser: hub staff any of the hub's
     (not schools); others those they work for, and the one the event already has."""
-    partners = hub_partners(request.hub).order_by("name")  # type: ignore[attr-defined]
+    partners = hub_partners(request.hub).order_by("name")
     if manages_every_event(request):
         return partners
-    own = request.membership.organisation_ids()  # type: ignore[attr-defined]
+    own = request.membership.organisation_ids()
     if event is not None and event.organiser_id:
         own.append(event.organiser_id)
     return partners.filter(pk__in=own)
 
 
 def event_owner_errors(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     cluster: Cluster | None,
     organiser: Organisation | None,
@@ -103,7 +102,7 @@ def event_owner_errors(
 
 
 def check_event_owners(
-    request: HttpRequest,
+    request: MemberRequest,
     *,
     cluster: Cluster | None,
     organiser: Organisation | None,
@@ -115,12 +114,12 @@ def check_event_owners(
         raise PermissionDenied(" ".join(errors.values()))
 
 
-def event_for_edit(request: HttpRequest, pk: int) -> Event:
+def event_for_edit(request: MemberRequest, pk: int) -> Event:
     """Another hub's event is 404; coordinators and partner staff may manage only the events of
     their own clusters and organisations (else 403)."""
     event = (
         Event.objects.select_related("hub", "category", "cluster", "venue", "organiser")
-        .filter(hub=request.hub, pk=pk)  # type: ignore[attr-defined]
+        .filter(hub=request.hub, pk=pk)
         .first()
     )
     if event is None:
@@ -130,7 +129,7 @@ def event_for_edit(request: HttpRequest, pk: int) -> Event:
     return event
 
 
-def can_create_event(request: HttpRequest, event: Event | None = None) -> bool:
+def can_create_event(request: MemberRequest, event: Event | None = None) -> bool:
     """Hub staff may create any event; others need a cluster or organisation to give it."""
     return manages_every_event(request) or (
         event_cluster_choices(request, event).exists()
@@ -138,13 +137,13 @@ def can_create_event(request: HttpRequest, event: Event | None = None) -> bool:
     )
 
 
-def events_in_reach(request: HttpRequest) -> QuerySet[Event] | None:
+def events_in_reach(request: MemberRequest) -> QuerySet[Event] | None:
     """The events whose attendance this person may see: None for all of the hub's (hub staff),
     else those they manage."""
     if manages_every_event(request):
         return None
     return selectors.events_managed_by(
-        hub=request.hub,  # type: ignore[attr-defined]
-        membership=request.membership,  # type: ignore[attr-defined]
+        hub=request.hub,
+        membership=request.membership,
         user=request.user,
     )

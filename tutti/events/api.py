@@ -44,6 +44,7 @@ from tutti.events.models import (
     EventStatus,
 )
 from tutti.tenancy.api import hub_operation
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 router = Router(tags=["events"])
 
@@ -102,11 +103,11 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_cluster(obj: Event) -> str | None:
-        return obj.cluster.slug if obj.cluster_id else None
+        return obj.cluster.slug if obj.cluster is not None else None
 
     @staticmethod
     def resolve_organiser(obj: Event) -> str | None:
-        return obj.organiser.name if obj.organiser_id else None
+        return obj.organiser.name if obj.organiser is not None else None
 
     @staticmethod
     def resolve_price(obj: Event) -> str:
@@ -126,7 +127,7 @@ class EventDetailOut(EventOut):
 
     @staticmethod
     def resolve_sessions(obj: Event) -> list[Any]:
-        return obj.session_list  # type: ignore[attr-defined,no-any-return]
+        return obj.session_list  # type: ignore[attr-defined]
 
 
 class EventPageOut(Schema):
@@ -155,12 +156,12 @@ class EventFilterIn(Schema):
     auth=None,
 )
 @hub_operation(None)
-def event_list(request: HttpRequest, hub_slug: str, filters: Query[EventFilterIn]) -> Any:
+def event_list(request: HubRequest, hub_slug: str, filters: Query[EventFilterIn]) -> Any:
     """The hub's published events that have not finished, soonest first, 50 a page. The filters
     are those of the What's On page; an unknown category, cluster or audience is a 400."""
     data = filters.model_dump()
     page_number = data.pop("page")
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     form = event_filter_form({k: v for k, v in data.items() if v}, hub=hub)
     chosen = form.filters()
     if form.errors:
@@ -179,9 +180,9 @@ def event_list(request: HttpRequest, hub_slug: str, filters: Query[EventFilterIn
 
 @router.get("/{hub_slug}/events/{id}", response={200: EventDetailOut, **READ_ERRORS}, auth=None)
 @hub_operation(None)
-def event_detail(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def event_detail(request: HubRequest, hub_slug: str, id: int) -> Any:
     """One published (or cancelled) event of the hub, with its sessions."""
-    event = selectors.event_get(hub=request.hub, pk=id)  # type: ignore[attr-defined]
+    event = selectors.event_get(hub=request.hub, pk=id)
     if event is None:
         raise Http404("No such event in this hub's What's On.")
     event.session_list = selectors.event_sessions(event=event)  # type: ignore[attr-defined]
@@ -288,7 +289,7 @@ class EventStaffOut(EventDetailOut):
 
     @staticmethod
     def resolve_booked(obj: Event) -> int:
-        return obj.confirmed_count  # type: ignore[attr-defined,no-any-return]
+        return obj.confirmed_count  # type: ignore[attr-defined]
 
 
 class BookingOut(Schema):
@@ -305,10 +306,25 @@ class BookingOut(Schema):
 
 
 # Fields that a PATCH may leave out but may not set to null.
-NOT_NULL = ("title", "summary", "description", "category", "audiences", "is_online")
+NOT_NULL: tuple[str, ...] = (
+    "title",
+    "summary",
+    "description",
+    "category",
+    "audiences",
+    "is_online",
+)
 NOT_NULL += ("online_link", "price", "sessions", "venue_name", "venue_address")
 NOT_NULL += ("payment_instructions",)
-PLAIN = ("title", "summary", "description", "is_online", "online_link", "capacity", "price")
+PLAIN: tuple[str, ...] = (
+    "title",
+    "summary",
+    "description",
+    "is_online",
+    "online_link",
+    "capacity",
+    "price",
+)
 PLAIN += ("booking_opens_at", "booking_closes_at", "venue_name", "venue_address")
 PLAIN += ("payment_instructions",)
 
@@ -381,13 +397,13 @@ def _staff_event(request: HttpRequest, pk: int) -> Event:
 
 @router.post("/{hub_slug}/events", response={201: EventStaffOut, **WRITE_ERRORS})
 @hub_operation("can_edit_event", limit=OWN_EVENTS)
-def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
+def event_create(request: MemberRequest, hub_slug: str, payload: EventIn) -> Any:
     """Create an event as a draft, with its sessions. Publish it to open booking."""
     fields = _event_fields(request, payload.model_dump())
     check_event_owners(request, cluster=fields.get("cluster"), organiser=fields.get("organiser"))
     sessions = fields.pop("sessions")
     event = services.event_create(
-        hub=request.hub,  # type: ignore[attr-defined]
+        hub=request.hub,
         by=request.user,
         sessions=sessions,
         **fields,
@@ -397,7 +413,9 @@ def event_create(request: HttpRequest, hub_slug: str, payload: EventIn) -> Any:
 
 @router.patch("/{hub_slug}/events/{id}", response={200: EventStaffOut, **WRITE_ERRORS})
 @hub_operation("can_edit_event", limit=OWN_EVENTS)
-def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDict[EventIn]) -> Any:
+def event_update(
+    request: MemberRequest, hub_slug: str, id: int, payload: PatchDict[EventIn]
+) -> Any:
     """Change some of an event's details; fields left out stay as they are. ``sessions``, when
     given, replaces them all. More places move people up from the waiting list."""
     event = event_for_edit(request, id)
@@ -414,7 +432,7 @@ def event_update(request: HttpRequest, hub_slug: str, id: int, payload: PatchDic
 
 @router.post("/{hub_slug}/events/{id}/publish", response={200: EventStaffOut, **WRITE_ERRORS})
 @hub_operation("can_edit_event", limit=OWN_EVENTS)
-def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
+def event_publish(request: MemberRequest, hub_slug: str, id: int) -> Any:
     """Put a draft on the public What's On, open for booking. It needs a venue or to be online,
     and must not be over; publishing anything but a draft is a 409."""
     event = event_for_edit(request, id)
@@ -425,7 +443,7 @@ def event_publish(request: HttpRequest, hub_slug: str, id: int) -> Any:
 
 @router.post("/{hub_slug}/events/{id}/cancel", response={200: EventStaffOut, **WRITE_ERRORS})
 @hub_operation("can_edit_event", limit=OWN_EVENTS)
-def event_cancel(request: HttpRequest, hub_slug: str, id: int, payload: CancelIn) -> Any:
+def event_cancel(request: MemberRequest, hub_slug: str, id: int, payload: CancelIn) -> Any:
     """Cancel an event; everyone with a place or on the waiting list is emailed, with the
     reason. Cancelling it again is a 409."""
     event = event_for_edit(request, id)
@@ -454,7 +472,7 @@ def _booking_out(booking: Booking, place: int | None) -> dict[str, Any]:
 )
 @hub_operation("can_edit_event", limit=OWN_EVENTS)
 def booking_list(
-    request: HttpRequest,
+    request: MemberRequest,
     hub_slug: str,
     id: int,
     status: BookingStatus | None = None,

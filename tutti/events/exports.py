@@ -9,7 +9,7 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 
 from tutti.core.spreadsheets import cell_text, text_cell
 from tutti.events import selectors
@@ -59,7 +59,7 @@ def attendees_xlsx(event: Event) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.append(ATTENDEE_COLUMNS)
 
-    def text(value: str) -> WriteOnlyCell:
+    def text(value: str) -> Cell:
         return text_cell(sheet, value)
 
     for b, place in attendee_rows(event):

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub
 from tutti.events import selectors
 from tutti.events.forms import EventFilterForm
@@ -117,9 +117,10 @@ def _validators(hub: Hub, key: object, figures: dict) -> tuple[str, datetime]:
 
     The counts and sums of ids change when an entry joins or leaves the window (an event
     published, deleted or past the history), the latest ``updated_at`` when one is edited or
-    cancelled, and the hub's when it is renamed. SITE_URL is in every entry's UID and address.
+    cancelled, and the hub's when it is renamed.
+    The site's address is in every entry's UID and address.
     """
-    parts = [FEED_VERSION, settings.SITE_URL, hub.pk, hub.slug, hub.name, hub.updated_at, key]
+    parts = [FEED_VERSION, absolute_url("/"), hub.pk, hub.slug, hub.name, hub.updated_at, key]
     parts.append(sorted(figures.items()))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     times = [t for name, t in figures.items() if name.endswith("changed") and t is not None]

@@ -21,7 +21,7 @@ def _locations(event: Event, url: str) -> list[dict]:
                 "address": {"@type": "PostalAddress", "streetAddress": event.venue_address},
             }
         )
-    elif offline:
+    elif offline and event.venue is not None:
         venue = event.venue
         # The town, when the directory has none, is the post town of the postcode's district.
         district = postcode_district(venue.postcode)
@@ -73,7 +73,7 @@ def event_json_ld(event: Event, sessions: list[EventSession], url: str) -> SafeS
         "location": locations[0] if len(locations) == 1 else locations,
         "organizer": {
             "@type": "Organization",
-            "name": event.organiser.name if event.organiser_id else event.hub.name,
+            "name": event.organiser.name if event.organiser is not None else event.hub.name,
         },
         "offers": {
             "@type": "Offer",

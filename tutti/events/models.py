@@ -200,8 +200,8 @@ class Event(BaseModel):
     @property
     def venue_text(self) -> str:
         """The venue in one line: the directory entry's address, or the typed name and address."""
-        if self.venue_id is not None:
-            venue = self.venue
+        venue = self.venue
+        if venue is not None:
             parts = [venue.name, venue.address, venue.town, venue.postcode]
         else:
             parts = [self.venue_name, self.venue_address]

@@ -12,17 +12,18 @@ from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from tutti.accounts.models import Membership
 from tutti.core.links import LinkProblem
+from tutti.core.permissions import View
 from tutti.participation.kinds import KINDS, RecordKind
-from tutti.participation.models import Submission
+from tutti.participation.models import ParticipationRecord, Submission
 from tutti.participation.tokens import return_link_check, return_link_read
 from tutti.tenancy.pages import public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 
 def may_see_draft_figures(membership: Membership | None) -> bool:
@@ -61,16 +62,16 @@ class Editor:
     via: str | None = None
 
 
-def editor(request: HttpRequest) -> Editor:
+def editor(request: MemberRequest) -> Editor:
     return Editor(own_organisations=own_organisations(request.membership), by=request.user)
 
 
-def find_record(kind: RecordKind, **lookup: Any) -> Model:
+def find_record(kind: RecordKind, **lookup: Any) -> ParticipationRecord:
     related = ["partner", "submission__collection"] + (["school"] if kind.names_school else [])
     return get_object_or_404(kind.model.objects.select_related(*related), **lookup)
 
 
-def hub_record(request: HttpRequest, kind: RecordKind, pk: int) -> Model:
+def hub_record(request: MemberRequest, kind: RecordKind, pk: int) -> ParticipationRecord:
     """A record of this hub; partner staff reach only their own organisations'."""
     record = find_record(kind, hub=request.hub, pk=pk)
     own = own_organisations(request.membership)
@@ -145,7 +146,7 @@ class ReturnAccess:
         return self.urls.token is not None
 
 
-def hub_submission(request: HttpRequest, pk: int) -> Submission:
+def hub_submission(request: MemberRequest, pk: int) -> Submission:
     """A submission of this hub; partner staff reach only their own organisations'."""
     submission = get_object_or_404(
         Submission.objects.select_related("collection__hub", "partner"),
@@ -158,7 +159,7 @@ def hub_submission(request: HttpRequest, pk: int) -> Submission:
     return submission
 
 
-def signed_in_return(request: HttpRequest, pk: int) -> ReturnAccess:
+def signed_in_return(request: MemberRequest, pk: int) -> ReturnAccess:
     return ReturnAccess(
         submission=hub_submission(request, pk),
         editor=editor(request),
@@ -166,7 +167,7 @@ def signed_in_return(request: HttpRequest, pk: int) -> ReturnAccess:
     )
 
 
-def linked_return(request: HttpRequest, pk: int, token: str) -> ReturnAccess:
+def linked_return(request: HubRequest, pk: int, token: str) -> ReturnAccess:
     """The return the token is for; LinkProblem when it cannot be used, 404 when it is for
     another return or hub."""
     link = return_link_read(token)
@@ -186,7 +187,7 @@ def linked_return(request: HttpRequest, pk: int, token: str) -> ReturnAccess:
     )
 
 
-def linked_record(access: ReturnAccess, kind: RecordKind, record_pk: int) -> Model:
+def linked_record(access: ReturnAccess, kind: RecordKind, record_pk: int) -> ParticipationRecord:
     # The link reaches the records of its own return only.
     submission = access.submission
     return find_record(kind, hub=submission.collection.hub, submission=submission, pk=record_pk)
@@ -198,12 +199,12 @@ def link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
     )
 
 
-def return_link_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def return_link_view(view: Callable[..., HttpResponse]) -> View:
     """A page of a return reached through its signed link; the view gets the ReturnAccess."""
 
     @wraps(view)
     def wrapper(
-        request: HttpRequest, hub_slug: str, pk: int, token: str, **kwargs: Any
+        request: HubRequest, hub_slug: str, pk: int, token: str, **kwargs: Any
     ) -> HttpResponse:
         try:
             access = linked_return(request, pk, token)

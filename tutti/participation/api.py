@@ -4,7 +4,7 @@ behind them (hub staff)."""
 from enum import StrEnum
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
 from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, WRITE_ERRORS
@@ -16,6 +16,7 @@ from tutti.participation.impact import impact_page
 from tutti.participation.kinds import KINDS
 from tutti.tenancy.api import hub_operation
 from tutti.tenancy.pages import membership_for
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 router = Router(tags=["participation"])
 
@@ -97,29 +98,30 @@ class RecordsIn(YearIn):
     page: int = Field(1, ge=1, le=100_000)
 
 
-def _year(request: HttpRequest, year: int | None) -> int:
+def _year(request: HubRequest, year: int | None) -> int:
     if year is not None:
         return year
-    return selectors.default_year(selectors.years_with_records(hub=request.hub))  # type: ignore[attr-defined]
+    return selectors.default_year(selectors.years_with_records(hub=request.hub))
 
 
 @router.get("/{hub_slug}/impact", response={200: ImpactOut, **READ_ERRORS}, auth=None)
 @hub_operation(None)
-def impact(request: HttpRequest, hub_slug: str, query: Query[YearIn]) -> Any:
+def impact(request: HubRequest, hub_slug: str, query: Query[YearIn]) -> Any:
     """The hub's headline figures for a year, each with its definition: the impact page.
 
     The public gets the years and figures the hub has published (404 for any other year);
     hub staff and partners signed in get every figure of every year."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     membership = membership_for(request.user, hub) if request.user.is_authenticated else None
     internal = may_see_draft_figures(membership)
     published = publishing.publications(hub=hub)
     if internal:
         year = _year(request, query.year)
     else:
-        year = query.year if query.year is not None else next(iter(published), None)
-        if year not in published:
+        public_year = query.year if query.year is not None else next(iter(published), None)
+        if public_year is None or public_year not in published:
             raise Http404("The hub has not published its figures for that year.")
+        year = public_year
     page = impact_page(hub=hub, year=year, publications=published, public=not internal)
     return {
         "hub": hub_slug,
@@ -159,12 +161,12 @@ def _record(record: Any, key: str) -> dict[str, Any]:
     response={200: RecordPageOut, **STAFF_READ_ERRORS},
 )
 @hub_operation("can_manage_participation")
-def records(request: HttpRequest, hub_slug: str, section: Kind, query: Query[RecordsIn]) -> Any:
+def records(request: MemberRequest, hub_slug: str, section: Kind, query: Query[RecordsIn]) -> Any:
     """One kind of participation record for a year, 100 a page, with partner and school."""
     kind = KINDS[str(section.value)]
     year = _year(request, query.year)
     audit_read(request, ReadAction.PARTICIPATION_RECORDS, year=year, section=kind.key)
-    found = selectors.records_for(hub=request.hub, kind=kind, year=year).order_by("pk")  # type: ignore[attr-defined]
+    found = selectors.records_for(hub=request.hub, kind=kind, year=year).order_by("pk")
     count = found.count()
     start = (query.page - 1) * PAGE_SIZE
     return {
@@ -183,11 +185,11 @@ def records(request: HttpRequest, hub_slug: str, section: Kind, query: Query[Rec
     response={204: None, **WRITE_ERRORS},
 )
 @hub_operation("can_manage_participation")
-def record_delete(request: HttpRequest, hub_slug: str, section: Kind, id: int) -> Any:
+def record_delete(request: MemberRequest, hub_slug: str, section: Kind, id: int) -> Any:
     """Delete one participation record, even one in a partner's sent return; the audit log
     keeps what it said."""
     kind = KINDS[str(section.value)]
-    record = kind.model.objects.filter(hub=request.hub, pk=id).first()  # type: ignore[attr-defined]
+    record = kind.model.objects.filter(hub=request.hub, pk=id).first()
     if record is None:
         raise Http404("No such record in this hub.")
     services.record_delete(record=record, by=request.user)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms import modelform_factory
@@ -62,7 +62,8 @@ class RecordFormBase(forms.ModelForm):
         return school
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         no_place = not cleaned.get("urn") and not cleaned.get("centre")
         if self.record_kind.school_or_centre and no_place and "urn" not in self.errors:
             self.add_error("centre", "Give the school's URN or the centre's name.")
@@ -70,9 +71,18 @@ class RecordFormBase(forms.ModelForm):
 
 
 def record_form(record_kind: RecordKind) -> type[RecordFormBase]:
-    return modelform_factory(
-        record_kind.model, form=RecordFormBase, fields=list(record_kind.form_fields)
+    # modelform_factory returns a subclass of ``form``, which its stub does not say.
+    return cast(
+        type[RecordFormBase],
+        modelform_factory(
+            record_kind.model, form=RecordFormBase, fields=list(record_kind.form_fields)
+        ),
     )
+
+
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """One of the form's choice fields, as such: ``form.fields`` holds them as plain fields."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class YearForm(forms.Form):
@@ -80,7 +90,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+        _choice_field(self, "year").choices = [(y, year_label(y)) for y in years]
 
 
 class CollectionForm(forms.Form):
@@ -92,7 +102,7 @@ class CollectionForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+        _choice_field(self, "year").choices = [(y, year_label(y)) for y in years]
         self.fields["year"].initial = years[0]
 
     def clean_deadline(self) -> Any:
@@ -127,7 +137,7 @@ class PublicationForm(forms.Form):
 
     def __init__(self, *args: Any, values: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["figures"].choices = [
+        _choice_field(self, "figures").choices = [
             (
                 key,
                 f"{v.figure.label}: {v.value:,}{'%' if v.figure.percent else ''}",

@@ -19,7 +19,7 @@ The API's kind list, the records pages and the spreadsheet follow from the table
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Model, TextChoices
+from django.db.models import TextChoices
 
 from tutti.participation.models import (
     Ensemble,
@@ -28,6 +28,7 @@ from tutti.participation.models import (
     InstrumentFamily,
     InstrumentLoans,
     LessonType,
+    ParticipationRecord,
     SchoolSupport,
     SingingKind,
     SingingSupport,
@@ -75,7 +76,7 @@ class Sheet:
 @dataclass(frozen=True)
 class RecordKind:
     key: str
-    model: type[Model]
+    model: type[ParticipationRecord]
     label: str
     # What the web form asks (besides year, partner and school), in order; also the API's
     # "details" of a record.
@@ -259,9 +260,9 @@ _KINDS = (
 # Every kind by its key, in the order the pages, the spreadsheet and the API list them.
 KINDS: dict[str, RecordKind] = {kind.key: kind for kind in _KINDS}
 # The model of each kind, by key.
-MODELS: dict[str, type[Model]] = {kind.key: kind.model for kind in _KINDS}
+MODELS: dict[str, type[ParticipationRecord]] = {kind.key: kind.model for kind in _KINDS}
 
 
-def kind_of(record: Model) -> RecordKind:
+def kind_of(record: ParticipationRecord) -> RecordKind:
     """The kind a record is."""
     return next(kind for kind in _KINDS if isinstance(record, kind.model))

@@ -6,12 +6,16 @@ and the data return are computed from these records and nothing else (figures.py
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast, overload
 
 from django.db import models
 from django.db.models import F, Q
 
 from tutti.core.models import BaseModel
 from tutti.core.years import year_label
+
+if TYPE_CHECKING:
+    from tutti.directory.models import Organisation
 
 
 class ParticipationRecord(BaseModel):
@@ -34,6 +38,10 @@ class ParticipationRecord(BaseModel):
         related_name="+",
     )
 
+    # Every section's model has the default manager; declared for the type checker, which
+    # gives abstract models none.
+    objects: ClassVar[models.Manager[Self]]
+
     class Meta:
         abstract = True
 
@@ -42,7 +50,19 @@ class ParticipationRecord(BaseModel):
         return year_label(self.year)
 
 
-def _school_field(*, required: bool) -> models.ForeignKey:
+@overload
+def _school_field(
+    *, required: Literal[True]
+) -> "models.ForeignKey[Organisation, Organisation]": ...
+
+
+@overload
+def _school_field(
+    *, required: Literal[False]
+) -> "models.ForeignKey[Organisation | None, Organisation | None]": ...
+
+
+def _school_field(*, required: bool) -> "models.ForeignKey[Any, Any]":
     return models.ForeignKey(
         "directory.Organisation",
         null=not required,
@@ -151,7 +171,7 @@ class TuitionRecord(ParticipationRecord):
 
     @property
     def place(self) -> str:
-        return self.school.name if self.school_id else self.centre
+        return self.school.name if self.school is not None else self.centre
 
 
 class EnsembleKind(models.TextChoices):
@@ -208,7 +228,7 @@ class Ensemble(ParticipationRecord):
 
     @property
     def based(self) -> str:
-        return self.school.name if self.school_id else "Area based"
+        return self.school.name if self.school is not None else "Area based"
 
 
 class SingingKind(models.TextChoices):
@@ -271,7 +291,9 @@ class SchoolSupport(ParticipationRecord):
     @property
     def core_roles(self) -> list[str]:
         return [
-            str(self._meta.get_field(r).verbose_name) for r in self.CORE_ROLES if getattr(self, r)
+            str(cast("models.Field[Any, Any]", self._meta.get_field(r)).verbose_name)
+            for r in self.CORE_ROLES
+            if getattr(self, r)
         ]
 
 
@@ -348,6 +370,8 @@ class Submission(BaseModel):
     # In the return's signed link: staff raise it to give a new link, and every older one stops
     # working (participation.tokens).
     link_version = models.PositiveIntegerField(default=0)
+    # Not stored: the signed link itself, which the collection page sets for staff to copy.
+    link: str
 
     class Meta:
         ordering = ["partner__name"]

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -10,17 +11,23 @@ from django.db.models import (
     F,
     FilteredRelation,
     Func,
-    Model,
     Q,
     QuerySet,
     Sum,
 )
+from django.db.models.sql.compiler import SQLCompiler
 
 from tutti.core.years import current_academic_year
 from tutti.directory.models import Hub, Organisation, OrganisationKind, PartnershipStatus
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.kinds import KINDS, RecordKind
-from tutti.participation.models import Collection, Submission, SubmissionStatus, WcetProgramme
+from tutti.participation.models import (
+    Collection,
+    ParticipationRecord,
+    Submission,
+    SubmissionStatus,
+    WcetProgramme,
+)
 
 # One school's records of one kind, added up: how many ("records"), the sum of each number the
 # figures read and, for each flag, how many records have it set (kinds.RecordKind.figure_fields).
@@ -44,16 +51,18 @@ def default_year(years: list[int]) -> int:
 
 def records_for(
     *, hub: Hub, kind: RecordKind, year: int, pks: list[int] | None = None
-) -> QuerySet[Model]:
-    records = kind.model.objects.filter(hub=hub, year=year).select_related("partner")
-    if kind.names_school:
-        records = records.select_related("school", "school__local_authority")
+) -> QuerySet[ParticipationRecord]:
+    # Only the kinds that name a school have one to join; the base model cannot say so.
+    related = ["partner", "school", "school__local_authority"] if kind.names_school else ["partner"]
+    records = kind.model.objects.filter(hub=hub, year=year).select_related(*related)
     if pks is not None:
         records = records.filter(pk__in=pks)
     return records
 
 
-def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) -> QuerySet:
+def delivering_partners(
+    *, hub: Hub, organisation_ids: list[int] | None = None
+) -> QuerySet[Organisation]:
     """Who may be named as a record's delivering partner: the hub's active partners, or for
     partner staff only their own organisations among them."""
     partners = Organisation.objects.filter(
@@ -65,7 +74,7 @@ def delivering_partners(*, hub: Hub, organisation_ids: list[int] | None = None) 
 
 
 def record_partners(
-    *, hub: Hub, record: Model, organisation_ids: list[int] | None = None
+    *, hub: Hub, record: ParticipationRecord, organisation_ids: list[int] | None = None
 ) -> QuerySet[Organisation]:
     """Who a record's partner may be changed to, and the partner it has now, even one whose
     partnership has since ended."""
@@ -114,7 +123,9 @@ def submissions_for(*, hub: Hub, organisation_ids: list[int] | None) -> QuerySet
     return submissions.order_by("-collection__year", "partner__name")
 
 
-def submission_records(*, submission: Submission) -> list[tuple[RecordKind, list[Model]]]:
+def submission_records(
+    *, submission: Submission
+) -> list[tuple[RecordKind, list[ParticipationRecord]]]:
     """The records that came in with a partner's return, by kind."""
     hub = submission.collection.hub
     return [
@@ -134,7 +145,9 @@ def submission_records(*, submission: Submission) -> list[tuple[RecordKind, list
 # added up in Python over the schools (a few hundred rows, not every record).
 
 
-def counted_records(*, hub: Hub, kind: RecordKind, years: Iterable[int]) -> QuerySet[Model]:
+def counted_records(
+    *, hub: Hub, kind: RecordKind, years: Iterable[int]
+) -> QuerySet[ParticipationRecord]:
     """The kind's records the figures count in those years."""
     return kind.model.objects.filter(hub=hub, year__in=list(years)).filter(
         # A partner's return counts once it is sent, not while they are filling it in.
@@ -201,22 +214,34 @@ class _OneOf(Func):
         super().__init__(F("pk"))
         self.ids = sorted(ids)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.source_expressions[0])
         if not self.ids:
             return "1 = 0", []
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.source_expressions[0])
         # The column's own type, so PostgreSQL can hash the array rather than search it.
-        db_type = self.source_expressions[0].output_field.cast_db_type(connection)
+        db_type = self.source_expressions[0].output_field.db_type(connection)
         return f"{column} = ANY(%s::{db_type}[])", [*params, self.ids]
 
 
-def figure_schools(
-    *, hub: Hub, with_records: Iterable[int]
-) -> list[tuple[int, int | None, str, str, bool, str | None, str | None]]:
+# A school's row for the figures: pk, URN, name, phase, open, local authority, cluster.
+SchoolRow = tuple[int, int | None, str, str, bool, str | None, str | None]
+
+
+def figure_schools(*, hub: Hub, with_records: Iterable[int]) -> list[SchoolRow]:
     """The register's open schools in the hub's local authorities and the schools in
     ``with_records`` (one that has since closed, or is elsewhere), by URN, each with its local
     authority and its cluster in the hub, in one query."""
@@ -252,16 +277,16 @@ def figure_schools(
     )
     # One row per cluster a school is in, anywhere; it shows in the hub's cluster it joined
     # last.
-    schools: dict[int, tuple] = {}
-    for *row, _ in found:
-        if row[0] not in schools or row[-1] is not None:
-            schools[row[0]] = tuple(row)
+    schools: dict[int, SchoolRow] = {}
+    for pk, urn, name, phase, is_open, la, cluster, _ in found:
+        if pk not in schools or cluster is not None:
+            schools[pk] = (pk, urn, name, phase, is_open, la, cluster)
     return list(schools.values())
 
 
 def figure_records(
     *, hub: Hub, year: int, parts: dict[str, Q], names: dict[str, list[str]]
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """The counted records behind a figure, by kind: those of each kind in ``parts`` that
     match its condition, as rows of ``names``; one query per kind."""
     return {
@@ -274,7 +299,7 @@ def figure_records(
     }
 
 
-def wcet_programme_rows(*, hub: Hub, year: int) -> list[tuple]:
+def wcet_programme_rows(*, hub: Hub, year: int) -> list[tuple[Any, ...]]:
     """The data return's WCET sheet: every programme of the year, by school URN."""
     return list(
         WcetProgramme.objects.filter(hub=hub, year=year)

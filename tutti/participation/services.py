@@ -1,10 +1,10 @@
 """Writes of participation records. Each is atomic and audited."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from tutti.core.audit import audit
@@ -14,7 +14,12 @@ from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.kinds import KINDS, kind_of
-from tutti.participation.models import Collection, Submission, SubmissionStatus
+from tutti.participation.models import (
+    Collection,
+    ParticipationRecord,
+    Submission,
+    SubmissionStatus,
+)
 from tutti.participation.selectors import delivering_partners
 from tutti.participation.tasks import send_collection_reminder
 
@@ -26,7 +31,9 @@ class ParticipationError(DomainError):
 RETURN_SENT = "This return has already been sent. Ask the hub if something needs changing."
 
 
-def record_change_refused(*, record: Model, own_organisations: list[int] | None) -> str | None:
+def record_change_refused(
+    *, record: ParticipationRecord, own_organisations: list[int] | None
+) -> str | None:
     """Why this person may not change or delete the record, or None when they may.
 
     Hub staff (``own_organisations`` None) may change any record of their hub, even one in a
@@ -35,12 +42,14 @@ def record_change_refused(*, record: Model, own_organisations: list[int] | None)
         return None
     if record.partner_id not in own_organisations:
         return "You can only change your own organisation's records."
-    if record.submission_id and record.submission.status == SubmissionStatus.SUBMITTED:
+    if record.submission is not None and record.submission.status == SubmissionStatus.SUBMITTED:
         return RETURN_SENT
     return None
 
 
-def _lock_record(record: Model, own_organisations: list[int] | None) -> Model:
+def _lock_record(
+    record: ParticipationRecord, own_organisations: list[int] | None
+) -> ParticipationRecord:
     """The record as it is now, locked, with its return locked too so it cannot be sent
     halfway through the change; raises if this person may not change it."""
     if record.submission_id:
@@ -62,9 +71,9 @@ def _via(via: str | None) -> dict[str, Any]:
     return {"via": via} if via else {}
 
 
-def _in_sent_return(record: Model) -> dict[str, Any]:
+def _in_sent_return(record: ParticipationRecord) -> dict[str, Any]:
     # Hub staff may correct a sent return; the audit entry says so.
-    if record.submission_id and record.submission.status == SubmissionStatus.SUBMITTED:
+    if record.submission is not None and record.submission.status == SubmissionStatus.SUBMITTED:
         return {"submission": record.submission_id, "sent_return": True}
     return {}
 
@@ -82,7 +91,7 @@ def record_create(
     submission: Submission | None = None,
     via: str | None = None,
     **fields: Any,
-) -> Model:
+) -> ParticipationRecord:
     """Record one activity of the kind keyed ``section`` (``kinds.KINDS``; not "kind", which
     is a field of ensembles and singing support). ``own_organisations`` limits partner staff to
     their own; ``submission`` is the partner's return it is part of; ``via`` how it came, for
@@ -97,9 +106,9 @@ def record_create(
         hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, pk=school.pk).exists()
     ):
         raise ParticipationError(f"{school.name} is not a school in this hub's area.")
-    record = KINDS[section].model(hub=hub, year=year, partner=partner, **fields)
-    if school is not None:
-        record.school = school
+    # Only the kinds that name a school take one.
+    named_school = {"school": school} if school is not None else {}
+    record = KINDS[section].model(hub=hub, year=year, partner=partner, **named_school, **fields)
     if submission is not None:
         record.submission = submission
     # Checks the database constraints too (no more FSM pupils than pupils), with messages.
@@ -120,12 +129,12 @@ def record_create(
 @transaction.atomic
 def record_update(
     *,
-    record: Model,
+    record: ParticipationRecord,
     by: Any,
     own_organisations: list[int] | None = None,
     via: str | None = None,
     **fields: Any,
-) -> Model:
+) -> ParticipationRecord:
     """Change a record's fields (``school`` and ``partner`` as organisations); the audit entry
     lists each change, old and new."""
     locked = _lock_record(record, own_organisations)
@@ -149,7 +158,8 @@ def record_update(
         raise ParticipationError(f"{partner.name} is not a partner you can record for.")
     if (
         school is not None
-        and school.pk != locked.school_id
+        # Loans name no school, and their form sends none.
+        and school.pk != getattr(locked, "school_id", None)
         and not hub_organisations(hub=hub)
         .filter(kind=OrganisationKind.SCHOOL, pk=school.pk)
         .exists()
@@ -157,7 +167,8 @@ def record_update(
         raise ParticipationError(f"{school.name} is not a school in this hub's area.")
     changes: dict[str, list[Any]] = {}
     for name, value in fields.items():
-        field = locked._meta.get_field(name)
+        # The fields a form or payload may change are the record's own columns.
+        field = cast("Field[Any, Any]", locked._meta.get_field(name))
         old = getattr(locked, field.attname)
         new = value.pk if isinstance(value, Model) else value
         if old != new:
@@ -185,7 +196,11 @@ def record_update(
 
 @transaction.atomic
 def record_delete(
-    *, record: Model, by: Any, own_organisations: list[int] | None = None, via: str | None = None
+    *,
+    record: ParticipationRecord,
+    by: Any,
+    own_organisations: list[int] | None = None,
+    via: str | None = None,
 ) -> None:
     """Delete a record; the audit entry keeps what it said, so it could be entered again."""
     locked = _lock_record(record, own_organisations)
@@ -282,7 +297,7 @@ def submission_submit(
     records: list[tuple[str, dict[str, Any]]],
     by: Any,
     via: str | None = None,
-) -> list[Model]:
+) -> list[ParticipationRecord]:
     """Store a whole submission's records and mark it submitted: all of them, or none."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status == SubmissionStatus.SUBMITTED:
@@ -334,7 +349,7 @@ def submission_record_create(
     own_organisations: list[int] | None = None,
     via: str | None = None,
     **fields: Any,
-) -> Model:
+) -> ParticipationRecord:
     """Add one record to a partner's return from the web form, before it is sent."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status == SubmissionStatus.SUBMITTED:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import TextChoices
+from django.db.models import QuerySet, TextChoices
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -25,6 +25,7 @@ from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.participation.kinds import KINDS, Column, RecordKind, Sheet
+from tutti.participation.models import Ensemble, SchoolSupport
 
 MAX_BYTES = 5 * 1024 * 1024
 # A full template (6 sheets of 5,000 rows) unpacks to about 15 MB.
@@ -48,10 +49,8 @@ def _prefill(*, hub: Hub, partner: Organisation, year: int) -> dict[str, list[li
     """Last year's ensembles, and last year's schools in School support, to confirm."""
     last = year - 1
     rows: dict[str, list[list[Any]]] = {}
-    ensembles = (
-        KINDS["ensembles"]
-        .model.objects.filter(hub=hub, year=last, partner=partner)
-        .select_related("school")
+    ensembles = Ensemble.objects.filter(hub=hub, year=last, partner=partner).select_related(
+        "school"
     )
     rows["ensembles"] = [
         [
@@ -68,16 +67,15 @@ def _prefill(*, hub: Hub, partner: Organisation, year: int) -> dict[str, list[li
         for e in ensembles
     ]
     support = {
-        s.school_id: s
-        for s in KINDS["school-support"].model.objects.filter(hub=hub, year=last, partner=partner)
+        s.school_id: s for s in SchoolSupport.objects.filter(hub=hub, year=last, partner=partner)
     }
     school_ids: set[int] = set(support)
     for kind in KINDS.values():
         if kind.names_school:
+            # The kinds that name a school: the base model's type cannot say so.
+            records: QuerySet[Any] = kind.model.objects.filter(hub=hub, year=last, partner=partner)
             school_ids |= set(
-                kind.model.objects.filter(
-                    hub=hub, year=last, partner=partner, school__isnull=False
-                ).values_list("school_id", flat=True)
+                records.filter(school__isnull=False).values_list("school_id", flat=True)
             )
     flags = [c.field for c in KINDS["school-support"].sheet.columns if c.kind == "bool"]
     schools = hub_organisations(hub=hub).filter(pk__in=school_ids).order_by("name")
@@ -121,7 +119,7 @@ def _add_validations(ws: Worksheet, sheet: Sheet) -> None:
 def template_workbook(*, hub: Hub, partner: Organisation, year: int) -> bytes:
     """The spreadsheet a partner fills in, with last year's ensembles and schools in it."""
     wb = Workbook()
-    readme = wb.active
+    readme = wb.worksheets[0]  # a new workbook has the one sheet
     readme.title = README_TITLE
     lines = [
         f"{hub.name}: data return for {year_label(year)}",
@@ -351,8 +349,8 @@ def read_upload(data: bytes, *, hub: Hub, partner: Organisation, year: int) -> U
             errors.extend(_duplicate(kind, number, values, fields, seen))
         if not errors:
             errors.extend(_model_errors(kind, fields, hub=hub, partner=partner, year=year))
-        for index, message in errors:
-            upload.errors.append(f"{_where(sheet, number, index)}: {message}")
+        for at, message in errors:
+            upload.errors.append(f"{_where(sheet, number, at)}: {message}")
         if not errors:
             upload.records.append((kind.key, fields))
     if upload.errors:

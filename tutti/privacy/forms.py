@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from tutti.events.forms import EARLIEST, LATEST, DateInput
@@ -38,7 +40,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            ("", "Any action"),
+            *((a, a) for a in actions),
+        ]
 
     def clean(self):
         data = super().clean()

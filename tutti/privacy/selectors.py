@@ -20,7 +20,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def person_bookings(*, email: str, hub: Hub | None = None, user: User | None = None) -> QuerySet:
+def person_bookings(
+    *, email: str, hub: Hub | None = None, user: User | None = None
+) -> QuerySet[Booking]:
     """A person's bookings: in their email, or made for their account. ``hub`` limits them to
     that hub's events."""
     match = Q(email__iexact=email)
@@ -69,7 +71,7 @@ def person_audit_entries(
     return entries.select_related("hub").order_by("created_at", "pk")
 
 
-def person_data(*, email: str, hub: Hub | None = None, user: User | None = None) -> dict:
+def person_data(*, email: str, hub: Hub | None = None, user: User | None = None) -> dict[str, Any]:
     """Everything Tutti holds about the person with this email, as plain data for JSON.
 
     With ``hub``, only what that hub holds: its events' bookings, its memberships, its audit
@@ -79,15 +81,15 @@ def person_data(*, email: str, hub: Hub | None = None, user: User | None = None)
     if user is None:
         user = person_user(email=email)
     bookings = list(person_bookings(email=email, hub=hub, user=user))
-    memberships = Membership.objects.none()
+    held_memberships = Membership.objects.none()
     clusters = Cluster.objects.none()
     if user is not None:
-        memberships = Membership.objects.filter(user=user).select_related("hub")
+        held_memberships = Membership.objects.filter(user=user).select_related("hub")
         clusters = Cluster.objects.filter(coordinator=user).select_related("hub")
         if hub is not None:
-            memberships = memberships.filter(hub=hub)
+            held_memberships = held_memberships.filter(hub=hub)
             clusters = clusters.filter(hub=hub)
-    memberships = list(memberships.prefetch_related("organisations"))
+    memberships = list(held_memberships.prefetch_related("organisations"))
     holds_account = user is not None and (
         hub is None or bool(memberships) or any(b.user_id == user.pk for b in bookings)
     )
@@ -174,7 +176,7 @@ def person_data(*, email: str, hub: Hub | None = None, user: User | None = None)
     }
 
 
-def holds_anything(data: dict) -> bool:
+def holds_anything(data: dict[str, Any]) -> bool:
     return bool(data["account"] or data["memberships"] or data["bookings"] or data["audit_entries"])
 
 

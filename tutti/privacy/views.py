@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,7 +12,7 @@ from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.export import data_zip_response
 from tutti.privacy.forms import AuditFilterForm, EraseForm, PersonForm
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
-from tutti.tenancy.request import HubRequest, MemberRequest
+from tutti.tenancy.request import HubRequest, MemberRequest, SignedInRequest
 
 AUDIT_PAGE_SIZE = 50
 
@@ -24,7 +24,7 @@ def notice(request: HubRequest, hub_slug: str) -> HttpResponse:
 
 
 @login_required_view
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: SignedInRequest) -> HttpResponse:
     """A person's own data, in every hub: what is held, and a download of all of it."""
     user = request.user
     data = selectors.person_data(email=user.email, user=user)
@@ -145,7 +145,10 @@ def audit_log(request: MemberRequest, hub_slug: str) -> HttpResponse:
     page = Paginator(
         selectors.audit_log(hub=request.hub, filters=filters), AUDIT_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False)
+    query = urlencode(
+        [(k, v) for k, v in request.GET.items() if k != "page" and isinstance(v, str) and v],
+        doseq=False,
+    )
     return render(
         request,
         "privacy/audit_log.html",

@@ -20,6 +20,7 @@ from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision import selectors
 from tutti.provision.tokens import AuditLink, audit_link_check, audit_link_read
+from tutti.tenancy.request import HubRequest
 
 View = Callable[..., HttpResponse]
 
@@ -35,7 +36,7 @@ def area_school(*, hub: Hub, school_id: int) -> Organisation | None:
     return hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, pk=school_id).first()
 
 
-def audit_link_school(request: HttpRequest, school_id: int, token: str) -> tuple[Organisation, int]:
+def audit_link_school(request: HubRequest, school_id: int, token: str) -> tuple[Organisation, int]:
     """The school an audit link is for and the year it asks about; LinkProblem, with the words
     for the school, when the link cannot be used here."""
     link: AuditLink = audit_link_read(token)

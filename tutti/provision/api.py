@@ -6,7 +6,6 @@ each school and what the needs analysis makes of its audit and participation rec
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from tutti.core.api import READ_ERRORS, STAFF_READ_ERRORS, ErrorOut, invalid
@@ -14,6 +13,7 @@ from tutti.core.years import current_academic_year, year_label
 from tutti.provision import selectors
 from tutti.provision.models import CoreRole, Status
 from tutti.tenancy.api import hub_operation
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 router = Router(tags=["provision"])
 
@@ -69,7 +69,7 @@ def _counts_out(group: selectors.GroupCounts) -> dict[str, Any]:
 )
 @hub_operation("can_manage_provision")
 def provision_statuses(
-    request: HttpRequest,
+    request: MemberRequest,
     hub_slug: str,
     role: CoreRole | None = None,
     phase: str | None = None,
@@ -78,7 +78,7 @@ def provision_statuses(
     the gap map shows it. ``role`` gives only that role; ``phase`` only schools of that phase
     (a phase no school has is a 400, naming those there are)."""
     year = current_academic_year()
-    rows = selectors.school_provision(hub=request.hub, year=year)  # type: ignore[attr-defined]
+    rows = selectors.school_provision(hub=request.hub, year=year)
     if phase:
         phases = sorted({r.phase for r in rows})
         if phase not in phases:
@@ -110,10 +110,10 @@ def provision_statuses(
     auth=None,
 )
 @hub_operation(None)
-def provision_summary(request: HttpRequest, hub_slug: str) -> Any:
+def provision_summary(request: HubRequest, hub_slug: str) -> Any:
     """How many of the hub's schools have each status for each core role this school year: for
     the hub, per cluster and per local authority. Counts only, as on the public gap map."""
-    hub = request.hub  # type: ignore[attr-defined]
+    hub = request.hub
     year = current_academic_year()
     rows = selectors.school_provision(hub=hub, year=year)
     return {

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from tutti.provision.models import (
@@ -78,7 +80,10 @@ class GapFilterForm(forms.Form):
 
     def __init__(self, *args, phases: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = [("", "All phases"), *((p, p) for p in phases)]
+        cast(forms.ChoiceField, self.fields["phase"]).choices = [
+            ("", "All phases"),
+            *((p, p) for p in phases),
+        ]
 
 
 class ManageFilterForm(forms.Form):
@@ -86,7 +91,10 @@ class ManageFilterForm(forms.Form):
 
     def __init__(self, *args, clusters: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].choices = [("", "All clusters"), *((c, c) for c in clusters)]
+        cast(forms.ChoiceField, self.fields["cluster"]).choices = [
+            ("", "All clusters"),
+            *((c, c) for c in clusters),
+        ]
 
 
 class NetworkFilterForm(forms.Form):

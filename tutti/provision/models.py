@@ -1,3 +1,6 @@
+from collections.abc import Collection
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -71,8 +74,8 @@ COUNTED_ANSWERS = [
 ANSWER_FIELDS = ["wcet", "singing", "choir", "ensembles", "tuition", "send", "mdp"]
 
 
-def _answer(**kwargs: str) -> models.CharField:
-    return models.CharField(max_length=10, choices=Answer, blank=True, **kwargs)
+def _answer(*, verbose_name: str) -> "models.CharField[str, str]":
+    return models.CharField(max_length=10, choices=Answer, blank=True, verbose_name=verbose_name)
 
 
 class SchoolAudit(BaseModel):
@@ -153,7 +156,8 @@ class SchoolAudit(BaseModel):
         errors = {}
         for answer, count in COUNTED_ANSWERS:
             if getattr(self, answer) == Answer.NO and (getattr(self, count) or 0) > 0:
-                label = self._meta.get_field(answer).verbose_name.lower()
+                field = cast("models.Field[Any, Any]", self._meta.get_field(answer))
+                label = str(field.verbose_name).lower()
                 errors[count] = (
                     f"You said the school has no {label.removeprefix('a ')}, so this must be "
                     "empty or 0. Change one of the two answers."
@@ -165,10 +169,10 @@ class SchoolAudit(BaseModel):
         if errors:
             raise ValidationError(errors)
 
-    def validate_constraints(self, exclude: object = None) -> None:
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         # clean() explains these contradictions beside the field; the database constraints
         # stay as the safety net, without a second, vaguer message.
-        skip = set(exclude or ()) | {count for _, count in COUNTED_ANSWERS}  # type: ignore[call-overload]
+        skip = set(exclude or ()) | {count for _, count in COUNTED_ANSWERS}
         super().validate_constraints(exclude=skip)
 
     @property

@@ -1,6 +1,7 @@
 """Writes of the provision audit: atomic and audited."""
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -108,9 +109,7 @@ def audit_reminders_send(*, hub: Hub, year: int, school_ids: list[int], by: Any)
     hub_id = hub.pk
     for school in result.emailed:
         transaction.on_commit(
-            lambda school_id=school.pk: send_audit_reminder.enqueue(
-                hub_id=hub_id, school_id=school_id, year=year
-            )
+            partial(send_audit_reminder.enqueue, hub_id=hub_id, school_id=school.pk, year=year)
         )
     return result
 

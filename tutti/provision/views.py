@@ -35,6 +35,7 @@ from tutti.provision.report import report_pdf
 from tutti.provision.selectors import SchoolProvision
 from tutti.provision.tokens import audit_token
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 # The report lists the schools most in need; the page lists them all.
 REPORT_RANKED = 25
@@ -42,7 +43,7 @@ SCHOOLS_PER_PAGE = 50
 
 
 @public_hub_view
-def audit_form(request: HttpRequest, hub_slug: str, school_id: int, token: str) -> HttpResponse:
+def audit_form(request: HubRequest, hub_slug: str, school_id: int, token: str) -> HttpResponse:
     """The school's audit, reached through its signed link: no account needed."""
     try:
         school, year = audit_link_school(request, school_id, token)
@@ -157,7 +158,7 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_provision")
-def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_provision(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Every school's audit this year, its link to send, and completion by cluster."""
     year = current_academic_year()
     rows = selectors.school_provision(hub=request.hub, year=year)
@@ -224,7 +225,7 @@ def manage_provision(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_provision")
-def audit_link_replace(request: HttpRequest, hub_slug: str, school_id: int) -> HttpResponse:
+def audit_link_replace(request: MemberRequest, hub_slug: str, school_id: int) -> HttpResponse:
     """Give a school a new audit link, when the old one went astray: the old one stops working.
     A GET goes back to the provision page."""
     back = reverse("provision-manage:list", kwargs={"hub_slug": hub_slug})
@@ -243,7 +244,7 @@ def audit_link_replace(request: HttpRequest, hub_slug: str, school_id: int) -> H
 
 
 @hub_permission_required("can_manage_provision")
-def send_reminders(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def send_reminders(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Email every school without a complete audit this year its link; list those without an
     email address for staff to contact."""
     back = redirect("provision-manage:list", hub_slug=hub_slug)
@@ -325,7 +326,7 @@ def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_provision")
-def provision_report(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def provision_report(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The needs analysis as a PDF for the hub's board and for publishing: the whole hub, or
     one cluster with ?cluster=."""
     year = current_academic_year()

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 
 from tutti.accounts.models import CAPABILITIES
@@ -40,7 +40,7 @@ def public_hub_view(view: View) -> View:
     """Anyone may see this page of a hub, signed in or not."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         _resolve_hub(request, hub_slug)
         return view(request, hub_slug, *args, **kwargs)
 
@@ -52,7 +52,7 @@ def signed_in_hub_view(view: View) -> View:
     """Anyone signed in, with or without a role in the hub; the view shows only their own data."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         _resolve_hub(request, hub_slug)
@@ -80,7 +80,9 @@ def hub_permission_required(capability: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, hub_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             hub = get_object_or_404(Hub, slug=hub_slug)

@@ -1,10 +1,17 @@
 """Small filters shared by every app's templates."""
 
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from django import template
 
 register = template.Library()
+
+
+class _Member(Protocol):
+    """A membership, as far as the templates ask (core may not import accounts)."""
+
+    def has_capability(self, capability: str) -> bool: ...
 
 
 @register.filter
@@ -28,7 +35,7 @@ def percent(value: object, whole: object = None) -> str:
 
 
 @register.filter
-def can(membership: object, capability: str) -> bool:
+def can(membership: _Member | None, capability: str) -> bool:
     """Whether the person's role in the hub holds the capability, as the views' decorators ask:
     so a page offers only what the person may do."""
     return membership is not None and bool(membership.has_capability(capability))

@@ -1,7 +1,7 @@
 """Registers for each session, and people's CPD records built from them."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tutti.core.audit import ReadAction, audit_read
@@ -11,11 +11,12 @@ from tutti.events.forms import AttendanceForm, PersonForm
 from tutti.events.models import EventSession
 from tutti.events.views.common import private
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 
 @hub_permission_required("can_edit_event")
 def session_attendance(
-    request: HttpRequest, hub_slug: str, pk: int, session_pk: int
+    request: MemberRequest, hub_slug: str, pk: int, session_pk: int
 ) -> HttpResponse:
     """The register for one session: attended or absent for everyone with a place."""
     event = event_for_edit(request, pk)
@@ -60,7 +61,7 @@ def session_attendance(
 
 
 @hub_permission_required("can_edit_event")
-def cpd_record(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def cpd_record(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """A person's CPD record: the events they attended and the hours, found by email. Those
     who manage only some events see only those events' attendance."""
     form = PersonForm(request.GET or None)

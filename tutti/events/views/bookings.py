@@ -1,7 +1,7 @@
 """A booking's own page and its cancel link (the token is the key), and a person's bookings."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -11,9 +11,10 @@ from tutti.events.models import Booking
 from tutti.events.tokens import booking_token, cancel_link_expired
 from tutti.events.views.common import private
 from tutti.tenancy.pages import public_hub_view, signed_in_hub_view
+from tutti.tenancy.request import HubRequest, SignedInHubRequest
 
 
-def _booking_or_404(request: HttpRequest, token: str) -> Booking:
+def _booking_or_404(request: HubRequest, token: str) -> Booking:
     booking = selectors.booking_from_token(hub=request.hub, token=token)
     if booking is None:
         raise Http404("This booking link is not valid. Check you copied all of it.")
@@ -21,7 +22,7 @@ def _booking_or_404(request: HttpRequest, token: str) -> Booking:
 
 
 @public_hub_view
-def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+def booking_detail(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     booking = _booking_or_404(request, token)
     return private(
         render(
@@ -40,7 +41,7 @@ def booking_detail(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
 
 
 @public_hub_view
-def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+def booking_cancel(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """From the link in the email: a button to confirm, so a link preview cannot cancel."""
     booking = _booking_or_404(request, token)
     if cancel_link_expired(booking):
@@ -73,7 +74,7 @@ def booking_cancel(request: HttpRequest, hub_slug: str, token: str) -> HttpRespo
 
 
 @signed_in_hub_view
-def my_bookings(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def my_bookings(request: SignedInHubRequest, hub_slug: str) -> HttpResponse:
     """The signed-in person's own bookings in this hub, and their CPD record."""
     email = request.user.email
     bookings = selectors.bookings_for_person(hub=request.hub, email=email)

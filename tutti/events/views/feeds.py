@@ -1,7 +1,7 @@
 """Calendars: the What's On to subscribe to, one event to download, a person's bookings."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -11,16 +11,17 @@ from tutti.events.forms import event_filter_form
 from tutti.events.ics import calendar_bytes
 from tutti.events.views.common import private, public_event_or_404
 from tutti.tenancy.pages import public_hub_view, signed_in_hub_view
+from tutti.tenancy.request import HubRequest, SignedInHubRequest
 
 
 @public_hub_view
-def feed(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def feed(request: HubRequest, hub_slug: str) -> HttpResponse:
     """The What's On as a calendar to subscribe to, with the same filters as the page."""
     return calendar_feeds.hub_feed(request, event_filter_form(request.GET or None, hub=request.hub))
 
 
 @public_hub_view
-def event_ics(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_ics(request: HubRequest, hub_slug: str, pk: int) -> HttpResponse:
     """One event as a calendar file, for "Add to my calendar"."""
     event = public_event_or_404(request, pk)
     response = HttpResponse(
@@ -31,7 +32,7 @@ def event_ics(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @signed_in_hub_view
-def my_feed_reset(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def my_feed_reset(request: SignedInHubRequest, hub_slug: str) -> HttpResponse:
     """Make the person's secret calendar address, or replace it with a new one."""
     if request.method == "POST":
         had_one = selectors.calendar_feed_for(user=request.user) is not None
@@ -47,7 +48,7 @@ def my_feed_reset(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
-def my_feed(request: HttpRequest, hub_slug: str, token: str) -> HttpResponse:
+def my_feed(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """A person's bookings as a calendar. The secret token stands in for signing in, since
     calendar apps cannot sign in."""
     return private(calendar_feeds.person_feed(request, token))

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -32,9 +32,10 @@ from tutti.events.forms import (
 )
 from tutti.events.models import Booking, Event
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 
-def _form_choices(request: HttpRequest, event: Event | None = None) -> dict[str, QuerySet]:
+def _form_choices(request: MemberRequest, event: Event | None = None) -> dict[str, QuerySet]:
     """What this person may pick in the event form: the API's rules (events/access.py)."""
     hub = request.hub
     return {
@@ -46,7 +47,7 @@ def _form_choices(request: HttpRequest, event: Event | None = None) -> dict[str,
 
 
 @hub_permission_required("can_edit_event")
-def manage_event_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_event_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     events = selectors.manageable_events(
         hub=request.hub, membership=request.membership, user=request.user
     )
@@ -80,7 +81,7 @@ def _own_defaults(choices: dict[str, Any]) -> dict[str, int]:
     return initial
 
 
-def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
+def _event_form_page(request: MemberRequest, event: Event | None) -> HttpResponse:
     choices = _form_choices(request, event)
     own_only = not manages_every_event(request)
     initial = _own_defaults(choices) if event is None and own_only else {}
@@ -140,17 +141,17 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_event")
-def event_create(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def event_create(request: MemberRequest, hub_slug: str) -> HttpResponse:
     return _event_form_page(request, None)
 
 
 @hub_permission_required("can_edit_event")
-def event_edit(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_edit(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _event_form_page(request, event_for_edit(request, pk))
 
 
 @hub_permission_required("can_edit_event")
-def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def manage_event_detail(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """An event for its organisers: status, sessions, bookings and the waiting list."""
     event = event_for_edit(request, pk)
     audit_read(request, ReadAction.EVENT_ATTENDEES, obj=event)
@@ -173,7 +174,7 @@ def manage_event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 
 
 @hub_permission_required("can_edit_event")
-def event_publish(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_publish(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     event = event_for_edit(request, pk)
     if request.method == "POST":
         try:
@@ -186,7 +187,7 @@ def event_publish(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_event")
-def event_cancel(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_cancel(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     event = event_for_edit(request, pk)
     form = CancelEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +205,7 @@ def event_cancel(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_event")
-def event_duplicate(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_duplicate(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     event = event_for_edit(request, pk)
     if request.method != "POST":
         return redirect("events-manage:detail", hub_slug=hub_slug, pk=pk)
@@ -215,7 +216,7 @@ def event_duplicate(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespons
 
 @hub_permission_required("can_edit_event")
 def manage_booking_cancel(
-    request: HttpRequest, hub_slug: str, pk: int, booking_pk: int
+    request: MemberRequest, hub_slug: str, pk: int, booking_pk: int
 ) -> HttpResponse:
     """Cancel someone's booking (or take them off the waiting list), after a confirmation."""
     event = event_for_edit(request, pk)
@@ -234,7 +235,7 @@ def manage_booking_cancel(
 
 
 @hub_permission_required("can_edit_event")
-def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def attendees_csv(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Everyone booked, then the waiting list in order, as CSV for a spreadsheet."""
     event = event_for_edit(request, pk)
     audit_read(request, ReadAction.EVENT_ATTENDEES_CSV, obj=event)
@@ -244,7 +245,7 @@ def attendees_csv(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
 
 
 @hub_permission_required("can_edit_event")
-def attendees_xlsx(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def attendees_xlsx(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """The CSV's columns and rows as an Excel workbook."""
     event = event_for_edit(request, pk)
     audit_read(request, ReadAction.EVENT_ATTENDEES_XLSX, obj=event)

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from tutti.events.selectors import EventFilters
 from tutti.events.tokens import booking_token
 from tutti.events.views.common import public_event_or_404
 from tutti.tenancy.pages import public_hub_view
+from tutti.tenancy.request import HubRequest
 
 PAGE_SIZE = 20
 
@@ -37,7 +38,7 @@ def filter_query(filters: EventFilters) -> str:
 
 
 @public_hub_view
-def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def whats_on(request: HubRequest, hub_slug: str) -> HttpResponse:
     form = event_filter_form(request.GET or None, hub=request.hub)
     filters = form.filters()
     events = selectors.public_events(hub=request.hub, filters=filters)
@@ -59,8 +60,8 @@ def whats_on(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 def _venue_map(hub: Hub, venue: Organisation | None) -> SvgMap | None:
-    if venue is None or not venue.has_location:
-        return None
+    if venue is None or venue.latitude is None or venue.longitude is None:
+        return None  # no location (``has_location``)
     shapes = [
         MapShape(label=la.name, rings=authority_outline(la.gss_code), group="map-area")
         for la in hub.local_authorities.all()
@@ -79,7 +80,7 @@ def _within(shapes: list[MapShape], point: MapPoint) -> bool:
     return min(lons) <= point.lon <= max(lons) and min(lats) <= point.lat <= max(lats)
 
 
-def _booking_initial(request: HttpRequest) -> dict:
+def _booking_initial(request: HubRequest) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {}
@@ -94,7 +95,7 @@ def _booking_initial(request: HttpRequest) -> dict:
 
 
 @public_hub_view
-def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def event_detail(request: HubRequest, hub_slug: str, pk: int) -> HttpResponse:
     """An event's page, with its booking form (the form posts here)."""
     event = public_event_or_404(request, pk)
     refusal = services.booking_refusal(event)
@@ -120,6 +121,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
                     )
                 return redirect("events:booking", hub_slug=hub_slug, token=booking_token(booking))
     sessions = selectors.event_sessions(event=event)
+    places_left = getattr(event, "places_left", None)  # annotated by selectors.event_get
     return render(
         request,
         "events/event_detail.html",
@@ -128,7 +130,7 @@ def event_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
             "sessions": sessions,
             "form": form,
             "refusal": refusal,
-            "full": event.places_left is not None and event.places_left <= 0,
+            "full": places_left is not None and places_left <= 0,
             "max_places": MAX_PLACES_PER_BOOKING,
             "map": _venue_map(request.hub, event.venue),
             "json_ld": event_json_ld(

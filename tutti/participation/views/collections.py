@@ -1,7 +1,7 @@
 """Partner data collection: asking the hub's partners for their returns for a year."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +13,11 @@ from tutti.participation.forms import CollectionForm
 from tutti.participation.models import Collection, Submission
 from tutti.participation.tokens import return_link_path
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 
 @hub_permission_required("can_manage_participation")
-def collection_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def collection_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The hub's data collections, and opening a new one for a year."""
     now = current_academic_year()
     form = CollectionForm(request.POST or None, years=[now - 1, now, now - 2])
@@ -52,7 +53,7 @@ def collection_list(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_participation")
-def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def collection_detail(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Who has sent their return, who has not, and who is late."""
     collection = get_object_or_404(Collection, hub=request.hub, pk=pk)
     today = timezone.localdate()
@@ -79,7 +80,7 @@ def collection_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
 
 
 @hub_permission_required("can_manage_participation")
-def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def collection_remind(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     collection = get_object_or_404(Collection, hub=request.hub, pk=pk)
     if request.method == "POST":
         reminded = services.collection_remind(collection=collection, by=request.user)
@@ -94,7 +95,7 @@ def collection_remind(request: HttpRequest, hub_slug: str, pk: int) -> HttpRespo
 
 
 @hub_permission_required("can_manage_participation")
-def submission_link_replace(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def submission_link_replace(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """Give a partner's return a new link, when the old one went astray: the old one stops
     working. A GET goes back to the collection's page."""
     submission = get_object_or_404(

@@ -2,7 +2,7 @@
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.spreadsheets import cell_value
@@ -11,6 +11,7 @@ from tutti.participation.figures import compute_figures
 from tutti.participation.returns import SCHOOL_COLUMNS, return_rows, return_workbook
 from tutti.participation.views.years import chosen_year_data
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import MemberRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +22,7 @@ def file_year(year: int) -> str:
 
 
 @hub_permission_required("can_manage_participation")
-def return_xlsx(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def return_xlsx(request: MemberRequest, hub_slug: str) -> HttpResponse:
     data, _ = chosen_year_data(request)
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="xlsx")
     body = return_workbook(data, compute_figures(data))
@@ -32,7 +33,7 @@ def return_xlsx(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_participation")
-def return_csv(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def return_csv(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The Schools sheet of the data return, as CSV."""
     data, _ = chosen_year_data(request)
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="csv")

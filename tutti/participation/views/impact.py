@@ -1,7 +1,7 @@
 """The impact page, publishing its figures, and the records behind a figure."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -15,10 +15,11 @@ from tutti.participation.impact import impact_page
 from tutti.participation.kinds import KINDS
 from tutti.participation.views.years import chosen_year, chosen_year_data
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 
 @public_hub_view
-def impact(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def impact(request: HubRequest, hub_slug: str) -> HttpResponse:
     """The hub's headline figures for a year, each with how it is counted, their five-year
     trend and the schools reached. The public sees the years and figures the hub has
     published; hub staff and partners see everything, and can preview the public page."""
@@ -54,7 +55,7 @@ def impact(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_participation")
-def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def publish(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Choose which of a year's figures the public impact page shows, or take them off it."""
     year, _ = chosen_year(request)
     publication = publishing.publications(hub=request.hub).get(year)
@@ -118,7 +119,7 @@ def publish(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_manage_participation")
-def figure_records(request: HttpRequest, hub_slug: str, key: str) -> HttpResponse:
+def figure_records(request: MemberRequest, hub_slug: str, key: str) -> HttpResponse:
     """The records behind one figure: which partner, which school."""
     figure = FIGURES_BY_KEY.get(key)
     if figure is None:

@@ -7,10 +7,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
-from django.forms import Form
+from django.forms import BaseForm
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,15 +27,16 @@ from tutti.participation.access import (
 )
 from tutti.participation.forms import YearForm, record_form
 from tutti.participation.kinds import KINDS, RecordKind
-from tutti.participation.models import SubmissionStatus
+from tutti.participation.models import ParticipationRecord, SubmissionStatus
 from tutti.participation.views.years import chosen_year
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 RECORDS_IN_OVERVIEW = 10
 RECORDS_PER_PAGE = 50
 
 
-def form_saved(form: Form, save: Callable[[], Any]) -> Any:
+def form_saved(form: BaseForm, save: Callable[[], Any]) -> Any:
     """What ``save`` returns, or None when the service refused: its reason goes on the form."""
     try:
         return save()
@@ -48,7 +48,7 @@ def form_saved(form: Form, save: Callable[[], Any]) -> Any:
 
 
 @hub_permission_required("can_enter_participation")
-def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def manage_home(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """This year's records by kind; partner staff see only their own organisations'."""
     year, years = chosen_year(request)
     own = own_organisations(request.membership)
@@ -102,7 +102,7 @@ def manage_home(request: HttpRequest, hub_slug: str) -> HttpResponse:
 
 
 @hub_permission_required("can_enter_participation")
-def record_create(request: HttpRequest, hub_slug: str, kind: str) -> HttpResponse:
+def record_create(request: MemberRequest, hub_slug: str, kind: str) -> HttpResponse:
     of_kind = record_kind(kind)
     own = own_organisations(request.membership)
     partners = selectors.delivering_partners(hub=request.hub, organisation_ids=own)
@@ -146,7 +146,7 @@ def record_create(request: HttpRequest, hub_slug: str, kind: str) -> HttpRespons
     )
 
 
-def _record_back(request: HttpRequest, record: Model, own: list[int] | None) -> str:
+def _record_back(request: MemberRequest, record: ParticipationRecord, own: list[int] | None) -> str:
     """The page the person came from (``?next=``), else the records for the record's year, or
     for partner staff the unsent return it is part of."""
     url = request.GET.get("next", "")
@@ -162,12 +162,12 @@ def _record_back(request: HttpRequest, record: Model, own: list[int] | None) -> 
 
 
 def record_edit_page(
-    request: HttpRequest,
+    request: HubRequest,
     *,
-    record: Model,
+    record: ParticipationRecord,
     kind: RecordKind,
     editor: Editor,
-    back: Callable[[Model], str],
+    back: Callable[[ParticipationRecord], str],
 ) -> HttpResponse:
     """The form to change a record, for a signed-in person or through a return's link;
     ``back`` gives the page to go back to, once the record is saved."""
@@ -219,7 +219,12 @@ def record_edit_page(
 
 
 def record_delete_page(
-    request: HttpRequest, *, record: Model, kind: RecordKind, editor: Editor, back: str
+    request: HubRequest,
+    *,
+    record: ParticipationRecord,
+    kind: RecordKind,
+    editor: Editor,
+    back: str,
 ) -> HttpResponse:
     """Ask first, then delete the record; the same rules as changing it."""
     own = editor.own_organisations
@@ -245,7 +250,7 @@ def record_delete_page(
 
 
 @hub_permission_required("can_enter_participation")
-def record_edit(request: HttpRequest, hub_slug: str, kind: str, pk: int) -> HttpResponse:
+def record_edit(request: MemberRequest, hub_slug: str, kind: str, pk: int) -> HttpResponse:
     """Change a record; partner staff their own organisations', until their return is sent."""
     of_kind = record_kind(kind)
     record = hub_record(request, of_kind, pk)
@@ -260,7 +265,7 @@ def record_edit(request: HttpRequest, hub_slug: str, kind: str, pk: int) -> Http
 
 
 @hub_permission_required("can_enter_participation")
-def record_delete(request: HttpRequest, hub_slug: str, kind: str, pk: int) -> HttpResponse:
+def record_delete(request: MemberRequest, hub_slug: str, kind: str, pk: int) -> HttpResponse:
     """Ask first, then delete the record; the same rules as changing it."""
     of_kind = record_kind(kind)
     record = hub_record(request, of_kind, pk)

@@ -4,10 +4,11 @@ The same pages serve partner staff signed in (under /manage/) and anyone with th
 signed link; ``access.ReturnAccess`` says which.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -21,13 +22,15 @@ from tutti.participation.access import (
 )
 from tutti.participation.forms import UploadForm, record_form
 from tutti.participation.kinds import RecordKind
+from tutti.participation.models import ParticipationRecord
 from tutti.participation.spreadsheet import read_upload, template_workbook
 from tutti.participation.views.exports import XLSX, file_year
 from tutti.participation.views.records import form_saved, record_delete_page, record_edit_page
 from tutti.tenancy.pages import hub_permission_required
+from tutti.tenancy.request import HubRequest, MemberRequest
 
 
-def _return_page(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def _return_page(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     """A partner's return: add records, or download the spreadsheet, fill it in, upload it."""
     submission, editor = access.submission, access.editor
     collection = submission.collection
@@ -85,7 +88,7 @@ def _return_page(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
     )
 
 
-def _return_record_add(request: HttpRequest, access: ReturnAccess, kind: str) -> HttpResponse:
+def _return_record_add(request: HubRequest, access: ReturnAccess, kind: str) -> HttpResponse:
     """Add one record to the partner's return with a web form, instead of the spreadsheet."""
     submission, editor = access.submission, access.editor
     of_kind = record_kind(kind)
@@ -132,18 +135,36 @@ def _return_record_add(request: HttpRequest, access: ReturnAccess, kind: str) ->
     )
 
 
-def _return_kinds(access: ReturnAccess) -> list[tuple[RecordKind, list[Model], str]]:
+@dataclass(frozen=True)
+class ReturnRecord:
+    """A record on its return's page, with the links to change and delete it."""
+
+    record: ParticipationRecord
+    edit_url: str
+    delete_url: str
+
+
+def _return_kinds(access: ReturnAccess) -> list[tuple[RecordKind, list[ReturnRecord], str]]:
     """The return's records by kind, each with its links, and the kind's add link."""
-    kinds = []
-    for kind, records in selectors.submission_records(submission=access.submission):
-        for record in records:
-            record.edit_url = access.urls.edit(kind.key, record.pk)
-            record.delete_url = access.urls.delete(kind.key, record.pk)
-        kinds.append((kind, records, access.urls.add(kind.key)))
-    return kinds
+    urls = access.urls
+    return [
+        (
+            kind,
+            [
+                ReturnRecord(
+                    record=record,
+                    edit_url=urls.edit(kind.key, record.pk),
+                    delete_url=urls.delete(kind.key, record.pk),
+                )
+                for record in records
+            ],
+            urls.add(kind.key),
+        )
+        for kind, records in selectors.submission_records(submission=access.submission)
+    ]
 
 
-def _return_send(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def _return_send(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     """Send the return with the records added on its page, after a page that shows what will
     be sent and asks to confirm."""
     submission, editor = access.submission, access.editor
@@ -176,7 +197,7 @@ def _return_send(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
     return redirect(access.urls.page)
 
 
-def _return_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def _return_template(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     """The spreadsheet to fill in, with last year's ensembles and schools to confirm."""
     submission = access.submission
     year = submission.collection.year
@@ -188,25 +209,25 @@ def _return_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse
 
 
 @hub_permission_required("can_enter_participation")
-def submission_detail(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def submission_detail(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     """A partner's return, for the partner's staff signed in (and hub staff)."""
     return _return_page(request, signed_in_return(request, pk))
 
 
 @hub_permission_required("can_enter_participation")
 def submission_record_create(
-    request: HttpRequest, hub_slug: str, pk: int, kind: str
+    request: MemberRequest, hub_slug: str, pk: int, kind: str
 ) -> HttpResponse:
     return _return_record_add(request, signed_in_return(request, pk), kind)
 
 
 @hub_permission_required("can_enter_participation")
-def submission_send(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def submission_send(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _return_send(request, signed_in_return(request, pk))
 
 
 @hub_permission_required("can_enter_participation")
-def submission_template(request: HttpRequest, hub_slug: str, pk: int) -> HttpResponse:
+def submission_template(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return _return_template(request, signed_in_return(request, pk))
 
 
@@ -214,28 +235,28 @@ def submission_template(request: HttpRequest, hub_slug: str, pk: int) -> HttpRes
 
 
 @return_link_view
-def return_link(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def return_link(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     return _return_page(request, access)
 
 
 @return_link_view
-def return_link_add(request: HttpRequest, access: ReturnAccess, kind: str) -> HttpResponse:
+def return_link_add(request: HubRequest, access: ReturnAccess, kind: str) -> HttpResponse:
     return _return_record_add(request, access, kind)
 
 
 @return_link_view
-def return_link_submit(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def return_link_submit(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     return _return_send(request, access)
 
 
 @return_link_view
-def return_link_template(request: HttpRequest, access: ReturnAccess) -> HttpResponse:
+def return_link_template(request: HubRequest, access: ReturnAccess) -> HttpResponse:
     return _return_template(request, access)
 
 
 @return_link_view
 def return_link_edit(
-    request: HttpRequest, access: ReturnAccess, kind: str, record_pk: int
+    request: HubRequest, access: ReturnAccess, kind: str, record_pk: int
 ) -> HttpResponse:
     of_kind = record_kind(kind)
     return record_edit_page(
@@ -249,7 +270,7 @@ def return_link_edit(
 
 @return_link_view
 def return_link_delete(
-    request: HttpRequest, access: ReturnAccess, kind: str, record_pk: int
+    request: HubRequest, access: ReturnAccess, kind: str, record_pk: int
 ) -> HttpResponse:
     of_kind = record_kind(kind)
     return record_delete_page(
