@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -136,13 +137,8 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
     and the gap list shows a page of schools at a time (the map still shows them all)."""
     year = current_academic_year()
     stored = selectors.GapMapCache.of(hub=request.hub, year=year)
-    read: list[list[SchoolProvision]] = []
-
-    def rows() -> list[SchoolProvision]:
-        # Read at most once, and only when something has to be made again.
-        if not read:
-            read.append(selectors.school_provision(hub=request.hub, year=year))
-        return read[0]
+    # Read at most once, and only when something has to be drawn or counted again.
+    rows = functools.cache(lambda: selectors.school_provision(hub=request.hub, year=year))
 
     phases = stored.get_or_make(lambda: sorted({r.phase for r in rows()}), "phases")
     form = GapFilterForm(request.GET or None, phases=phases)
