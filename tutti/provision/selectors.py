@@ -371,7 +371,9 @@ class GapMapCache:
         The ranking is kept as plain tuples: a county's several hundred schools as rows took
         longer to read back from the cache than all the rest of the page took to show, and a
         visitor sees one page of them."""
-        analysis = self.get_or_make(lambda: _packed(make()), "analysis", **filters)
+        # The fields in the key: a release that changes them never reads an older entry.
+        layout = ",".join(_PACKED_FIELDS)
+        analysis = self.get_or_make(lambda: _packed(make()), "analysis", rows=layout, **filters)
         page = Paginator(analysis["ranking"], per_page).get_page(page_number)
         page.object_list = [(_unpack(row), label) for row, label in page.object_list]
         return analysis, page
