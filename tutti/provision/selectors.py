@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from statistics import median
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -74,7 +74,7 @@ def statuses_from_audit(record: SchoolAudit | None) -> dict[str, str]:
     """Each core role's status from one audit; every role is unknown without one."""
     if record is None:
         return dict.fromkeys(CoreRole.values, Status.UNKNOWN)
-    statuses = {
+    statuses: dict[str, str] = {
         role: STATUS_OF_ANSWER[getattr(record, role)]
         for role in CoreRole.values
         if role != CoreRole.ENSEMBLES
@@ -100,9 +100,12 @@ def participation_provision(*, hub: Hub, year: int) -> dict[int, set[str]]:
         if not kind.core_role:
             continue
         role = CoreRole(kind.core_role)
+        # Every kind with a core role names a school (RecordKind.core_role); the abstract
+        # record type does not, so the field is named by string.
+        school = "school_id"
         for school_id in (
-            kind.model.objects.filter(hub=hub, year=year, school__isnull=False)
-            .values_list("school_id", flat=True)
+            kind.model.objects.filter(hub=hub, year=year, **{f"{school}__isnull": False})
+            .values_list(school, flat=True)
             .distinct()
         ):
             roles[school_id].add(role)
@@ -164,7 +167,7 @@ RANKING_RULE = (
     "free school meals counts as the median share of its phase in the same way. Equal scores "
     "go by name."
 )
-RANKED_STATUSES = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
+RANKED_STATUSES: list[str] = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
 
 
 def gap_ranking(*, rows: Iterable[SchoolProvision], role: str) -> list[SchoolProvision]:
@@ -281,7 +284,7 @@ def status_totals(*, rows: Iterable[SchoolProvision], role: str) -> list[tuple[s
 
 
 # Drawn last on top, so that the gaps are never hidden under a provided school.
-DRAW_ORDER = [Status.UNKNOWN, Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED]
+DRAW_ORDER: list[str] = [Status.UNKNOWN, Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED]
 
 
 def gap_map(
@@ -355,7 +358,7 @@ class GapMapCache:
         if found is None:
             found = make()
             cache.set(key, found, timeout=GAP_MAP_TIMEOUT)
-        return found
+        return cast(T, found)
 
     def analysis_page(
         self,
@@ -364,7 +367,7 @@ class GapMapCache:
         page_number: str | None,
         per_page: int,
         **filters: str,
-    ) -> tuple[dict[str, Any], Page]:
+    ) -> tuple[dict[str, Any], Page[Any]]:
         """The needs analysis that ``make()`` gives, kept in the cache, and a page of its
         ranking (a list of (row, status label)).
 

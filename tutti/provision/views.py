@@ -130,7 +130,7 @@ def _needs_analysis(
 
 
 @public_hub_view
-def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
+def gap_map(request: HubRequest, hub_slug: str) -> HttpResponse:
     """Counts and a map of where music is and is not provided: no personal data.
 
     The map of a county's schools is most of the page's work: it is drawn once for each data
