@@ -51,10 +51,13 @@ WCET_COLUMNS = [
 NOT_AT_A_SCHOOL = "Not at a school: lessons at centres and area-based ensembles"
 
 
+Cell = str | int | float | None
+
+
 @dataclass
 class ReturnRows:
-    schools: list[list[object]]
-    wcet: list[list[object]]
+    schools: list[list[Cell]]
+    wcet: list[list[Cell]]
 
 
 def _yes(flag: bool) -> str:
@@ -87,7 +90,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
         "singing": singing,
     }
 
-    schools = []
+    schools: list[list[Cell]] = []
     for pk, s in data.schools.items():
         counts = per_school.get(pk, {})
         schools.append(
@@ -127,7 +130,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
             elsewhere.get("members", 0),
         ]
     )
-    wcet = [
+    wcet: list[list[Cell]] = [
         [
             p.school.urn,
             p.school.name,
