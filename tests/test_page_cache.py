@@ -278,3 +278,17 @@ def test_the_health_check_always_asks_the_database(world):
     _get(Client(), "/healthz")
     _body, hit = _get(Client(), "/healthz")
     assert not hit
+
+
+def test_an_unreachable_cache_serves_pages_and_takes_writes_without_it(world):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        EventFactory(hub=world.hub, title="Strings day")
+        body, hit = _get(Client(), WHATS_ON)
+        assert not hit
+        assert "Strings day" in body

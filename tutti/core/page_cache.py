@@ -24,6 +24,7 @@ and shared caches may keep the page but ask every time, and get a 304 while it i
 """
 
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+
+logger = logging.getLogger("tutti.page_cache")
 
 SITE = "*"
 # A page of upcoming events changes when one starts even though no one wrote anything: a page
@@ -73,7 +76,11 @@ def versions(hub_id: int | None) -> tuple[str, str]:
 
 
 def _bump(scope: str | int) -> None:
-    cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # The write stands; its pages may show the old data until they expire (TIMEOUT).
+        logger.exception("The page cache cannot be told of a change to %s", scope)
 
 
 def bump_hub(hub_id: int | None) -> None:
@@ -125,6 +132,12 @@ def _on_m2m(sender: type[Model], instance: Model, action: str, **kwargs: Any) ->
 # --- Serving
 
 
+def exempt(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """This public view is never served from the page cache (the health check)."""
+    view.page_cache_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
 def _anonymous_without_state(request: HttpRequest) -> bool:
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
@@ -166,10 +179,14 @@ class PublicPageCacheMiddleware:
         if not self._cacheable_request(request, view_func, view_kwargs):
             return None
         hub_slug = view_kwargs.get("hub_slug")
-        hub_id = hub_id_for_slug(hub_slug) if hub_slug else None
-        key = _page_key(request, hub_slug, versions(hub_id))
+        try:
+            hub_id = hub_id_for_slug(hub_slug) if hub_slug else None
+            key = _page_key(request, hub_slug, versions(hub_id))
+            stored = cache.get(key)
+        except Exception:  # a cache that cannot be reached must not take the site down
+            logger.exception("The page cache cannot be read; serving without it")
+            return None
         request._page_cache_key = key  # type: ignore[attr-defined]
-        stored = cache.get(key)
         if stored is None:
             return None
         request._page_cache_hit = True  # type: ignore[attr-defined]
@@ -194,6 +211,7 @@ class PublicPageCacheMiddleware:
             settings.PUBLIC_PAGE_CACHE
             and request.method == "GET"
             and (access or getattr(view_func, "access", None)) == "public"
+            and not getattr(view_func, "page_cache_exempt", False)
             and "token" not in view_kwargs
             and _anonymous_without_state(request)
         )
@@ -215,7 +233,10 @@ class PublicPageCacheMiddleware:
         content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
         etag = response.get("ETag") or _etag(content)
         response["ETag"] = etag
-        cache.set(key, (content_type, etag, content), timeout=TIMEOUT)
+        try:
+            cache.set(key, (content_type, etag, content), timeout=TIMEOUT)
+        except Exception:
+            logger.exception("The page cache cannot be written; the page was served without it")
 
 
 HUB_MODEL = "directory.Hub"

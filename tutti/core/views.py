@@ -1,16 +1,16 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
+from tutti.core import page_cache
 from tutti.core.permissions import public_view
 
 
 @public_view
-@never_cache
+@page_cache.exempt
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when this app server can reach the database; never from a
-    cache, or it would say so when the database is down."""
+    """For load balancers: 200 when this app server can reach the database; never from the
+    page cache, or it would say so when the database is down."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

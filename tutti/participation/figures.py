@@ -98,11 +98,13 @@ def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
         for key, kind in KINDS.items()
     }
     partner_ids = selectors.delivering_partner_ids(hub=hub, years=years)
-    with_records = {pk for by_year in tallies.values() for t in by_year.values() for pk in t}
+    with_records = {
+        pk for by_year in tallies.values() for t in by_year.values() for pk in t if pk is not None
+    }
     schools = {
         pk: School(pk, urn, name, phase, is_open, la or "", cluster or "")
         for pk, urn, name, phase, is_open, la, cluster in selectors.figure_schools(
-            hub=hub, with_records=with_records - {None}
+            hub=hub, with_records=with_records
         )
     }
     return {

@@ -11,6 +11,7 @@ from tutti.directory.models import Hub
 from tutti.participation.figures import (
     FIGURES,
     BreakdownRow,
+    Figure,
     FigureValue,
     breakdown,
     compute_figures,
@@ -48,7 +49,7 @@ class FigureRow:
     bars: list[Bar] = field(default_factory=list)
 
     @property
-    def figure(self):  # type: ignore[no-untyped-def]
+    def figure(self) -> Figure:
         return self.figure_value.figure
 
     @property

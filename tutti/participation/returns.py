@@ -52,10 +52,13 @@ WCET_COLUMNS = [
 NOT_AT_A_SCHOOL = "Not at a school: lessons at centres and area-based ensembles"
 
 
+Cell = str | int | float | None
+
+
 @dataclass
 class ReturnRows:
-    schools: list[list[object]]
-    wcet: list[list[object]]
+    schools: list[list[Cell]]
+    wcet: list[list[Cell]]
 
 
 def _yes(flag: bool) -> str:
@@ -79,7 +82,7 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
     }
     nothing: Tally = defaultdict(int)
 
-    schools = []
+    schools: list[list[Cell]] = []
     for pk, s in data.schools.items():
         schools.append(
             [
@@ -118,7 +121,8 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
         ]
     )
     rows = selectors.wcet_programme_rows(hub=data.hub, year=data.year)
-    return ReturnRows(schools=schools, wcet=[list(row) for row in rows])
+    programmes: list[list[Cell]] = [list(row) for row in rows]
+    return ReturnRows(schools=schools, wcet=programmes)
 
 
 def _text(sheet: object, value: object) -> object:

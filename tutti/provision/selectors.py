@@ -1,13 +1,18 @@
 """Reads for the needs analysis, always within one hub: statuses, the gap ranking, counts, maps."""
 
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from statistics import median
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 
 from tutti.accounts.models import CAPABILITIES, Membership
 from tutti.clusters.models import ClusterMember
+from tutti.core import page_cache
 from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map, convex_hull
 from tutti.directory.models import Hub, LocalAuthority, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -69,7 +74,7 @@ def statuses_from_audit(record: SchoolAudit | None) -> dict[str, str]:
     """Each core role's status from one audit; every role is unknown without one."""
     if record is None:
         return dict.fromkeys(CoreRole.values, Status.UNKNOWN)
-    statuses = {
+    statuses: dict[str, str] = {
         role: STATUS_OF_ANSWER[getattr(record, role)]
         for role in CoreRole.values
         if role != CoreRole.ENSEMBLES
@@ -95,9 +100,12 @@ def participation_provision(*, hub: Hub, year: int) -> dict[int, set[str]]:
         if not kind.core_role:
             continue
         role = CoreRole(kind.core_role)
+        # Every kind with a core role names a school (RecordKind.core_role); the abstract
+        # record type does not, so the field is named by string.
+        school = "school_id"
         for school_id in (
-            kind.model.objects.filter(hub=hub, year=year, school__isnull=False)
-            .values_list("school_id", flat=True)
+            kind.model.objects.filter(hub=hub, year=year, **{f"{school}__isnull": False})
+            .values_list(school, flat=True)
             .distinct()
         ):
             roles[school_id].add(role)
@@ -159,7 +167,7 @@ RANKING_RULE = (
     "free school meals counts as the median share of its phase in the same way. Equal scores "
     "go by name."
 )
-RANKED_STATUSES = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
+RANKED_STATUSES: list[str] = [Status.NOT_PROVIDED, Status.PARTLY, Status.UNKNOWN]
 
 
 def gap_ranking(*, rows: Iterable[SchoolProvision], role: str) -> list[SchoolProvision]:
@@ -276,7 +284,7 @@ def status_totals(*, rows: Iterable[SchoolProvision], role: str) -> list[tuple[s
 
 
 # Drawn last on top, so that the gaps are never hidden under a provided school.
-DRAW_ORDER = [Status.UNKNOWN, Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED]
+DRAW_ORDER: list[str] = [Status.UNKNOWN, Status.PROVIDED, Status.PARTLY, Status.NOT_PROVIDED]
 
 
 def gap_map(
@@ -307,6 +315,88 @@ def gap_map(
         for row in sorted(located, key=lambda r: DRAW_ORDER.index(r.statuses[role]))
     ]
     return build_map(points=points, shapes=shapes, fit_to_points=not shapes)
+
+
+# The gap map page keeps what it draws and counts in the shared cache, under keys holding the
+# data versions of the site and the hub (tutti.core.page_cache): saving anything the page shows
+# (an audit, a cluster or its members, a school, a partner's participation record, the hub's
+# authorities) sets a new version, so the next visitor's key is new and the page is drawn again
+# at once. An entry under an old version is never read again; it leaves the cache by itself.
+GAP_MAP_TIMEOUT = 60 * 60  # and a new release's drawing (a changed template) within the hour
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GapMapCache:
+    """The cache of one hub's gap map in one academic year, at the data versions of the moment
+    it was made (one read of the cache), so that every part of a page is of the same data."""
+
+    hub_id: int
+    year: int
+    versions: tuple[str, str]
+
+    @classmethod
+    def of(cls, *, hub: Hub, year: int) -> "GapMapCache":
+        return cls(hub_id=hub.pk, year=year, versions=page_cache.versions(hub.pk))
+
+    def key(self, part: str, **filters: str) -> str:
+        raw = "|".join(
+            [
+                *self.versions,
+                str(self.hub_id),
+                str(self.year),
+                part,
+                *(f"{name}={value}" for name, value in sorted(filters.items())),
+            ]
+        )
+        return "tutti:gap-map:" + hashlib.sha256(raw.encode()).hexdigest()
+
+    def get_or_make(self, make: Callable[[], T], part: str, **filters: str) -> T:
+        """The part from the cache, or made by ``make()`` and kept."""
+        key = self.key(part, **filters)
+        found = cache.get(key)
+        if found is None:
+            found = make()
+            cache.set(key, found, timeout=GAP_MAP_TIMEOUT)
+        return cast(T, found)
+
+    def analysis_page(
+        self,
+        make: Callable[[], dict[str, Any]],
+        *,
+        page_number: str | None,
+        per_page: int,
+        **filters: str,
+    ) -> tuple[dict[str, Any], Page[Any]]:
+        """The needs analysis that ``make()`` gives, kept in the cache, and a page of its
+        ranking (a list of (row, status label)).
+
+        The ranking is kept as plain tuples: a county's several hundred schools as rows took
+        longer to read back from the cache than all the rest of the page took to show, and a
+        visitor sees one page of them."""
+        # The fields in the key: a release that changes them never reads an older entry.
+        layout = ",".join(_PACKED_FIELDS)
+        analysis = self.get_or_make(lambda: _packed(make()), "analysis", rows=layout, **filters)
+        page = Paginator(analysis["ranking"], per_page).get_page(page_number)
+        page.object_list = [(_unpack(row), label) for row, label in page.object_list]
+        return analysis, page
+
+
+_PACKED_FIELDS = [f.name for f in fields(SchoolProvision) if f.name != "audit"]
+
+
+def _packed(analysis: dict[str, Any]) -> dict[str, Any]:
+    # Without its audit (the page shows no answer, only the statuses), statuses as strings.
+    def pack(row: SchoolProvision) -> tuple[Any, ...]:
+        values = {name: getattr(row, name) for name in _PACKED_FIELDS}
+        values["statuses"] = {role: str(status) for role, status in row.statuses.items()}
+        return tuple(values.values())
+
+    return {**analysis, "ranking": [(pack(row), label) for row, label in analysis["ranking"]]}
+
+
+def _unpack(values: tuple[Any, ...]) -> SchoolProvision:
+    return SchoolProvision(**dict(zip(_PACKED_FIELDS, values, strict=True)))
 
 
 @dataclass

@@ -1,3 +1,4 @@
+import functools
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -8,8 +9,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from tutti.core.audit import ReadAction, audit_read
@@ -40,6 +43,7 @@ from tutti.tenancy.request import HubRequest, MemberRequest
 # The report lists the schools most in need; the page lists them all.
 REPORT_RANKED = 25
 SCHOOLS_PER_PAGE = 50
+GAP_LIST_PER_PAGE = 50
 
 
 @public_hub_view
@@ -126,12 +130,18 @@ def _needs_analysis(
 
 
 @public_hub_view
-def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
-    """Counts and a map of where music is and is not provided: no personal data."""
+def gap_map(request: HubRequest, hub_slug: str) -> HttpResponse:
+    """Counts and a map of where music is and is not provided: no personal data.
+
+    The map of a county's schools is most of the page's work: it is drawn once for each data
+    version and filter and kept in the shared cache with the tables' counts (``GapMapCache``),
+    and the gap list shows a page of schools at a time (the map still shows them all)."""
     year = current_academic_year()
-    authorities = list(request.hub.local_authorities.all())
-    rows = selectors.school_provision(hub=request.hub, year=year)
-    phases = sorted({r.phase for r in rows})
+    stored = selectors.GapMapCache.of(hub=request.hub, year=year)
+    # Read at most once, and only when something has to be drawn or counted again.
+    rows = functools.cache(lambda: selectors.school_provision(hub=request.hub, year=year))
+
+    phases = stored.get_or_make(lambda: sorted({r.phase for r in rows()}), "phases")
     form = GapFilterForm(request.GET or None, phases=phases)
     role, phase, status = CoreRole.WCET.value, "", 200
     if form.is_bound:
@@ -140,18 +150,48 @@ def gap_map(request: HttpRequest, hub_slug: str) -> HttpResponse:
             phase = form.cleaned_data["phase"]
         else:
             status = 400
-    shown = [r for r in rows if not phase or r.phase == phase]
+
+    def analysis() -> dict[str, Any]:
+        shown = [r for r in rows() if not phase or r.phase == phase]
+        made = _needs_analysis(
+            authorities=list(request.hub.local_authorities.all()),
+            shown=shown,
+            role=role,
+            where="the hub's schools",
+        )
+        drawn = made.pop("map")
+        made["map_svg"] = (
+            render_to_string(
+                "provision/includes/gap_map_svg.html",
+                {"map": drawn, "map_title": made["map_title"]},
+            )
+            if drawn.height
+            else ""
+        )
+        made["schools"] = len(shown)
+        return made
+
+    context, page = stored.analysis_page(
+        analysis,
+        page_number=request.GET.get("page"),
+        per_page=GAP_LIST_PER_PAGE,
+        role=role,
+        phase=phase,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "provision/gap_map.html",
         {
-            **_needs_analysis(
-                authorities=authorities, shown=shown, role=role, where="the hub's schools"
-            ),
+            **context,
+            "map_svg": mark_safe(context["map_svg"]),  # noqa: S308 - drawn by our own template
+            "ranking": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "form": form,
             "phase": phase,
             "year_label": year_label(year),
-            "shown": shown,
         },
         status=status,
     )
