@@ -144,7 +144,9 @@ def _anonymous_without_state(request: HttpRequest) -> bool:
 
 
 def _page_key(request: HttpRequest, hub_slug: str | None, versions: tuple[str, ...]) -> str:
-    raw = "|".join([*versions, str(timezone.localdate()), hub_slug or "", request.get_full_path()])
+    # The address it was asked at too: a page's own links use it (tutti.core.urls).
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    raw = "|".join([*versions, str(timezone.localdate()), hub_slug or "", where])
     return "tutti:pages:p:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
