@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -121,12 +122,20 @@ def _on_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
         return
     if sender._meta.label == HUB_MODEL:
         forget_hub_slugs()
-    bump_hub(_watched[sender].hub_of(instance))
+    bump_hub(_hub_of(sender, instance))
 
 
 def _on_m2m(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and type(instance) in _watched:
-        bump_hub(_watched[type(instance)].hub_of(instance))
+        bump_hub(_hub_of(type(instance), instance))
+
+
+def _hub_of(model: type[Model], instance: Model) -> int | None:
+    try:
+        return _watched[model].hub_of(instance)
+    except ObjectDoesNotExist:
+        # Its parent went first (a cascade): every hub's pages, rather than a failed write.
+        return None
 
 
 # --- Serving
