@@ -292,3 +292,13 @@ def test_an_unreachable_cache_serves_pages_and_takes_writes_without_it(world):
         body, hit = _get(Client(), WHATS_ON)
         assert not hit
         assert "Strings day" in body
+
+
+def test_deleting_an_event_with_bookings_changes_the_page(world):
+    event = EventFactory(hub=world.hub, title="Samba morning")
+    event_services.booking_create(event=event, name="Ada", email="ada@example.org")
+    assert "Samba morning" in _twice(WHATS_ON)
+    Event.objects.get(pk=event.pk).delete()  # its sessions and bookings go with it
+    body, hit = _get(Client(), WHATS_ON)
+    assert not hit
+    assert "Samba morning" not in body
