@@ -176,11 +176,16 @@ def test_email_change_pending_and_taken(page, site, axe_check, screenshot):
     page.goto("/accounts/email/")
     page.get_by_label("New email address").fill(site.users["admin"].email)
     page.get_by_role("button", name="Send a confirmation link").click()
-    assert page.get_by_role("alert").get_by_text("already used by another account").is_visible()
+    taken = page.get_by_role("alert").get_by_text("already used by another account")
+    taken.wait_for(state="visible", timeout=15_000)
+    assert taken.is_visible()
     check_at_both_widths(page, axe_check, screenshot, "email-taken")
     page.get_by_label("New email address").fill("new.address@example.org")
     page.get_by_role("button", name="Send a confirmation link").click()
-    assert page.get_by_text("Waiting for you to confirm new.address@example.org").is_visible()
+    # The answer is a new page: wait for it rather than look at the old one.
+    pending = page.get_by_text("Waiting for you to confirm new.address@example.org")
+    pending.wait_for(state="visible", timeout=15_000)
+    assert pending.is_visible()
     check_at_both_widths(page, axe_check, screenshot, "email-pending")
 
 
