@@ -36,3 +36,20 @@ def status_line() -> str:
     if required():
         return f"Browser tests: REQUIRED ({REQUIRE_ENV}=1) but cannot run: {reason}."
     return f"Browser tests: skipped — {reason}."
+
+
+def submit(page, name: str, *, exact: bool = False, within: str | None = None) -> None:
+    """Press a form's button and wait for the answer page.
+
+    A bare ``click()`` returns before the browser has left the page, so a check straight after
+    it can read the old page and pass or fail by luck; every form a test sends goes through here.
+    """
+    scope = page.locator(within) if within else page
+    with page.expect_navigation():
+        scope.get_by_role("button", name=name, exact=exact).click()
+
+
+def follow(page, name: str, *, exact: bool = False) -> None:
+    """Follow a link and wait for the new page, for the same reason as ``submit``."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=exact).click()

@@ -5,6 +5,8 @@ Each page is also saved in test-results/ so that a person can look at it.
 
 import pytest
 
+from tests.browser import submit
+
 pytestmark = pytest.mark.browser
 
 # name: (path for the world, the page's h1). The h1 proves we checked the page we meant to.
@@ -109,7 +111,7 @@ def test_not_found_page_has_no_axe_violations(page, site, axe_check):
 def test_form_shown_again_with_errors_has_no_axe_violations(page, site, sign_in, axe_check):
     sign_in("staff")
     page.goto("/wiltshire/manage/clusters/new/")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     page.wait_for_load_state()
     assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
     assert page.locator(".field-error").count() >= 1
@@ -120,7 +122,7 @@ def test_sign_in_shown_again_with_errors_has_no_axe_violations(page, site, axe_c
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill("nobody@example.org")
     page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Sign in").click()
+    submit(page, "Sign in")
     page.wait_for_load_state()
     assert page.get_by_role("alert").is_visible()
     axe_check()

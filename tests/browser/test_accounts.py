@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from tests.browser import follow, submit
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-good-test-password"  # the factories' password
@@ -49,11 +51,11 @@ def check_at_both_widths(page, axe_check, screenshot, name):
 def test_forgot_password_from_the_sign_in_page(page, site, axe_check, screenshot):
     user = site.users["staff"]
     page.goto("/accounts/login/")
-    page.get_by_role("link", name="Forgot your password?").click()
+    follow(page, "Forgot your password?")
     assert _h1(page) == "Reset your password"
     check_at_both_widths(page, axe_check, screenshot, "reset")
     page.get_by_label("Email address").fill(user.email)
-    page.get_by_role("button", name="Email me a link").click()
+    submit(page, "Email me a link")
     assert _h1(page) == "Check your email"
     check_at_both_widths(page, axe_check, screenshot, "reset-sent")
 
@@ -64,12 +66,12 @@ def test_forgot_password_from_the_sign_in_page(page, site, axe_check, screenshot
     check_at_both_widths(page, axe_check, screenshot, "reset-new-password")
     page.get_by_label("New password", exact=True).fill("short")
     page.get_by_label("New password again").fill("short")
-    page.get_by_role("button", name="Save my new password").click()
+    submit(page, "Save my new password")
     assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
     check_at_both_widths(page, axe_check, screenshot, "reset-new-password-error")
     page.get_by_label("New password", exact=True).fill("a-brand-new-passphrase")
     page.get_by_label("New password again").fill("a-brand-new-passphrase")
-    page.get_by_role("button", name="Save my new password").click()
+    submit(page, "Save my new password")
     assert _h1(page) == "Your password has been changed"
     check_at_both_widths(page, axe_check, screenshot, "reset-done")
 
@@ -109,29 +111,29 @@ def test_turn_on_two_factor_then_sign_in_with_a_code(page, site, axe_check, scre
     sign_in_with_form(page, user.email)
     page.goto("/accounts/")
     assert _h1(page) == "Your account"
-    page.get_by_role("link", name="Turn on two-factor sign-in").click()
+    follow(page, "Turn on two-factor sign-in")
     # Changing how one signs in asks for the password again.
     assert _h1(page) == "Confirm it is you"
     check_at_both_widths(page, axe_check, screenshot, "reauthenticate")
     page.get_by_label("Your password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert _h1(page) == "Turn on two-factor sign-in"
     check_at_both_widths(page, axe_check, screenshot, "two-factor-turn-on")
     assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
     secret = page.locator("#totp-secret").inner_text().strip()
 
     page.get_by_label("Code from your app").fill("12345")
-    page.get_by_role("button", name="Turn on").click()
+    submit(page, "Turn on")
     assert page.get_by_role("alert").is_visible()
     page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Turn on").click()
+    submit(page, "Turn on")
     assert _h1(page) == "Your recovery codes"
     assert page.locator(".recovery-codes li").count() == 10
     check_at_both_widths(page, axe_check, screenshot, "recovery-codes")
 
     page.goto("/accounts/")
     assert "On." in page.locator("main").inner_text()
-    page.get_by_role("button", name="Sign out").click()
+    submit(page, "Sign out")
     sign_in_with_form(page, user.email)
     assert _h1(page) == "Enter your code"
     check_at_both_widths(page, axe_check, screenshot, "two-factor-code")
@@ -175,13 +177,13 @@ def test_email_change_pending_and_taken(page, site, axe_check, screenshot):
     sign_in_with_form(page, site.users["staff"].email)
     page.goto("/accounts/email/")
     page.get_by_label("New email address").fill(site.users["admin"].email)
-    page.get_by_role("button", name="Send a confirmation link").click()
+    submit(page, "Send a confirmation link")
     taken = page.get_by_role("alert").get_by_text("already used by another account")
     taken.wait_for(state="visible", timeout=15_000)
     assert taken.is_visible()
     check_at_both_widths(page, axe_check, screenshot, "email-taken")
     page.get_by_label("New email address").fill("new.address@example.org")
-    page.get_by_role("button", name="Send a confirmation link").click()
+    submit(page, "Send a confirmation link")
     # The answer is a new page: wait for it rather than look at the old one.
     pending = page.get_by_text("Waiting for you to confirm new.address@example.org")
     pending.wait_for(state="visible", timeout=15_000)

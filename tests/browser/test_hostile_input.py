@@ -3,6 +3,7 @@ screen and on a 390 px phone, and the page has no axe-core violations (issue 10)
 
 import pytest
 
+from tests.browser import submit
 from tutti.core.tests import hostile
 from tutti.participation.tests.factories import SubmissionFactory
 from tutti.participation.tests.test_collections import YEAR
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 def _upload(page, path: str, name: str, data: bytes, button: str) -> None:
     page.goto(path)
     page.set_input_files("input[type=file]", {"name": name, "mimeType": "text/csv", "buffer": data})
-    page.get_by_role("button", name=button).click()
+    submit(page, button)
     page.wait_for_load_state()
 
 
@@ -58,7 +59,7 @@ def test_a_control_character_in_a_form(page, site, sign_in, axe_check, screensho
     page.goto("/wiltshire/manage/clusters/new/")
     page.fill("#id_name", "Marl\x0bborough")
     page.fill("#id_area", "Marlborough and the villages")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     page.wait_for_load_state()
     _check_both_widths(
         page, axe_check, screenshot, "hostile-form-text", "invisible control character (U+000B)"

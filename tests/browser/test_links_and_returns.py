@@ -3,6 +3,8 @@ axe-core violations and no sideways scrolling on a phone."""
 
 import pytest
 
+from tests.browser import follow, submit
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
@@ -29,7 +31,7 @@ def test_staff_give_a_school_a_new_audit_link(page, site, sign_in, axe_check, sc
     page.goto("/wiltshire/manage/provision/")
     _both_widths(page, axe_check, screenshot, "provision-schools")
     old = page.locator(".audit-link code").first.inner_text()
-    page.get_by_role("button", name=f"New link for {site.school.name}").click()
+    submit(page, f"New link for {site.school.name}")
     page.wait_for_load_state()
     assert "has a new audit link" in page.locator(".messages").inner_text()
     assert page.locator(".audit-link code").first.inner_text() != old
@@ -51,7 +53,7 @@ def test_staff_give_a_partner_a_new_return_link_and_the_partner_checks_before_se
     )
     sign_in("staff")
     page.goto(f"/wiltshire/manage/participation/collections/{submission.collection_id}/")
-    page.get_by_role("button", name=f"New link for {site.partner.name}").click()
+    submit(page, f"New link for {site.partner.name}")
     page.wait_for_load_state()
     assert "has a new link" in page.locator(".messages").inner_text()
     _both_widths(page, axe_check, screenshot, "participation-collection-new-link")
@@ -65,10 +67,10 @@ def test_staff_give_a_partner_a_new_return_link_and_the_partner_checks_before_se
 
     sign_in("partner")
     page.goto(f"/wiltshire/manage/participation/returns/{submission.pk}/")
-    page.get_by_role("link", name="Check and send my return").click()
+    follow(page, "Check and send my return")
     page.wait_for_load_state()
     _both_widths(page, axe_check, screenshot, "participation-return-check")
-    page.get_by_role("button", name="Yes, send my return").click()
+    submit(page, "Yes, send my return")
     page.wait_for_load_state()
     assert "What you sent" in page.locator("main").inner_text()
     _both_widths(page, axe_check, screenshot, "participation-return-sent")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser import follow, submit
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -29,7 +31,7 @@ def test_participation_pages_have_no_axe_violations(
 def test_record_form_reshown_with_errors_has_no_axe_violations(page, site, sign_in, axe_check):
     sign_in("staff")
     page.goto("/wiltshire/manage/participation/new/wcet/")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 1
     axe_check()
@@ -48,7 +50,7 @@ def test_partner_fills_in_and_submits_their_return_in_the_browser(
     sign_in("partner")
     page.goto(f"/wiltshire/manage/participation/returns/{submission.pk}/")
     axe_check()
-    page.get_by_role("link", name="Add: whole-class ensemble teaching").click()
+    follow(page, "Add: whole-class ensemble teaching")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Add to your return")
     axe_check()
     page.get_by_label("School URN").fill("126000")
@@ -58,17 +60,17 @@ def test_partner_fills_in_and_submits_their_return_in_the_browser(
     page.get_by_label("Weeks").fill("30")
     page.get_by_label("Lesson length (minutes)").fill("45")
     page.get_by_label("Pupils who continued").fill("9")
-    page.get_by_role("button", name="Save the record").click()
+    submit(page, "Save the record")
     page.wait_for_load_state()
     assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
     axe_check()
-    page.get_by_role("link", name="Check and send my return").click()
+    follow(page, "Check and send my return")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Check and send your return"
     assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
     screenshot("participation-return-confirm")
     axe_check()
-    page.get_by_role("button", name="Yes, send my return").click()
+    submit(page, "Yes, send my return")
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "Submitted" in main
@@ -115,7 +117,7 @@ def test_partner_without_an_account_sends_their_return_through_its_link(
     assert response.headers["referrer-policy"] == "same-origin"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Data return")
     axe_check()
-    page.get_by_role("link", name="Add: whole-class ensemble teaching").click()
+    follow(page, "Add: whole-class ensemble teaching")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Add to your return")
     axe_check()
     page.get_by_label("School URN").fill("126000")
@@ -125,14 +127,14 @@ def test_partner_without_an_account_sends_their_return_through_its_link(
     page.get_by_label("Weeks").fill("30")
     page.get_by_label("Lesson length (minutes)").fill("45")
     page.get_by_label("Pupils who continued").fill("9")
-    page.get_by_role("button", name="Save the record").click()
+    submit(page, "Save the record")
     page.wait_for_load_state()
     assert page.url.endswith(link)
     assert "Ukulele, Year 4: 28 pupils" in page.locator("main").inner_text()
-    page.get_by_role("link", name="Check and send my return").click()
+    follow(page, "Check and send my return")
     page.wait_for_load_state()
     axe_check()
-    page.get_by_role("button", name="Yes, send my return").click()
+    submit(page, "Yes, send my return")
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "Submitted" in main and "Thank you" in main
@@ -164,7 +166,7 @@ def test_staff_publish_figures_and_the_public_sees_them_with_their_trend(
     assert "Devizes area" in page.locator(".bar-chart").inner_text()
     screenshot("impact-staff")
     axe_check()
-    page.get_by_role("link", name="Publish the figures for 2025/26").click()
+    follow(page, "Publish the figures for 2025/26")
     page.wait_for_load_state()
     axe_check()
     # Every figure starts ticked: publish only two, and not the schools reached.
@@ -172,10 +174,10 @@ def test_staff_publish_figures_and_the_public_sees_them_with_their_trend(
         box.uncheck()
     page.get_by_label("Pupils in whole-class ensemble teaching: 60").check()
     page.get_by_label("Pupils having instrumental and/or vocal lessons: 12").check()
-    page.get_by_role("button", name="Publish these figures").click()
+    submit(page, "Publish these figures")
     page.wait_for_load_state()
     assert "Published: the public impact page shows 2 figures" in page.locator("main").inner_text()
-    page.get_by_role("link", name="See the page as the public does").click()
+    follow(page, "See the page as the public does")
     page.wait_for_load_state()
     axe_check()
 

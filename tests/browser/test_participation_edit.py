@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser import follow, submit
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,7 +18,7 @@ def test_staff_edit_and_delete_a_record(page, site, sign_in, axe_check, screensh
     page.goto(f"/wiltshire/manage/participation/?year={year}")
     axe_check()
     # Each row's link names its record for screen readers.
-    page.get_by_role("link", name="Edit the record: Wiltshire Music Centre, Devizes").click()
+    follow(page, "Edit the record: Wiltshire Music Centre, Devizes")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Edit: whole-class ensemble teaching"
@@ -26,25 +28,25 @@ def test_staff_edit_and_delete_a_record(page, site, sign_in, axe_check, screensh
     screenshot("participation-record-edit")
 
     page.get_by_label("Pupils who continued").fill("40")
-    page.get_by_role("button", name="Save changes").click()
+    submit(page, "Save changes")
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 1
     axe_check()
 
     page.get_by_label("Pupils who continued").fill("12")
     page.get_by_label("Pupils", exact=True).fill("25")
-    page.get_by_role("button", name="Save changes").click()
+    submit(page, "Save changes")
     page.wait_for_load_state()
     assert "25 pupils" in page.locator("main").inner_text()
     record.refresh_from_db()
     assert (record.pupils, record.continued) == (25, 12)
 
-    page.get_by_role("link", name="Delete the record: Wiltshire Music Centre, Devizes").click()
+    follow(page, "Delete the record: Wiltshire Music Centre, Devizes")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Delete this record?"
     axe_check()
     screenshot("participation-record-delete")
-    page.get_by_role("button", name="Delete the record").click()
+    submit(page, "Delete the record")
     page.wait_for_load_state()
     assert "Deleted: whole-class ensemble teaching." in page.locator("main").inner_text()
     assert not WcetProgramme.objects.filter(pk=record.pk).exists()

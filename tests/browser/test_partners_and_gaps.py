@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser import submit
 from tutti.directory.tests.factories import OrganisationFactory, SchoolFactory
 from tutti.provision.tests.factories import SchoolAuditFactory
 
@@ -30,7 +31,7 @@ def test_a_partner_with_a_bad_postcode_and_a_taken_name(
     assert page.locator("#id_latitude").count() == 0
     page.get_by_label("Name").fill("Wiltshire Music Centre")
     page.get_by_label("Postcode").fill("not a postcode!!")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "is not a UK postcode" in summary.inner_text()
@@ -42,7 +43,7 @@ def test_a_partner_with_a_bad_postcode_and_a_taken_name(
     screenshot(f"partner-form-errors-{width}")
     page.get_by_label("Name").fill("Devizes Drum School")
     page.get_by_label("Postcode").fill("sn10 1ab")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     assert page.get_by_role("heading", level=1).inner_text() == "Devizes Drum School"
     assert page.get_by_text("SN10 1AB", exact=True).is_visible()
 

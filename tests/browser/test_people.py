@@ -7,6 +7,7 @@ import re
 import pyotp
 import pytest
 
+from tests.browser import follow, submit
 from tests.browser.test_accounts import _h1, fresh_cache  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,7 @@ def test_invited_partner_staff_turn_on_two_factor_and_see_only_their_organisatio
     page.get_by_label("Last name").fill("Price")
     page.get_by_label("Role").select_option("partner_staff")
     page.get_by_label("Wiltshire Music Centre").check()
-    page.get_by_role("button", name="Send the invitation").click()
+    submit(page, "Send the invitation")
     page.wait_for_url("**/wiltshire/manage/team/")
 
     message = inbox.wait_for(EMAIL)
@@ -45,24 +46,24 @@ def test_invited_partner_staff_turn_on_two_factor_and_see_only_their_organisatio
     page.goto(link[1])
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
-    page.get_by_role("button", name="Accept and sign in").click()
+    submit(page, "Accept and sign in")
     page.wait_for_url("**/wiltshire/manage/")
 
     # Two-factor on, with a code computed from the secret the page shows.
     page.goto("/accounts/")
-    page.get_by_role("link", name="Turn on two-factor sign-in").click()
+    follow(page, "Turn on two-factor sign-in")
     page.get_by_label("Your password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert _h1(page) == "Turn on two-factor sign-in"
     secret = page.locator("#totp-secret").inner_text().strip()
     page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Turn on").click()
+    submit(page, "Turn on")
     assert _h1(page) == "Your recovery codes"
     axe_check()
 
     # Out, and back in: the password alone is not enough any more.
     page.goto("/accounts/")
-    page.get_by_role("button", name="Sign out").click()
+    submit(page, "Sign out")
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
@@ -70,7 +71,7 @@ def test_invited_partner_staff_turn_on_two_factor_and_see_only_their_organisatio
         page.locator("main").get_by_role("button", name="Sign in").click()
     assert _h1(page) == "Enter your code"
     page.get_by_label("Code from your app, or a recovery code").fill("000000")
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    submit(page, "Sign in", exact=True)
     assert _h1(page) == "Enter your code"
     assert page.get_by_role("alert").is_visible()
     # Half signed in is not signed in.

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.browser import submit
 from tutti.events.tests.factories import BookingFactory, EventFactory
 
 pytestmark = pytest.mark.browser
@@ -109,7 +110,7 @@ def test_a_form_with_errors_moves_focus_to_its_summary(page, busy, sign_in, axe_
     sign_in("staff")
     page.goto(busy["event form"])
     page.fill("#id_sessions-0-end", "00:01")
-    page.get_by_role("button", name="Save").click()
+    submit(page, "Save")
     summary = page.locator(".error-summary")
     assert "Session 1, ends: The session must end after it starts." in summary.inner_text()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")

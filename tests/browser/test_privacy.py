@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.browser import follow, submit
 from tutti.core.audit import audit
 from tutti.events.models import Booking
 from tutti.events.services import attendance_record
@@ -87,16 +88,16 @@ def test_an_admin_erases_a_person_after_confirming(page, ann, sign_in, axe_check
     sign_in("admin")
     page.goto("/wiltshire/manage/privacy/")
     page.get_by_label("Their email address").fill(ANN)
-    page.get_by_role("button", name="Find them").click()
-    page.get_by_role("link", name="Erase them…").click()
+    submit(page, "Find them")
+    follow(page, "Erase them…")
     assert "Their 1 booking of Wiltshire Music Connect's events" in page.content()
-    page.get_by_role("button", name="Erase them").click()
+    submit(page, "Erase them")
     # Not ticked: the form says why and nothing changes.
     assert page.get_by_role("alert").inner_text().count("Tick the box") == 1
     axe_check()
     assert Booking.objects.get(pk=ann.pk).email == ANN
     page.get_by_label("I understand that this cannot be undone").check()
-    page.get_by_role("button", name="Erase them").click()
+    submit(page, "Erase them")
     assert "Erased: 1 booking anonymised" in page.get_by_role("status").first.inner_text()
     axe_check()
     assert Booking.objects.get(pk=ann.pk).name == "Anonymised"

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser import submit
 from tutti.clusters.tests.factories import ClusterMemberFactory
 from tutti.directory.tests.factories import SchoolFactory
 from tutti.provision.models import WorkingGroup
@@ -60,7 +61,7 @@ def test_audit_form_has_no_accessibility_problems(page, site, axe_check, screens
     # With a contradiction: the message beside the field must be accessible too.
     page.locator("#id_choir").select_option("no")
     page.locator("#id_choir_members").fill("40")
-    page.get_by_role("button", name="Save answers").click()
+    submit(page, "Save answers")
     assert page.locator("#id_choir_members_error").is_visible()
     axe_check()
 
@@ -88,7 +89,7 @@ def test_completing_the_audit_changes_the_schools_marker(page, area):
     page.goto(audit_path(area.hub, area.school))
     page.locator("#id_wcet").select_option("yes")
     page.locator("#id_singing").select_option("yes")
-    page.get_by_role("button", name="Save answers").click()
+    submit(page, "Save answers")
     assert "your answers are saved" in page.locator(".messages").inner_text()
 
     page.goto("/wiltshire/provision/?role=wcet")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.browser import follow
 from tutti.events.tests.factories import EventFactory
 
 pytestmark = pytest.mark.browser
@@ -63,7 +64,7 @@ def test_whats_on_filters_and_a_booking(watched, site):
     assert page.get_by_role("link", name="Devizes area cluster meeting").is_visible()
     assert page.get_by_role("link", name="Brass day").count() == 0
 
-    page.get_by_role("link", name="Devizes area cluster meeting").click()
+    follow(page, "Devizes area cluster meeting")
     assert page.locator('script[type="application/ld+json"]').count() == 1
     page.get_by_label("Full name").fill("Ada Guest")
     page.get_by_label("Email address").fill("ada@example.org")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.browser import follow, submit
 from tutti.accounts.models import Membership
 from tutti.accounts.services import invitation_create
 
@@ -34,15 +35,15 @@ def _accept_sign_out_and_sign_in(page, path: str, email: str) -> None:
     page.get_by_label("Last name").fill("Jones")
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
-    page.get_by_role("button", name="Accept and sign in").click()
+    submit(page, "Accept and sign in")
     page.wait_for_url("**/wiltshire/manage/")
     assert "Welcome to Wiltshire Music Connect" in page.content()
     # Signed in by accepting; now sign out and in again, as they will next time.
-    page.get_by_role("button", name="Sign out").click()
+    submit(page, "Sign out")
     page.goto("/accounts/login/")
     page.get_by_label(re.compile(r"^Email", re.I)).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    submit(page, "Sign in", within="main")
     page.wait_for_load_state()
     page.goto("/wiltshire/manage/")
 
@@ -52,13 +53,13 @@ def test_admin_invites_partner_staff_who_sign_in_and_see_only_their_organisation
 ):
     sign_in("admin")
     page.goto("/wiltshire/manage/team/")
-    page.get_by_role("link", name="Invite someone").click()
+    follow(page, "Invite someone")
     page.get_by_label("Email address").fill("nia.jones@example.org")
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Jones")
     page.get_by_label("Role").select_option("partner_staff")
     page.get_by_label("Wiltshire Music Centre").check()
-    page.get_by_role("button", name="Send the invitation").click()
+    submit(page, "Send the invitation")
     page.wait_for_url("**/wiltshire/manage/team/")
     assert "We have emailed an invitation to nia.jones@example.org" in page.content()
     assert "Invitations waiting for an answer" in page.content()
@@ -100,7 +101,7 @@ def test_a_coordinator_appointed_on_the_cluster_page_signs_in(
     page.get_by_label("Coordinator's email address").fill("max.moore@example.org")
     page.get_by_label("First name").fill("Max")
     page.get_by_label("Last name").fill("Moore")
-    page.get_by_role("button", name="Appoint").click()
+    submit(page, "Appoint")
     assert "We have emailed an invitation to max.moore@example.org" in page.content()
     page.goto(f"/wiltshire/manage/clusters/{site.other_cluster.pk}/coordinator/")
     assert "Invited:" in page.content()
@@ -140,7 +141,7 @@ def test_every_team_settings_and_invitation_page_passes_axe_and_fits_a_phone(
     # A form re-shown with its errors.
     page.goto("/wiltshire/manage/team/invite/")
     page.get_by_label("Role").select_option("partner_staff")
-    page.get_by_role("button", name="Send the invitation").click()
+    submit(page, "Send the invitation")
     assert "There is a problem" in page.content()
     axe_check()
     screenshot("team-invite-errors")
@@ -148,7 +149,7 @@ def test_every_team_settings_and_invitation_page_passes_axe_and_fits_a_phone(
     # Removing the last hub admin is refused in plain words.
     admin = Membership.objects.get(hub=site.hub, user=site.users["admin"])
     page.goto(f"/wiltshire/manage/team/{admin.pk}/remove/")
-    page.get_by_role("button", name="Remove from the team").click()
+    submit(page, "Remove from the team")
     assert "only hub admin" in page.content()
     axe_check()
 
@@ -167,7 +168,7 @@ def test_the_accept_pages_pass_axe(page, site, sign_in, inbox, axe_check, screen
     sign_in("outsider")
     page.goto(existing_path)
     axe_check()
-    page.get_by_role("button", name="Accept").click()
+    submit(page, "Accept")
     page.wait_for_url("**/wiltshire/manage/")
     assert Membership.objects.filter(hub=site.hub, user=site.users["outsider"]).exists()
 
@@ -187,5 +188,6 @@ def test_the_site_administrators_landing_page(page, site, sign_in, axe_check, sc
     axe_check()
     screenshot("my-hubs-site-administrator")
     _fits_a_phone(page)
-    main.get_by_role("link", name="Team of Cambridgeshire Music").click()
+    with page.expect_navigation():
+        main.get_by_role("link", name="Team of Cambridgeshire Music").click()
     assert page.url.endswith("/cambridgeshire/manage/team/")
