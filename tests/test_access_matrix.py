@@ -5,12 +5,26 @@ Wiltshire Music Centre); coordinator (of Devizes area only); staff; admin; outsi
 the other hub). Expected GET status per role, for Wiltshire's pages.
 """
 
+import importlib
+import pkgutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from tests.matrix_roles import (
+    ANY_MEMBER,
+    NOTHING_YET,
+    PUBLIC,
+    ROLES,
+    SIGN_IN_PAGE,
+    SIGN_OUT_PAGE,
+    SIGNED_IN,
+    STAFF_ONLY,
+    only,
+)
 from tutti.accounts.models import Invitation, Membership, Role
 from tutti.accounts.services import token_hash
 from tutti.events.models import Booking, CalendarFeed, Event
@@ -20,31 +34,6 @@ from tutti.participation.models import Submission, WcetProgramme
 from tutti.participation.tests.factories import SubmissionFactory, WcetFactory
 from tutti.participation.tokens import return_link_path
 from tutti.provision.tests.factories import audit_path, network_for
-
-ROLES = ["anonymous", "plain", "partner", "coordinator", "staff", "admin", "outsider"]
-PUBLIC = dict.fromkeys(ROLES, 200)
-ANY_MEMBER = {
-    "anonymous": 302,
-    "plain": 404,
-    "partner": 200,
-    "coordinator": 200,
-    "staff": 200,
-    "admin": 200,
-    "outsider": 404,
-}
-STAFF_ONLY = ANY_MEMBER | {"partner": 403, "coordinator": 403}
-SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
-SIGN_IN_PAGE = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
-SIGN_OUT_PAGE = dict.fromkeys(ROLES, 200) | {"anonymous": 302}
-NOTHING_YET = dict.fromkeys(ROLES, 404) | {"anonymous": 302}
-
-
-def only(allowed: set[str], ok: int = 200) -> dict[str, int]:
-    """Members get 403 unless in ``allowed``; non-members 404; anonymous sign in."""
-    return {
-        role: ok if role in allowed else ANY_MEMBER[role] if ANY_MEMBER[role] != 200 else 403
-        for role in ROLES
-    }
 
 
 def _event(w) -> Event:
@@ -473,6 +462,13 @@ MATRIX = {
     ),
     "privacy-manage:audit-log": (lambda w: "/wiltshire/manage/audit-log/", only({"admin"})),
 }
+
+# Each newer app lists its own URLs in tests/matrix/<app>.py, a dict called MATRIX of the same
+# shape, so that apps built side by side do not all edit this file.
+for _part in sorted(pkgutil.iter_modules([str(Path(__file__).parent / "matrix")])):
+    _entries = importlib.import_module(f"tests.matrix.{_part.name}").MATRIX
+    assert not _entries.keys() & MATRIX.keys(), f"tests/matrix/{_part.name}.py repeats a URL"
+    MATRIX.update(_entries)
 
 
 # Signing out when signed out already goes home, not to the sign-in page.
