@@ -52,8 +52,8 @@ def suggestion_rule(*, hub: Hub) -> str:
     return (
         f"Tutti suggests each primary school in {hub.name}'s area to its {NEAREST} nearest "
         "secondary schools in the same local authority, measured in a straight line between "
-        "the positions in the school register, and every primary school in a cluster with the "
-        "secondary school. Confirm the suggestions that are right, remove the ones that are "
+        "the positions in the school register, and every primary school in a cluster whose one "
+        "secondary school it is. Confirm the suggestions that are right, remove the ones that are "
         "not, and add any primary school that is missing."
     )
 
@@ -146,7 +146,20 @@ def _nearest_reasons(
 def _cluster_reasons(
     *, hub: Hub, secondary: Organisation
 ) -> tuple[dict[int, Organisation], dict[int, list[str]]]:
-    clusters = Cluster.objects.filter(hub=hub, memberships__organisation=secondary)
+    # A cluster says where its primaries go on to only when it has one secondary school.
+    clusters = (
+        Cluster.objects.filter(hub=hub, memberships__organisation=secondary)
+        .annotate(
+            receiving=Count(
+                "memberships",
+                filter=Q(
+                    memberships__organisation__is_open=True,
+                    memberships__organisation__phase__in=RECEIVING_PHASES,
+                ),
+            )
+        )
+        .filter(receiving=1)
+    )
     members = (
         ClusterMember.objects.filter(
             cluster__in=clusters,

@@ -232,12 +232,15 @@ def feeders(request: MemberRequest, hub_slug: str, urn: int) -> HttpResponse:
     add_form = FeederAddForm(
         request.POST if "add" in request.POST else None, hub=request.hub, secondary=secondary
     )
-    status = 200
+    status, error = 200, ""
     if request.method == "POST":
         try:
             message = _feeder_change(request, secondary, add_form)
-        except services.TransitionError as error:
-            add_form.add_error(None, error.message)
+        except services.TransitionError as problem:
+            if add_form.is_bound:
+                add_form.add_error(None, problem.message)
+            else:
+                error = problem.message
             status = 400
         else:
             if message:
@@ -255,6 +258,7 @@ def feeders(request: MemberRequest, hub_slug: str, urn: int) -> HttpResponse:
             "rule": selectors.suggestion_rule(hub=request.hub),
             "add_form": add_form,
             "no_position": secondary.latitude is None,
+            "error": error,
         },
         status=status,
     )
