@@ -148,7 +148,10 @@ def _cluster_reasons(
 ) -> tuple[dict[int, Organisation], dict[int, list[str]]]:
     # A cluster says where its primaries go on to only when it has one secondary school.
     clusters = (
-        Cluster.objects.filter(hub=hub, memberships__organisation=secondary)
+        Cluster.objects.filter(
+            hub=hub,
+            pk__in=ClusterMember.objects.filter(organisation=secondary).values("cluster_id"),
+        )
         .annotate(
             receiving=Count(
                 "memberships",
