@@ -88,7 +88,7 @@ def _music_leads(hub: Hub, secondary: Organisation, primary: Organisation) -> No
 def _passports(hub: Hub, secondary: Organisation, feeders: list[Organisation]) -> None:
     year = current_academic_year()
     # Those now in Year 7 sent theirs last summer; those in Year 6 are writing theirs.
-    last_summer = timezone.make_aware(dt.datetime(year, 7, 1, 10, 0))
+    last_summer = dt.datetime(year, 7, 1, 10, 0, tzinfo=dt.UTC)
     passports = []
     for n, (name, instruments, level, years, state) in enumerate(CHILDREN):
         fields: dict[str, Any] = {
@@ -106,7 +106,7 @@ def _passports(hub: Hub, secondary: Organisation, feeders: list[Organisation]) -
             fields |= {
                 "status": PassportStatus.CONTACTED,
                 "first_contact": state,
-                "contacted_at": timezone.make_aware(dt.datetime(year, 9, 20, 12, 0)),
+                "contacted_at": dt.datetime(year, 9, 20, 12, 0, tzinfo=dt.UTC),
                 "acknowledged_at": last_summer + dt.timedelta(days=3),
             }
         else:

@@ -149,3 +149,12 @@ def test_the_continuation_figure_shows_from_10_passports(client_for, world):
 )
 def test_which_programmes_the_coming_year_7s_were_in(record_year, groups, share):
     assert selectors.cohort_share(record_year=record_year, groups=groups, year6_in=2026) == share
+
+
+def test_nine_passports_are_not_a_figure_and_ten_are(client_for, world):
+    _contacts(world, 9, 6)
+    url = f"/wiltshire/manage/transition/{secondary_of(world).urn}/"
+    client = client_for("staff")
+    assert "fewer than 10 passports, so not shown" in client.get(url).content.decode()
+    _contacts(world, 1, 1)
+    assert "7 of 10 carried on (70%)" in client.get(url).content.decode()
