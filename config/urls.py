@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
     path("<slug:hub_slug>/manage/participation/", include("tutti.participation.manage_urls")),
     path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
+    path("<slug:hub_slug>/manage/transition/", include("tutti.transition.manage_urls")),
     path("<slug:hub_slug>/manage/team/", include("tutti.accounts.manage_urls")),
     path("<slug:hub_slug>/manage/settings/", include("tutti.directory.hub_settings_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.privacy.manage_urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     # The impact page, and partners' returns through their signed links.
     path("<slug:hub_slug>/", include("tutti.participation.urls")),
     path("<slug:hub_slug>/provision/", include("tutti.provision.urls")),
+    path("<slug:hub_slug>/transition/", include("tutti.transition.urls")),
     path("<slug:hub_slug>/", include("tutti.directory.urls")),
 ]
 

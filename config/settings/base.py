@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tutti.events",
     "tutti.provision",
     "tutti.participation",
+    "tutti.transition",
     "tutti.privacy",
     "tutti.demo",
 ]

@@ -32,6 +32,13 @@ class Role(models.TextChoices):
     HUB_STAFF = "hub_staff", "Hub staff"
     COORDINATOR = "coordinator", "Cluster coordinator"
     PARTNER_STAFF = "partner_staff", "Partner staff"
+    # A teacher who leads music at one school (named in the membership's organisations).
+    SCHOOL_MUSIC_LEAD = "school_music_lead", "School music lead"
+
+
+# Roles that act for named organisations: partner staff for their partners, a school music
+# lead for their one school.
+ROLES_WITH_ORGANISATIONS = frozenset({Role.PARTNER_STAFF, Role.SCHOOL_MUSIC_LEAD})
 
 
 # Named capabilities, and the roles that hold them. Views declare the capability they need;
@@ -50,7 +57,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_manage_privacy": frozenset({Role.HUB_ADMIN}),
     # Every event of the hub; the roles below run only their own cluster's or organisation's.
     "can_manage_events": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
-    "can_edit_event": frozenset(Role.values),
+    "can_edit_event": frozenset(Role.values) - {Role.SCHOOL_MUSIC_LEAD},
     # Send schools their audit links and follow up; the gap map itself is public.
     "can_manage_provision": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     # Every partner's participation records, the figures' record lists and the data return;
@@ -60,6 +67,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Every figure of every year on the impact page, published or not; everyone else sees
     # only what the hub has published.
     "can_view_draft_impact": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
+    # Secondary transition: hub staff see every school; coordinators their clusters' schools;
+    # a school music lead only their own school (tutti/transition/access.py).
+    "can_view_transition": frozenset(
+        {Role.HUB_ADMIN, Role.HUB_STAFF, Role.COORDINATOR, Role.SCHOOL_MUSIC_LEAD}
+    ),
+    "can_manage_transition": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
 }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tutti.accounts.models import (
     INVITATION_DAYS,
+    ROLES_WITH_ORGANISATIONS,
     Invitation,
     InvitationStatus,
     Membership,
@@ -48,6 +49,9 @@ def _check_role(role: str) -> None:
 def _check_organisations(hub: Hub, role: str, organisations: list[Organisation]) -> None:
     from tutti.directory.selectors import hub_organisations
 
+    if role == Role.SCHOOL_MUSIC_LEAD:
+        _check_one_school(hub, organisations)
+        return
     if role != Role.PARTNER_STAFF:
         return
     if not organisations:
@@ -56,6 +60,17 @@ def _check_organisations(hub: Hub, role: str, organisations: list[Organisation])
     found = set(hub_organisations(hub=hub).filter(pk__in=ids).values_list("pk", flat=True))
     if found != ids:
         raise TeamError("Those organisations are not all in this hub's directory.")
+
+
+def _check_one_school(hub: Hub, organisations: list[Organisation]) -> None:
+    from tutti.directory.models import OrganisationKind
+    from tutti.directory.selectors import hub_organisations
+
+    if len(organisations) != 1:
+        raise TeamError("Choose the one school that the school music lead leads music at.")
+    school = organisations[0]
+    if not (hub_organisations(hub=hub).filter(pk=school.pk, kind=OrganisationKind.SCHOOL).exists()):
+        raise TeamError("That school is not in this hub's area.")
 
 
 def _send(invitation: Invitation, token: str) -> None:
@@ -115,7 +130,7 @@ def invitation_create(
     token = _new_token(invitation)
     invitation.full_clean(exclude=["organisations"])
     invitation.save()
-    invitation.organisations.set(organisations if role == Role.PARTNER_STAFF else [])
+    invitation.organisations.set(organisations if role in ROLES_WITH_ORGANISATIONS else [])
     audit(
         "accounts.invitation.created",
         hub=hub,
@@ -238,7 +253,7 @@ def invitation_accept(
             role=invitation.role,
             invitation=invitation.pk,
         )
-    if membership.role == Role.PARTNER_STAFF:
+    if membership.role in ROLES_WITH_ORGANISATIONS:
         membership.organisations.add(*invitation.organisations.all())
 
     invitation.status = InvitationStatus.ACCEPTED
@@ -289,7 +304,7 @@ def membership_change_role(
     if role != previous:
         _check_not_last_admin(membership)
         model_update(membership, {"role": role}, validate=True)
-    wanted = organisations if role == Role.PARTNER_STAFF else []
+    wanted = organisations if role in ROLES_WITH_ORGANISATIONS else []
     if {o.pk for o in wanted} != {o.pk for o in current_orgs}:
         membership.organisations.set(wanted)
     audit(

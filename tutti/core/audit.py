@@ -37,6 +37,9 @@ class ReadAction(StrEnum):
     FIGURE_RECORDS = "read.participation.figure_records"
     DATA_RETURN = "read.participation.data_return"
     PROVISION_AUDITS = "read.provision.audits"
+    TRANSITION_PICTURE = "read.transition.picture"
+    TRANSITION_PASSPORTS = "read.transition.passports"
+    TRANSITION_PASSPORT = "read.transition.passport"
 
 
 def audit_read(

@@ -27,6 +27,7 @@ from tutti.demo.events import load_events
 from tutti.demo.networks import load_networks
 from tutti.demo.participation import demo_years, load_participation
 from tutti.demo.provision import load_provision
+from tutti.demo.transition import load_transition
 from tutti.directory.models import (
     Expertise,
     Hub,
@@ -464,6 +465,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_events(hubs)
     load_provision(hubs, timezone.localdate())
     load_participation(hubs)
+    load_transition(hubs)
     load_networks(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
