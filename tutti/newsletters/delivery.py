@@ -14,6 +14,7 @@ shared cache across workers; a batch that would pass it waits for the next minut
 import logging
 import smtplib
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -133,11 +134,12 @@ def _claim(issue: Issue, batch_size: int) -> list[Delivery]:
     if not ids:
         return []
     rate_wait(issue.hub_id, len(ids))
+    claim = uuid.uuid4().hex
     with transaction.atomic():
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.QUEUED).update(
-            status=DeliveryStatus.SENDING
+            status=DeliveryStatus.SENDING, claim=claim
         )
-    return list(Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).order_by("pk"))
+    return list(Delivery.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
 
 
 def _still_subscribed(issue: Issue, batch: list[Delivery]) -> dict[int, int]:

@@ -290,6 +290,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=20, choices=DeliveryStatus, default=DeliveryStatus.QUEUED)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Which run claimed it, so that two workers on one issue never take the same rows.
+    claim = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [

@@ -3,7 +3,7 @@ centre, one-click unsubscribe and the archive. The last four need no account: si
 
 from typing import Any
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -68,7 +68,7 @@ def check_email(request: HubRequest, hub_slug: str) -> HttpResponse:
 # is safe because nothing is subscribed until the address's owner confirms by email.
 @csrf_exempt
 @xframe_options_exempt
-@csp_update({"frame-ancestors": ["*"]})
+@csp_replace({"frame-ancestors": ["*"]})
 @public_hub_view
 def embed(request: HubRequest, hub_slug: str) -> HttpResponse:
     return _signup(request, source="Embedded form", template="newsletters/embed.html")
