@@ -19,7 +19,10 @@ urlpatterns = [
     path("", include("tutti.privacy.urls")),
     # Networks span hubs, so they sit outside any hub's slug.
     path("networks/", include("tutti.provision.network_urls")),
+    # Mail providers' delivery events (bounces, complaints) for newsletters.
+    path("anymail/", include("tutti.newsletters.webhook_urls")),
     # Hub pages last: their first segment is the hub's slug.
+    path("<slug:hub_slug>/manage/newsletters/", include("tutti.newsletters.manage_urls")),
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
     path("<slug:hub_slug>/manage/participation/", include("tutti.participation.manage_urls")),
@@ -35,6 +38,7 @@ urlpatterns = [
     path("<slug:hub_slug>/", include("tutti.participation.urls")),
     path("<slug:hub_slug>/provision/", include("tutti.provision.urls")),
     path("<slug:hub_slug>/transition/", include("tutti.transition.urls")),
+    path("<slug:hub_slug>/newsletters/", include("tutti.newsletters.urls")),
     path("<slug:hub_slug>/", include("tutti.directory.urls")),
 ]
 

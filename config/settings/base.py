@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     # Django's task API (a backport of django.tasks) and its PostgreSQL/SQLite-backed queue.
     "django_tasks",
     "django_tasks_db",
+    # Mail providers' tracking webhooks (bounces, complaints) for newsletters.
+    "anymail",
     "tutti.core",
     "tutti.accounts",
     # Sign-in, password reset, email change, two-factor and sessions: a well-kept library rather
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "tutti.provision",
     "tutti.participation",
     "tutti.transition",
+    "tutti.newsletters",
     "tutti.privacy",
     "tutti.demo",
 ]
@@ -230,6 +233,22 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tutti <no-reply@tutti.example.org>")
+
+# Newsletters (tutti/newsletters). Any ANYMAIL_<NAME> variable sets anymail's <NAME>: the
+# webhook secret (ANYMAIL_WEBHOOK_SECRET, "user:password" in the provider's webhook URL) or a
+# provider's signing key (ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY...). To send through a provider's
+# API instead of SMTP, set EMAIL_BACKEND to its anymail backend, e.g.
+# anymail.backends.mailgun.EmailBackend, with its ANYMAIL_<PROVIDER>_API_KEY.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+# At most this many newsletter messages a minute per hub, across workers (0: no limit).
+NEWSLETTERS_MAX_PER_MINUTE = int(env("NEWSLETTERS_MAX_PER_MINUTE", "6000") or 0)
+# The mailto: of each newsletter's List-Unsubscribe header; by default unsubscribe@ the
+# domain of DEFAULT_FROM_EMAIL.
+NEWSLETTERS_UNSUBSCRIBE_EMAIL = env("NEWSLETTERS_UNSUBSCRIBE_EMAIL", "")
 
 # Emails and other slow work leave the request as tasks. Here they run at once, in the process
 # that enqueued them; production stores them in the database for `manage.py db_worker`.

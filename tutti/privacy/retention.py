@@ -19,6 +19,7 @@ from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
 from tutti.events.models import Booking
+from tutti.newsletters import retention as newsletters_retention
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.services import bookings_anonymise
 from tutti.transition import retention as transition_retention
@@ -63,6 +64,9 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
 # Registered after the two above, so that reports list the kinds in the same order as before.
 retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
 retention_rule("passports", "passports deleted")(transition_retention.delete_expired_passports)
+retention_rule("newsletter_subscribers", "newsletter subscribers deleted")(
+    newsletters_retention.delete_old_subscribers
+)
 
 
 @dataclass(frozen=True)
