@@ -60,6 +60,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Every figure of every year on the impact page, published or not; everyone else sees
     # only what the hub has published.
     "can_view_draft_impact": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
+    # The instrument library: requests, loans, fees and charges; partner staff keep the
+    # instruments their own organisations own.
+    "can_manage_loans": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_keep_instruments": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
 }
 
 
