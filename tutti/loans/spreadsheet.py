@@ -190,7 +190,8 @@ def check_file(
             else:
                 seen[(key, wanted)] = line
         if problems:
-            report.problems.append((line, "; ".join(problems).capitalize() + "."))
+            text = "; ".join(problems)
+            report.problems.append((line, text[0].upper() + text[1:] + "."))
         elif instrument is not None:
             report.instruments.append(instrument)
     if where is None or report.rows == 0:
