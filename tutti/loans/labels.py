@@ -9,8 +9,17 @@ def qr_svg(tag: str) -> str:
     """An inline SVG of the tag's QR code, with a title for screen readers."""
     code = segno.make(tag, error="m", micro=False)
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=6, border=4, xmldecl=False, svgns=True, title=f"QR code {tag}",
-              svgclass="qr", lineclass=None)  # fmt: skip
+    code.save(
+        out,
+        kind="svg",
+        scale=6,
+        border=4,
+        xmldecl=False,
+        svgns=True,
+        title=f"QR code {tag}",
+        svgclass="qr",
+        lineclass=None,
+    )
     return out.getvalue().decode()
 
 

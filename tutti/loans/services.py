@@ -405,9 +405,13 @@ def loan_return(
             opened_on=returned_on,
         )
     audit(
-        "loans.loan.returned", hub=locked.hub, actor=by, obj=locked, condition=condition,
+        "loans.loan.returned",
+        hub=locked.hub,
+        actor=by,
+        obj=locked,
+        condition=condition,
         repair=damaged,
-    )  # fmt: skip
+    )
     return locked
 
 

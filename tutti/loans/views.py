@@ -217,9 +217,11 @@ def instrument_import(request: MemberRequest, hub_slug: str) -> HttpResponse:
             }
             try:
                 report = spreadsheet.check_file(
-                    hub=request.hub, file=form.cleaned_data["file"], owners=owners,
+                    hub=request.hub,
+                    file=form.cleaned_data["file"],
+                    owners=owners,
                     existing=existing,
-                )  # fmt: skip
+                )
                 if report.ok:
                     count = services.instruments_import(
                         hub=request.hub, instruments=report.instruments, by=request.user

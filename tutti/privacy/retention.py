@@ -19,6 +19,7 @@ from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
 from tutti.events.models import Booking
+from tutti.loans import retention as loans_retention
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.services import bookings_anonymise
 
@@ -61,6 +62,9 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
 
 # Registered after the two above, so that reports list the kinds in the same order as before.
 retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
+retention_rule("instrument-requests", "instrument requests anonymised")(
+    loans_retention.anonymise_old_requests
+)
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,13 @@ def test_twenty_simultaneous_issues_of_one_instrument_give_one_loan(world):
         try:
             start.wait()
             services.loan_issue(
-                hub=world.hub, found=found, asset_tag="RACE-1", starts_on=today, due_on=today,
+                hub=world.hub,
+                found=found,
+                asset_tag="RACE-1",
+                starts_on=today,
+                due_on=today,
                 by=staff,
-            )  # fmt: skip
+            )
         except services.LoanConflict as error:
             refused.append(error)
         except BaseException as error:

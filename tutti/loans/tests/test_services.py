@@ -109,9 +109,13 @@ def test_issuing_lends_the_instrument_and_emails_the_family(
     InstrumentFactory(hub=world.hub, owner=world.partner, asset_tag="V-1")
     with django_capture_on_commit_callbacks(execute=True):
         loan = services.loan_issue(
-            hub=world.hub, found=found, asset_tag=" v-1 ", starts_on=TODAY,
-            due_on=TODAY + dt.timedelta(days=300), by=staff,
-        )  # fmt: skip
+            hub=world.hub,
+            found=found,
+            asset_tag=" v-1 ",
+            starts_on=TODAY,
+            due_on=TODAY + dt.timedelta(days=300),
+            by=staff,
+        )
     loan.instrument.refresh_from_db()
     found.refresh_from_db()
     assert loan.instrument.status == Status.ON_LOAN
@@ -125,9 +129,13 @@ def test_an_instrument_on_loan_or_in_repair_cannot_be_issued(world, staff, statu
     InstrumentFactory(hub=world.hub, owner=world.partner, asset_tag="V-1", status=status)
     with pytest.raises(services.LoanConflict, match="V-1 is"):
         services.loan_issue(
-            hub=world.hub, found=found, asset_tag="V-1", starts_on=TODAY,
-            due_on=TODAY, by=staff,
-        )  # fmt: skip
+            hub=world.hub,
+            found=found,
+            asset_tag="V-1",
+            starts_on=TODAY,
+            due_on=TODAY,
+            by=staff,
+        )
     assert not Loan.objects.exists()
     found.refresh_from_db()
     assert found.status == RequestStatus.WAITING
@@ -155,15 +163,25 @@ def test_a_school_gets_many_instruments_at_once_or_none(
     InstrumentFactory(hub=world.hub, owner=world.partner, asset_tag="C-9", status=Status.IN_REPAIR)
     with pytest.raises(services.LoanConflict):
         services.loans_issue_to_school(
-            hub=world.hub, school=world.school, asset_tags=["C-0", "C-1", "C-9"],
-            email="", starts_on=TODAY, due_on=TODAY, by=staff,
-        )  # fmt: skip
+            hub=world.hub,
+            school=world.school,
+            asset_tags=["C-0", "C-1", "C-9"],
+            email="",
+            starts_on=TODAY,
+            due_on=TODAY,
+            by=staff,
+        )
     assert not Loan.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         loans = services.loans_issue_to_school(
-            hub=world.hub, school=world.school, asset_tags=["c-0", "C-1", "C-2", "C-2"],
-            email="music@school.example.org", starts_on=TODAY, due_on=TODAY, by=staff,
-        )  # fmt: skip
+            hub=world.hub,
+            school=world.school,
+            asset_tags=["c-0", "C-1", "C-2", "C-2"],
+            email="music@school.example.org",
+            starts_on=TODAY,
+            due_on=TODAY,
+            by=staff,
+        )
     assert len(loans) == 3
     assert Instrument.objects.filter(status=Status.ON_LOAN).count() == 3
     assert "/instruments/follow/" in mailoutbox[-1].body
@@ -173,9 +191,12 @@ def test_returning_with_damage_opens_a_repair(world, staff):
     instrument = InstrumentFactory(hub=world.hub, owner=world.partner, status=Status.ON_LOAN)
     loan = LoanFactory(hub=world.hub, instrument=instrument, school=world.school)
     services.loan_return(
-        loan=loan, returned_on=timezone.localdate(), condition=Condition.DAMAGED,
-        fault="Cracked top", by=staff,
-    )  # fmt: skip
+        loan=loan,
+        returned_on=timezone.localdate(),
+        condition=Condition.DAMAGED,
+        fault="Cracked top",
+        by=staff,
+    )
     instrument.refresh_from_db()
     assert instrument.status == Status.IN_REPAIR
     repair = Repair.objects.get(instrument=instrument)
@@ -184,8 +205,13 @@ def test_returning_with_damage_opens_a_repair(world, staff):
         services.loan_return(
             loan=loan, returned_on=timezone.localdate(), condition="good", fault="", by=staff
         )
-    services.repair_close(repair=repair, back_on=timezone.localdate(), cost=Decimal("40"),
-                          sent_to="Bath Strings", by=staff)  # fmt: skip
+    services.repair_close(
+        repair=repair,
+        back_on=timezone.localdate(),
+        cost=Decimal("40"),
+        sent_to="Bath Strings",
+        by=staff,
+    )
     instrument.refresh_from_db()
     assert instrument.status == Status.AVAILABLE
 
@@ -230,8 +256,9 @@ def test_charges_apply_remission_and_family_fees(world, staff):
             hub=world.hub, owner=world.partner, kind=kind, size=size, asset_tag=f"S-{n}"
         )
         found = _waiting(world, kind=kind, size=size, ground=ground, decision=decision)
-        LoanFactory(hub=world.hub, instrument=instrument, request=found,
-                    starts_on=dt.date(2026, 9, 10))  # fmt: skip
+        LoanFactory(
+            hub=world.hub, instrument=instrument, request=found, starts_on=dt.date(2026, 9, 10)
+        )
     assert services.charges_make(hub=world.hub, year=2026, term=Term.AUTUMN, by=staff) == 4
     # Run again: nothing added twice.
     assert services.charges_make(hub=world.hub, year=2026, term=Term.AUTUMN, by=staff) == 0

@@ -61,9 +61,14 @@ def test_partner_staff_cannot_add_for_another_organisation(client_for, world):
     other_owner = OrganisationFactory(name="Swindon Music Service", hub=world.hub)
     response = client_for("partner").post(
         f"{M}/instruments/new/",
-        {"asset_tag": "NEW-1", "kind_size": "violin|1/2", "owner": other_owner.pk,
-         "condition": "good", "value": "10"},
-    )  # fmt: skip
+        {
+            "asset_tag": "NEW-1",
+            "kind_size": "violin|1/2",
+            "owner": other_owner.pk,
+            "condition": "good",
+            "value": "10",
+        },
+    )
     assert response.status_code == 400
     assert not Instrument.objects.filter(asset_tag="NEW-1").exists()
 
@@ -72,9 +77,14 @@ def test_a_duplicate_tag_on_the_form_is_explained_beside_the_field(client_for, w
     InstrumentFactory(hub=world.hub, owner=world.partner, asset_tag="DUP-1")
     response = client_for("staff").post(
         f"{M}/instruments/new/",
-        {"asset_tag": "dup-1", "kind_size": "violin|1/2", "owner": world.partner.pk,
-         "condition": "good", "value": "10"},
-    )  # fmt: skip
+        {
+            "asset_tag": "dup-1",
+            "kind_size": "violin|1/2",
+            "owner": world.partner.pk,
+            "condition": "good",
+            "value": "10",
+        },
+    )
     assert response.status_code == 400
     assert "Another instrument has the asset tag DUP-1" in response.content.decode()
 
@@ -103,9 +113,12 @@ def test_the_import_stores_every_row_or_none_with_a_row_report(client_for, world
     assert Instrument.objects.filter(hub=world.hub).count() == 1
 
     good = _csv_file(
-        [HEADER, ["IMP-1", "violin", "1/2", name, "£1,200.50", "S1", "2024-09-01"],
-         ["IMP-2", "Trumpet", "", name.upper(), "90", "", ""]]
-    )  # fmt: skip
+        [
+            HEADER,
+            ["IMP-1", "violin", "1/2", name, "£1,200.50", "S1", "2024-09-01"],
+            ["IMP-2", "Trumpet", "", name.upper(), "90", "", ""],
+        ]
+    )
     response = client.post(f"{M}/instruments/import/", {"file": good})
     assert response.status_code == 302
     stored = Instrument.objects.get(hub=world.hub, asset_tag="IMP-1")
@@ -226,13 +239,23 @@ def test_the_charges_export_neutralises_formulas(client_for, world, staff_loan):
 @pytest.fixture
 def staff_loan(world):
     instrument = InstrumentFactory(hub=world.hub, owner=world.partner, status=Status.ON_LOAN)
-    found = RequestFactory(hub=world.hub, school=world.school, ground=Ground.FSM,
-                           decision=Decision.GRANTED, status="issued")  # fmt: skip
+    found = RequestFactory(
+        hub=world.hub,
+        school=world.school,
+        ground=Ground.FSM,
+        decision=Decision.GRANTED,
+        status="issued",
+    )
     loan = LoanFactory(hub=world.hub, instrument=instrument, request=found)
     return Charge.objects.create(
-        hub=world.hub, loan=loan, year=2026, term="autumn", full_fee=Decimal("30"),
-        ground=Ground.FSM, amount=Decimal("0"),
-    )  # fmt: skip
+        hub=world.hub,
+        loan=loan,
+        year=2026,
+        term="autumn",
+        full_fee=Decimal("30"),
+        ground=Ground.FSM,
+        amount=Decimal("0"),
+    )
 
 
 def test_the_dashboard_costs_the_same_queries_however_big_the_store(
@@ -252,10 +275,13 @@ def test_the_dashboard_costs_the_same_queries_however_big_the_store(
     small = count()
     for n in range(30):
         instrument = InstrumentFactory(
-            hub=world.hub, owner=world.partner, asset_tag=f"D-{n}",
-            kind=["violin", "cello", "trumpet"][n % 3], size=["1/2", "3/4", ""][n % 3],
+            hub=world.hub,
+            owner=world.partner,
+            asset_tag=f"D-{n}",
+            kind=["violin", "cello", "trumpet"][n % 3],
+            size=["1/2", "3/4", ""][n % 3],
             funding_source=["Capital grant 2024", "Hub grant"][(n // 2) % 2],
-        )  # fmt: skip
+        )
         if n % 2:
             instrument.status = Status.ON_LOAN
             instrument.save()
