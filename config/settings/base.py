@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tutti.participation",
     "tutti.transition",
     "tutti.newsletters",
+    "tutti.loans",
     "tutti.privacy",
     "tutti.demo",
 ]

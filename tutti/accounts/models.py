@@ -73,6 +73,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Role.HUB_ADMIN, Role.HUB_STAFF, Role.COORDINATOR, Role.SCHOOL_MUSIC_LEAD}
     ),
     "can_manage_transition": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    # The instrument library: requests, loans, fees and charges; partner staff keep the
+    # instruments their own organisations own.
+    "can_manage_loans": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    "can_keep_instruments": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.PARTNER_STAFF}),
 }
 
 

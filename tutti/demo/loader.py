@@ -24,6 +24,7 @@ from tutti.accounts.models import Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.maps import authority_districts, district_at, district_names
 from tutti.demo.events import load_events
+from tutti.demo.loans import load_loans
 from tutti.demo.networks import load_networks
 from tutti.demo.participation import demo_years, load_participation
 from tutti.demo.provision import load_provision
@@ -466,6 +467,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_provision(hubs, timezone.localdate())
     load_participation(hubs)
     load_transition(hubs)
+    load_loans(hubs)
     load_networks(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 

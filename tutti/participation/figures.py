@@ -130,6 +130,8 @@ class Result:
     schools: set[int] | None = None
     # Reads the records behind the figure, by kind (``records``).
     behind: Callable[[], dict[str, list[Row]]] = field(default=_no_records, repr=False)
+    # Where this year's number came from, when not from partners' records (LIVE_COUNTS).
+    note: str = ""
 
     @cached_property
     def records(self) -> dict[str, list[Row]]:
@@ -227,7 +229,18 @@ def schools_supported(data: YearData) -> Result:
     return _schools_with(data, {"school-support": ()})
 
 
+# Figures counted by apps above participation in the layers, which it may not import: each
+# registers a function of (hub, year) from its AppConfig.ready(), returning (count, where it
+# came from), or None when the hub keeps no such records there. tutti.loans fills
+# "instruments-on-loan" with the loans of the hub's instrument library.
+LIVE_COUNTS: dict[str, Callable[[Hub, int], tuple[int, str] | None]] = {}
+
+
 def instruments_on_loan(data: YearData) -> Result:
+    live = LIVE_COUNTS.get("instruments-on-loan")
+    counted = live(data.hub, data.year) if live is not None else None
+    if counted is not None:
+        return Result(value=counted[0], note=counted[1])
     return Result(
         value=data.total("loans", "to_pupils", "to_schools"), behind=_every(data, "loans")
     )
@@ -331,7 +344,8 @@ FIGURES: list[Figure] = [
     Figure(
         "instruments-on-loan",
         "Instruments on loan",
-        "Instruments partners had out on loan to pupils and to schools in the year.",
+        "Instruments on loan to pupils and to schools at any time in the year: from the hub's "
+        "instrument library where it runs one in Tutti, else from partners' returns.",
         instruments_on_loan,
     ),
     Figure(

@@ -1,0 +1,335 @@
+"""Reads of the instrument library, always given the hub."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from tutti.directory.models import Hub, Organisation
+from tutti.loans.kinds import TYPES, type_and_size
+from tutti.loans.models import (
+    PRIORITY_GROUNDS,
+    Agreement,
+    Charge,
+    Decision,
+    Fee,
+    Instrument,
+    InstrumentRequest,
+    Loan,
+    LoanSettings,
+    PriorityRule,
+    Repair,
+    RequestStatus,
+    Status,
+)
+
+
+def loan_settings(*, hub: Hub) -> LoanSettings:
+    """The hub's settings, or the defaults (unsaved) when it has chosen none."""
+    return LoanSettings.objects.filter(hub=hub).first() or LoanSettings(hub=hub)
+
+
+def agreement_current(*, hub: Hub) -> Agreement | None:
+    return Agreement.objects.filter(hub=hub).order_by("-version").first()
+
+
+def instrument_list(
+    *, hub: Hub, owners: list[int] | None, query: str = "", status: str = "", kind: str = ""
+) -> QuerySet[Instrument]:
+    """The store, or only the instruments of ``owners``; ``query`` finds a tag as it is typed
+    (its start), or a serial number, maker or location."""
+    found = Instrument.objects.filter(hub=hub).select_related("owner")
+    if owners is not None:
+        found = found.filter(owner_id__in=owners)
+    if query:
+        text = query.strip()
+        found = found.filter(
+            Q(asset_tag__istartswith=text)
+            | Q(serial__iexact=text)
+            | Q(maker__icontains=text)
+            | Q(location__icontains=text)
+        )
+    if status:
+        found = found.filter(status=status)
+    if kind:
+        found = found.filter(kind=kind)
+    return found.order_by("asset_tag")
+
+
+def instrument_by_tag(*, hub: Hub, tag: str, owners: list[int] | None) -> Instrument | None:
+    found = Instrument.objects.filter(hub=hub, asset_tag__iexact=tag.strip())
+    if owners is not None:
+        found = found.filter(owner_id__in=owners)
+    return found.first()
+
+
+def instrument_get(*, hub: Hub, pk: int, owners: list[int] | None) -> Instrument | None:
+    found = Instrument.objects.filter(hub=hub, pk=pk).select_related("owner")
+    if owners is not None:
+        found = found.filter(owner_id__in=owners)
+    return found.first()
+
+
+def instrument_history(*, instrument: Instrument) -> tuple[list[Loan], list[Repair]]:
+    loans = list(instrument.loans.select_related("request", "school").order_by("-starts_on")[:20])
+    return loans, list(instrument.repairs.order_by("-opened_on")[:20])
+
+
+def owner_choices(*, hub: Hub, owners: list[int] | None) -> QuerySet[Organisation]:
+    """Who may own an instrument here: the hub's partners (and lead), or one's own."""
+    from tutti.directory.models import OrganisationKind
+    from tutti.directory.selectors import hub_organisations
+
+    found = hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL)
+    if owners is not None:
+        found = Organisation.objects.filter(pk__in=owners)
+    return found.order_by("name")
+
+
+def hub_schools(*, hub: Hub) -> QuerySet[Organisation]:
+    from tutti.directory.models import OrganisationKind
+    from tutti.directory.selectors import hub_organisations
+
+    return hub_organisations(hub=hub).filter(kind=OrganisationKind.SCHOOL, is_open=True)
+
+
+def _priority(rule: str) -> Case | Value:
+    """0 for the requests the hub's rule puts first, 1 for the rest."""
+    if rule == PriorityRule.FSM_PP_FIRST:
+        return Case(
+            When(ground__in=list(PRIORITY_GROUNDS), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    if rule == PriorityRule.REMISSION_FIRST:
+        return Case(
+            When(decision=Decision.GRANTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return Value(0, output_field=IntegerField())
+
+
+def waiting_queue(*, hub: Hub, kind: str = "", size: str = "") -> QuerySet[InstrumentRequest]:
+    """Waiting requests in the order they will be served: the hub's priority, then first come."""
+    rule = loan_settings(hub=hub).priority_rule
+    found = InstrumentRequest.objects.filter(hub=hub, status=RequestStatus.WAITING)
+    if kind:
+        found = found.filter(kind=kind)
+        if size:
+            found = found.filter(size=size)
+    return (
+        found.select_related("school")
+        .annotate(priority=_priority(rule))
+        .order_by("priority", "created_at", "pk")
+    )
+
+
+@dataclass
+class QueueLine:
+    kind: str
+    size: str
+    waiting: int
+    oldest: dt.datetime
+    available: int
+
+    @property
+    def label(self) -> str:
+        return type_and_size(self.kind, self.size)
+
+    @property
+    def days_waited(self) -> int:
+        return (timezone.now() - self.oldest).days
+
+
+def queue_summary(*, hub: Hub) -> list[QueueLine]:
+    """Per type and size: how many wait, since when, and how many are in stock to lend."""
+    waiting = (
+        InstrumentRequest.objects.filter(hub=hub, status=RequestStatus.WAITING)
+        .values("kind", "size")
+        .annotate(n=Count("pk"), oldest=Min("created_at"))
+    )
+    stock = {
+        (row["kind"], row["size"]): row["n"]
+        for row in Instrument.objects.filter(hub=hub, status=Status.AVAILABLE)
+        .values("kind", "size")
+        .annotate(n=Count("pk"))
+    }
+    order = {t.key: n for n, t in enumerate(TYPES)}
+    lines = [
+        QueueLine(r["kind"], r["size"], r["n"], r["oldest"], stock.get((r["kind"], r["size"]), 0))
+        for r in waiting
+    ]
+    return sorted(lines, key=lambda line: (order.get(line.kind, 99), line.size))
+
+
+def request_get(*, hub: Hub, pk: int) -> InstrumentRequest | None:
+    return InstrumentRequest.objects.filter(hub=hub, pk=pk).select_related("school").first()
+
+
+def suggested_instruments(*, found: InstrumentRequest, limit: int = 10) -> list[Instrument]:
+    return list(
+        Instrument.objects.filter(
+            hub_id=found.hub_id, kind=found.kind, size=found.size, status=Status.AVAILABLE
+        ).order_by("asset_tag")[:limit]
+    )
+
+
+def open_loans(*, hub: Hub, overdue: bool = False) -> QuerySet[Loan]:
+    found = Loan.objects.filter(hub=hub, returned_on__isnull=True)
+    if overdue:
+        found = found.filter(due_on__lt=timezone.localdate())
+    return found.select_related("instrument", "request", "school").order_by("due_on", "pk")
+
+
+def loan_get(*, hub: Hub, pk: int) -> Loan | None:
+    return (
+        Loan.objects.filter(hub=hub, pk=pk)
+        .select_related("instrument", "request__school", "school", "agreement")
+        .first()
+    )
+
+
+def follow_request(*, hub: Hub, pk: int) -> InstrumentRequest | None:
+    return InstrumentRequest.objects.filter(hub=hub, pk=pk).select_related("school").first()
+
+
+def loans_of_request(*, found: InstrumentRequest) -> list[Loan]:
+    return list(found.loans.select_related("instrument", "agreement").order_by("-starts_on"))
+
+
+def loans_of_batch(*, hub: Hub, batch: str) -> list[Loan]:
+    return list(
+        Loan.objects.filter(hub=hub, batch=batch)
+        .select_related("instrument", "school", "agreement")
+        .order_by("instrument__asset_tag")
+    )
+
+
+def open_repairs(*, hub: Hub) -> QuerySet[Repair]:
+    return (
+        Repair.objects.filter(instrument__hub=hub, back_on__isnull=True)
+        .select_related("instrument")
+        .order_by("opened_on", "pk")
+    )
+
+
+def repair_get(*, hub: Hub, pk: int) -> Repair | None:
+    return Repair.objects.filter(instrument__hub=hub, pk=pk).select_related("instrument").first()
+
+
+def service_due(*, hub: Hub, within_days: int = 30) -> QuerySet[Instrument]:
+    soon = timezone.localdate() + dt.timedelta(days=within_days)
+    return (
+        Instrument.objects.filter(hub=hub, service_due_on__lte=soon)
+        .exclude(status=Status.RETIRED)
+        .order_by("service_due_on", "asset_tag")
+    )
+
+
+def fees(*, hub: Hub) -> dict[str, Decimal]:
+    """Fees by type key, and by "family:<key>"."""
+    return {
+        (f"family:{family}" if family else kind): amount
+        for kind, family, amount in Fee.objects.filter(hub=hub).values_list(
+            "kind", "family", "amount"
+        )
+    }
+
+
+def charges(*, hub: Hub, year: int, term: str) -> QuerySet[Charge]:
+    return (
+        Charge.objects.filter(hub=hub, year=year, term=term)
+        .select_related("loan__instrument", "loan__request__school", "loan__school")
+        .order_by("loan__instrument__asset_tag", "pk")
+    )
+
+
+def charge_get(*, hub: Hub, pk: int) -> Charge | None:
+    return Charge.objects.filter(hub=hub, pk=pk).select_related("loan").first()
+
+
+@dataclass
+class Dashboard:
+    by_status: dict[str, int]
+    stock: list[tuple[str, int, int]]  # (type and size, available, total)
+    demand: list[QueueLine]
+    value_by_source: list[tuple[str, Decimal, int]]
+    overdue: int
+    repairs: int
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def in_use(self) -> int:
+        """Instruments that could be lent: every one but the retired."""
+        return self.total - self.by_status.get(Status.RETIRED, 0)
+
+    @property
+    def utilisation(self) -> int:
+        on_loan = self.by_status.get(Status.ON_LOAN, 0)
+        return round(100 * on_loan / self.in_use) if self.in_use else 0
+
+    @property
+    def most_waiting(self) -> int:
+        return max((line.waiting for line in self.demand), default=0)
+
+    @property
+    def most_value(self) -> Decimal:
+        return max((value for _, value, _ in self.value_by_source), default=Decimal(0))
+
+    @property
+    def oldest_wait(self) -> QueueLine | None:
+        return min(self.demand, key=lambda line: line.oldest, default=None)
+
+
+def dashboard(*, hub: Hub) -> Dashboard:
+    """Stock, demand, utilisation and the value on loan: six queries, whatever the store's size."""
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_status: dict[str, int] = defaultdict(int)
+    for row in (
+        Instrument.objects.filter(hub=hub)
+        .values("kind", "size", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[(row["kind"], row["size"])][row["status"]] += row["n"]
+        by_status[row["status"]] += row["n"]
+    order = {t.key: n for n, t in enumerate(TYPES)}
+    stock = [
+        (type_and_size(kind, size), c[Status.AVAILABLE], sum(c.values()))
+        for (kind, size), c in sorted(counts.items(), key=lambda i: (order.get(i[0][0], 99), i[0]))
+    ]
+    value_by_source = [
+        (row["instrument__funding_source"] or "Not recorded", row["v"] or Decimal(0), row["n"])
+        for row in Loan.objects.filter(hub=hub, returned_on__isnull=True)
+        .values("instrument__funding_source")
+        .annotate(v=Sum("instrument__value"), n=Count("pk"))
+        .order_by("-v")
+    ]
+    return Dashboard(
+        by_status=dict(by_status),
+        stock=stock,
+        demand=queue_summary(hub=hub),
+        value_by_source=value_by_source,
+        overdue=open_loans(hub=hub, overdue=True).count(),
+        repairs=open_repairs(hub=hub).count(),
+    )
+
+
+def on_loan_in_year(*, hub_id: int, first: dt.date, last: dt.date) -> dict[str, int]:
+    """Instruments out on loan at any time between ``first`` and ``last``, to pupils and to
+    schools, counted once each (the impact figure)."""
+    found = Loan.objects.filter(hub_id=hub_id, starts_on__lte=last).filter(
+        Q(returned_on__isnull=True) | Q(returned_on__gte=first)
+    )
+    return found.aggregate(
+        to_pupils=Count("instrument", distinct=True, filter=Q(request__isnull=False)),
+        to_schools=Count("instrument", distinct=True, filter=Q(school__isnull=False)),
+    )
