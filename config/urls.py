@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("tutti.privacy.urls")),
     # Networks span hubs, so they sit outside any hub's slug.
     path("networks/", include("tutti.provision.network_urls")),
+    # Programmes span hubs too: /programmes/<slug>/.
+    path("programmes/", include("tutti.programmes.urls")),
     # Hub pages last: their first segment is the hub's slug.
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
