@@ -21,6 +21,7 @@ from tutti.directory.models import Hub
 from tutti.events.models import Booking
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.services import bookings_anonymise
+from tutti.programmes import retention as programmes_retention
 
 RuleFunction = Callable[[Hub, datetime], int]
 
@@ -61,6 +62,7 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
 
 # Registered after the two above, so that reports list the kinds in the same order as before.
 retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
+retention_rule("programme-pupils", "programme pupils erased")(programmes_retention.erase_old_pupils)
 
 
 @dataclass(frozen=True)
