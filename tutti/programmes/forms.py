@@ -138,17 +138,13 @@ class PupilForm(forms.Form):
     consent_on = forms.DateField(
         label="Date a parent or carer consented",
         widget=DateInput,
-        required=False,
         help_text="A pupil cannot join the group without it.",
-    )
-
-    def clean_consent_on(self) -> Any:
-        value = self.cleaned_data.get("consent_on")
-        if value is None:
-            raise forms.ValidationError(
+        error_messages={
+            "required": (
                 "Give the date a parent or carer consented: a pupil cannot join without it."
             )
-        return value
+        },
+    )
 
 
 class PlanForm(forms.Form):
