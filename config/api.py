@@ -37,6 +37,7 @@ from tutti.core.text import (
 from tutti.directory.api import router as directory_router
 from tutti.events.api import router as events_router
 from tutti.participation.api import router as participation_router
+from tutti.programmes.api import router as programmes_router
 from tutti.provision.api import router as provision_router
 
 logger = logging.getLogger(__name__)
@@ -319,3 +320,4 @@ api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
 api.add_router("/hubs", team_router)
+api.add_router("/programmes", programmes_router)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("networks/", include("tutti.provision.network_urls")),
     # Mail providers' delivery events (bounces, complaints) for newsletters.
     path("anymail/", include("tutti.newsletters.webhook_urls")),
+    # Programmes span hubs too: /programmes/<slug>/.
+    path("programmes/", include("tutti.programmes.urls")),
     # Hub pages last: their first segment is the hub's slug.
     path("<slug:hub_slug>/manage/newsletters/", include("tutti.newsletters.manage_urls")),
     path("<slug:hub_slug>/manage/clusters/", include("tutti.clusters.manage_urls")),

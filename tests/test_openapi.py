@@ -33,6 +33,7 @@ from tutti.events.models import EventStatus
 from tutti.events.tests.factories import EventFactory
 from tutti.participation.models import Publication
 from tutti.participation.tests.factories import WcetFactory
+from tutti.programmes.tests.factories import matrix_programme
 
 ROLES = ("anonymous", "plain", "outsider", "partner", "coordinator", "staff", "admin")
 
@@ -202,6 +203,16 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/hubs/{hub_slug}/provision/summary"): Case(
         lambda w: f"{HUB}/provision/summary", None, ANYONE
+    ),
+    # Programmes span hubs: the published outcomes for anyone, the live figures for the leads
+    # (the hub admin leads the matrix programme; see tutti/programmes/tests/factories.py).
+    ("GET", "/api/programmes/{slug}/outcomes"): Case(
+        lambda w: f"/api/programmes/{matrix_programme(w).slug}/outcomes", None, ANYONE
+    ),
+    ("GET", "/api/programmes/{slug}/figures"): Case(
+        lambda w: f"/api/programmes/{matrix_programme(w).slug}/figures",
+        None,
+        (401, 404, 404, 403, 403, 403, 200),
     ),
 }
 

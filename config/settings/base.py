@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tutti.transition",
     "tutti.newsletters",
     "tutti.loans",
+    "tutti.programmes",
     "tutti.privacy",
     "tutti.demo",
 ]

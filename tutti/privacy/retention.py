@@ -24,6 +24,7 @@ from tutti.loans import retention as loans_retention
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.services import bookings_anonymise
 from tutti.transition import retention as transition_retention
+from tutti.programmes import retention as programmes_retention
 
 RuleFunction = Callable[[Hub, datetime], int]
 
@@ -70,6 +71,7 @@ retention_rule("newsletter_subscribers", "newsletter subscribers deleted")(
 retention_rule("instrument-requests", "instrument requests anonymised")(
     loans_retention.anonymise_old_requests
 )
+retention_rule("programme-pupils", "programme pupils erased")(programmes_retention.erase_old_pupils)
 
 
 @dataclass(frozen=True)
