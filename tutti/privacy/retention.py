@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from tutti.accounts import retention as accounts_retention
+from tutti.competitions import retention as competitions_retention
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
@@ -61,6 +62,9 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
 
 # Registered after the two above, so that reports list the kinds in the same order as before.
 retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
+retention_rule("competition_videos", "competition videos deleted")(
+    competitions_retention.delete_old_videos
+)
 
 
 @dataclass(frozen=True)
