@@ -174,8 +174,10 @@ def _entry_video(
         status = 400
     elif request.method == "POST":
         if handler.too_large:
-            form = VideoForm()
-            form.add_error("video", too_large_message(max_bytes=handler.max_bytes))
+            # The handler dropped the file, so the form sees none: say why instead.
+            form = VideoForm(request.POST)
+            form.is_valid()
+            form.errors["video"] = form.error_class([too_large_message(handler.max_bytes)])
         elif form.is_valid():
             try:
                 services.entry_video_attach(entry=entry, upload=form.cleaned_data["video"])
