@@ -31,6 +31,7 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
     path("<slug:hub_slug>/manage/transition/", include("tutti.transition.manage_urls")),
     path("<slug:hub_slug>/manage/loans/", include("tutti.loans.manage_urls")),
+    path("<slug:hub_slug>/manage/competitions/", include("tutti.competitions.manage_urls")),
     path("<slug:hub_slug>/manage/team/", include("tutti.accounts.manage_urls")),
     path("<slug:hub_slug>/manage/settings/", include("tutti.directory.hub_settings_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.privacy.manage_urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),
     path("<slug:hub_slug>/instruments/", include("tutti.loans.urls")),
+    path("<slug:hub_slug>/competitions/", include("tutti.competitions.urls")),
     # The impact page, and partners' returns through their signed links.
     path("<slug:hub_slug>/", include("tutti.participation.urls")),
     path("<slug:hub_slug>/provision/", include("tutti.provision.urls")),

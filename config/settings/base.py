@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tutti.newsletters",
     "tutti.loans",
     "tutti.programmes",
+    "tutti.competitions",
     "tutti.privacy",
     "tutti.demo",
 ]

@@ -60,6 +60,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "can_edit_event": frozenset(Role.values) - {Role.SCHOOL_MUSIC_LEAD},
     # Send schools their audit links and follow up; the gap map itself is public.
     "can_manage_provision": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
+    # Run competitions: entries, adjudicators, scores, shortlist and results.
+    "can_manage_competitions": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),
     # Every partner's participation records, the figures' record lists and the data return;
     # partner staff enter records only for their own organisations.
     "can_manage_participation": frozenset({Role.HUB_ADMIN, Role.HUB_STAFF}),

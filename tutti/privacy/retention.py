@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from tutti.accounts import retention as accounts_retention
+from tutti.competitions import retention as competitions_retention
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
@@ -72,6 +73,9 @@ retention_rule("instrument-requests", "instrument requests anonymised")(
     loans_retention.anonymise_old_requests
 )
 retention_rule("programme-pupils", "programme pupils erased")(programmes_retention.erase_old_pupils)
+retention_rule("competition_videos", "competition videos deleted")(
+    competitions_retention.delete_old_videos
+)
 
 
 @dataclass(frozen=True)
