@@ -24,11 +24,14 @@ urlpatterns = [
     path("<slug:hub_slug>/manage/events/", include("tutti.events.manage_urls")),
     path("<slug:hub_slug>/manage/participation/", include("tutti.participation.manage_urls")),
     path("<slug:hub_slug>/manage/provision/", include("tutti.provision.manage_urls")),
+    path("<slug:hub_slug>/manage/networks/", include("tutti.cpd.manage_urls")),
     path("<slug:hub_slug>/manage/team/", include("tutti.accounts.manage_urls")),
     path("<slug:hub_slug>/manage/settings/", include("tutti.directory.hub_settings_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.privacy.manage_urls")),
     path("<slug:hub_slug>/manage/", include("tutti.directory.manage_urls")),
     path("<slug:hub_slug>/clusters/", include("tutti.clusters.urls")),
+    # A hub's own CPD networks of teachers; networks of hubs are under /networks/ above.
+    path("<slug:hub_slug>/networks/", include("tutti.cpd.urls")),
     path("<slug:hub_slug>/whats-on/", include("tutti.events.urls")),
     # The impact page, and partners' returns through their signed links.
     path("<slug:hub_slug>/", include("tutti.participation.urls")),

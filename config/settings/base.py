@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tutti.events",
     "tutti.provision",
     "tutti.participation",
+    "tutti.cpd",
     "tutti.privacy",
     "tutti.demo",
 ]

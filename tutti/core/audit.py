@@ -37,6 +37,7 @@ class ReadAction(StrEnum):
     FIGURE_RECORDS = "read.participation.figure_records"
     DATA_RETURN = "read.participation.data_return"
     PROVISION_AUDITS = "read.provision.audits"
+    CPD_CLAIMS = "read.cpd.claims"
 
 
 def audit_read(
