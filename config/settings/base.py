@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tutti.loans",
     "tutti.programmes",
     "tutti.competitions",
+    "tutti.cpd",
     "tutti.privacy",
     "tutti.demo",
 ]

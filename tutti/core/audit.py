@@ -40,6 +40,7 @@ class ReadAction(StrEnum):
     TRANSITION_PICTURE = "read.transition.picture"
     TRANSITION_PASSPORTS = "read.transition.passports"
     TRANSITION_PASSPORT = "read.transition.passport"
+    CPD_CLAIMS = "read.cpd.claims"
 
 
 def audit_read(

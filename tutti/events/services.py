@@ -293,8 +293,13 @@ def event_duplicate(*, event: Event, by: Any) -> Event:
 # Bookings
 
 
-def booking_refusal(event: Event, now: datetime | None = None) -> str | None:
-    """Why this event cannot be booked now, in words for the public; None when it can."""
+def booking_refusal(
+    event: Event, now: datetime | None = None, *, opens_at: datetime | None = None
+) -> str | None:
+    """Why this event cannot be booked now, in words for the public; None when it can.
+
+    ``opens_at`` stands in for the event's own opening for a group that may book earlier
+    (a CPD network's members, before the public)."""
     now = now or timezone.now()
     if event.status == EventStatus.CANCELLED:
         return "This event has been cancelled, so it cannot be booked."
@@ -302,8 +307,9 @@ def booking_refusal(event: Event, now: datetime | None = None) -> str | None:
         return "This event is not open for booking."
     if event.starts_at <= now:
         return "This event has already started, so it can no longer be booked."
-    if event.booking_opens_at and now < event.booking_opens_at:
-        return f"Booking opens on {_london(event.booking_opens_at)}."
+    opens_at = opens_at or event.booking_opens_at
+    if opens_at and now < opens_at:
+        return f"Booking opens on {_london(opens_at)}."
     if event.booking_closes_at and now >= event.booking_closes_at:
         return f"Booking closed on {_london(event.booking_closes_at)}."
     return None
@@ -317,6 +323,7 @@ def booking_create(
     organisation_name: str = "",
     places: int = 1,
     by: Any = None,
+    opens_at: datetime | None = None,
 ) -> Booking:
     """Book places (the person and those they bring), or join the waiting list when there are
     not enough places left for them all.
@@ -336,7 +343,7 @@ def booking_create(
     signed_in = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        refusal = booking_refusal(locked)
+        refusal = booking_refusal(locked, opens_at=opens_at)
         if refusal:
             raise BookingError(refusal)
         live = Booking.objects.filter(event=locked).exclude(status=BookingStatus.CANCELLED)

@@ -216,9 +216,47 @@ class Network(BaseModel):
     description = models.TextField(blank=True)
     hubs = models.ManyToManyField("directory.Hub", related_name="networks", blank=True)
     partners = models.ManyToManyField("directory.Organisation", related_name="networks", blank=True)
+    # A hub's own network of teachers (a CPD network, tutti.cpd) has an owning hub; a network
+    # of hubs working together has none. One concept, "network", for both.
+    hub = models.ForeignKey(
+        "directory.Hub",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_networks",
+        help_text="The hub that runs this network for its teachers; empty for a network of hubs.",
+    )
+    lead_organisation = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_networks",
+        verbose_name="lead organisation",
+        help_text="The school or partner that coordinates the network.",
+    )
+    vision = models.TextField(blank=True, help_text="What the network is for, in a few lines.")
+    supply_cover_rate = models.DecimalField(
+        "supply-cover contribution per day",
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text="Paid to a member's school for each teacher for each network day attended.",
+    )
+    early_booking_days = models.PositiveSmallIntegerField(
+        "members book this many days before the public",
+        default=14,
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supply_cover_rate__gte=0),
+                name="network_supply_cover_not_negative",
+                violation_error_message="The supply-cover contribution cannot be less than 0.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
