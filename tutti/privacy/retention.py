@@ -20,12 +20,12 @@ from tutti.core.audit import audit
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
 from tutti.events.models import Booking
-from tutti.newsletters import retention as newsletters_retention
 from tutti.loans import retention as loans_retention
+from tutti.newsletters import retention as newsletters_retention
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.services import bookings_anonymise
-from tutti.transition import retention as transition_retention
 from tutti.programmes import retention as programmes_retention
+from tutti.transition import retention as transition_retention
 
 RuleFunction = Callable[[Hub, datetime], int]
 
@@ -69,6 +69,7 @@ retention_rule("invitations", "invitations deleted")(accounts_retention.delete_o
 retention_rule("passports", "passports deleted")(transition_retention.delete_expired_passports)
 retention_rule("newsletter_subscribers", "newsletter subscribers deleted")(
     newsletters_retention.delete_old_subscribers
+)
 retention_rule("instrument-requests", "instrument requests anonymised")(
     loans_retention.anonymise_old_requests
 )
