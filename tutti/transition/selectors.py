@@ -133,9 +133,11 @@ def _nearest_reasons(
     primaries, reasons = {}, {}
     ordinals = ["nearest", "second nearest", "third nearest"]
     for primary in (s for s in schools if s.phase in PRIMARY_PHASES):
-        nearest = heapq.nsmallest(
-            NEAREST, receivers, key=lambda r, p=primary: (distance_km(p, r) or 0.0, r.pk)
-        )
+
+        def away(receiver: Organisation, primary: Organisation = primary) -> tuple[float, int]:
+            return (distance_km(primary, receiver) or 0.0, receiver.pk)
+
+        nearest = heapq.nsmallest(NEAREST, receivers, key=away)
         for rank, receiver in enumerate(nearest):
             if receiver.pk == secondary.pk:
                 primaries[primary.pk] = primary
