@@ -38,6 +38,7 @@ from tutti.directory.api import router as directory_router
 from tutti.events.api import router as events_router
 from tutti.participation.api import router as participation_router
 from tutti.provision.api import router as provision_router
+from tutti.transition.api import router as transition_router
 
 logger = logging.getLogger(__name__)
 
@@ -318,4 +319,5 @@ api.add_router("/hubs", clusters_router)
 api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
+api.add_router("/hubs", transition_router)
 api.add_router("/hubs", team_router)
