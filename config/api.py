@@ -39,6 +39,7 @@ from tutti.events.api import router as events_router
 from tutti.participation.api import router as participation_router
 from tutti.programmes.api import router as programmes_router
 from tutti.provision.api import router as provision_router
+from tutti.transition.api import router as transition_router
 
 logger = logging.getLogger(__name__)
 
@@ -319,5 +320,6 @@ api.add_router("/hubs", clusters_router)
 api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
+api.add_router("/hubs", transition_router)
 api.add_router("/hubs", team_router)
 api.add_router("/programmes", programmes_router)

@@ -80,6 +80,12 @@ def _invitation(world):
     return invitation_create(hub=world.hub, by=None, email="invited@example.org", role="hub_staff")
 
 
+def _secondary(world):
+    from tutti.transition.tests.factories import secondary_of
+
+    return secondary_of(world)
+
+
 def _partner_membership(world):
     return world.partner.staff_memberships.get(hub=world.hub)
 
@@ -200,6 +206,17 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/hubs/{hub_slug}/team/members/{id}"): Case(
         lambda w: f"{HUB}/team/members/{_partner_membership(w).pk}", None, (*HUB_ADMINS, 204)
+    ),
+    # The world's secondary is in the coordinator's cluster; partner staff have no such role.
+    ("GET", "/api/hubs/{hub_slug}/transition/{urn}/feeders"): Case(
+        lambda w: f"{HUB}/transition/{_secondary(w).urn}/feeders",
+        None,
+        (401, 404, 404, 403, 200, 200, 200),
+    ),
+    ("PUT", "/api/hubs/{hub_slug}/transition/{urn}/feeders/{primary_urn}"): Case(
+        lambda w: f"{HUB}/transition/{_secondary(w).urn}/feeders/{w.school.urn}",
+        {"state": "confirmed"},
+        (401, 404, 404, 403, 200, 200, 200),
     ),
     ("GET", "/api/hubs/{hub_slug}/provision/summary"): Case(
         lambda w: f"{HUB}/provision/summary", None, ANYONE

@@ -4,10 +4,16 @@ from django import forms
 
 from tutti.directory.models import Hub, Organisation
 from tutti.transition import selectors
-from tutti.transition.models import FeederState, FirstContact, Passport
+from tutti.transition.models import (
+    PRIMARY_PHASES,
+    RECEIVING_PHASES,
+    FeederState,
+    FirstContact,
+    Passport,
+)
 
 
-class SchoolChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class SchoolChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return f"{obj.name}, {obj.town}" if obj.town else obj.name
 
@@ -47,7 +53,7 @@ class PassportStartForm(forms.Form):
     )
 
 
-class PassportForm(forms.ModelForm):  # type: ignore[type-arg]
+class PassportForm(forms.ModelForm):
     primary = SchoolChoiceField(
         label="Their primary school now",
         queryset=Organisation.objects.none(),
@@ -120,10 +126,10 @@ class PassportForm(forms.ModelForm):  # type: ignore[type-arg]
         schools = selectors.hub_schools(hub=hub).filter(is_open=True).order_by("name", "town")
         fields = self.fields
         cast(SchoolChoiceField, fields["primary"]).queryset = schools.filter(
-            phase__in=selectors.PRIMARY_PHASES
+            phase__in=PRIMARY_PHASES
         )
         cast(SchoolChoiceField, fields["secondary"]).queryset = schools.filter(
-            phase__in=selectors.RECEIVING_PHASES
+            phase__in=RECEIVING_PHASES
         )
         cast(SchoolChoiceField, fields["partner"]).queryset = selectors.partner_choices(hub=hub)
 

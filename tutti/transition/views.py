@@ -21,7 +21,12 @@ from tutti.transition.forms import (
     PassportForm,
     PassportStartForm,
 )
-from tutti.transition.models import Passport, PassportStatus
+from tutti.transition.models import (
+    PRIMARY_PHASES,
+    RECEIVING_PHASES,
+    Passport,
+    PassportStatus,
+)
 from tutti.transition.tokens import passport_link_check, passport_link_read
 
 
@@ -76,7 +81,9 @@ def passport(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     except LinkProblem as problem:
         return _link_problem(request, problem.message, problem.status)
     if not found.is_draft:
-        return render(request, "transition/passport_status.html", {"passport": found})
+        return render(
+            request, "transition/passport_status.html", {"passport": found, "token": token}
+        )
     form = PassportForm(request.POST or None, instance=found, hub=request.hub)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +98,12 @@ def passport(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     return render(
         request,
         "transition/passport_form.html",
-        {"form": form, "passport": found, "missing": services.missing_to_send(found)},
+        {
+            "form": form,
+            "passport": found,
+            "token": token,
+            "missing": services.missing_to_send(found),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -149,7 +161,7 @@ def passport_withdraw(request: HubRequest, hub_slug: str, token: str) -> HttpRes
 def home(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The secondary schools this person may open, with the hub's continuation figure."""
     schools = access.visible_schools(request)
-    receiving = schools.filter(is_open=True, phase__in=selectors.RECEIVING_PHASES)
+    receiving = schools.filter(is_open=True, phase__in=RECEIVING_PHASES)
     if not access.sees_every_school(request):
         own = list(schools.order_by("name")[:2])
         if len(own) == 1:
@@ -159,7 +171,7 @@ def home(request: MemberRequest, hub_slug: str) -> HttpResponse:
         "transition/manage_home.html",
         {
             "rows": selectors.secondary_rows(hub=request.hub, schools=receiving),
-            "primaries": schools.filter(phase__in=selectors.PRIMARY_PHASES).order_by("name")
+            "primaries": schools.filter(phase__in=PRIMARY_PHASES).order_by("name")
             if not access.sees_every_school(request)
             else [],
             "continuation": selectors.continuation(hub=request.hub)
