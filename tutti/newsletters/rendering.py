@@ -123,14 +123,14 @@ def preferences_url(hub_slug: str, subscriber_id: int) -> str:
 
 def unsubscribe_mailto(token_url: str) -> str:
     address = getattr(settings, "NEWSLETTERS_UNSUBSCRIBE_EMAIL", "") or (
-        "unsubscribe@" + parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+        "unsubscribe@" + parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].rpartition("@")[2]
     )
     return f"mailto:{address}?subject={quote('unsubscribe ' + token_url, safe='')}"
 
 
 def sender(hub_name: str) -> str:
     """The hub's name with Tutti's sending address."""
-    return formataddr((hub_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    return formataddr((hub_name, parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]))
 
 
 def message_for(
@@ -145,7 +145,7 @@ def message_for(
     hub = issue.hub
     headers = {
         "Message-ID": make_msgid(
-            domain=parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+            domain=parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].rpartition("@")[2]
         ),
         "List-Id": f"{issue.newsletter_list.name} <{issue.newsletter_list.slug}.{hub.slug}.tutti>",
         "Auto-Submitted": "auto-generated",
