@@ -195,3 +195,23 @@ def test_staff_pages_for_lists_and_images_pass_axe(page, site, sign_in, axe_chec
     submit(page, "Save and preview")
     follow(page, "Add an image")
     axe_check()
+    # An issue with nothing in it cannot be sent: the page says why.
+    page.goto(page.url.rsplit("/images/", 1)[0] + "/")
+    submit(page, "Send to Music leads")
+    assert "Write something in the issue" in page.content()
+    axe_check()
+
+
+def test_the_unsubscribe_and_preference_pages_pass_axe(page, site, axe_check):
+    from tutti.newsletters.tests.factories import SubscriptionFactory
+    from tutti.newsletters.tokens import unsubscribe_token
+
+    news = NewsletterListFactory(hub=site.hub, name="Wiltshire news", slug="news")
+    subscription = SubscriptionFactory(newsletter_list=news, subscriber__email=VISITOR)
+    page.goto(f"/wiltshire/newsletters/unsubscribe/{unsubscribe_token(subscription.pk, None)}/")
+    assert "Leave Wiltshire news?" in page.content()
+    axe_check()
+    follow(page, "Change your lists instead")
+    submit(page, "Leave every list")
+    assert "You are on no lists now" in page.content()
+    axe_check()

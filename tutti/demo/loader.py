@@ -26,6 +26,7 @@ from tutti.core.maps import authority_districts, district_at, district_names
 from tutti.demo.events import load_events
 from tutti.demo.loans import load_loans
 from tutti.demo.networks import load_networks
+from tutti.demo.newsletters import load_newsletters
 from tutti.demo.participation import demo_years, load_participation
 from tutti.demo.provision import load_provision
 from tutti.demo.transition import load_transition
@@ -469,6 +470,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_transition(hubs)
     load_loans(hubs)
     load_networks(hubs)
+    load_newsletters(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

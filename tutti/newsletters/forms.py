@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import validate_email
@@ -44,7 +44,7 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args: Any, lists: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lists"].queryset = lists
+        cast(forms.ModelMultipleChoiceField, self.fields["lists"]).queryset = lists
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         if len(lists) == 1:
@@ -61,7 +61,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, lists: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lists"].queryset = lists
+        cast(forms.ModelMultipleChoiceField, self.fields["lists"]).queryset = lists
 
 
 class ListForm(forms.ModelForm):
@@ -85,9 +85,10 @@ class ListForm(forms.ModelForm):
 
     def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].queryset = Cluster.objects.filter(hub=hub).order_by("name")
-        self.fields["network"].queryset = Network.objects.filter(hubs=hub).order_by("name")
-        self.fields["kind"].choices = ListKind.choices
+        cluster = cast(forms.ModelChoiceField, self.fields["cluster"])
+        cluster.queryset = Cluster.objects.filter(hub=hub).order_by("name")
+        network = cast(forms.ModelChoiceField, self.fields["network"])
+        network.queryset = Network.objects.filter(hubs=hub).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -158,10 +159,10 @@ class IssueForm(forms.ModelForm):
     def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].error_messages["required"] = "Give the issue a subject."
-        category = self.fields["digest_category"]
+        category = cast(forms.ModelChoiceField, self.fields["digest_category"])
         category.queryset = EventCategory.objects.filter(hub=hub)
         category.empty_label = "Any category"
-        cluster = self.fields["digest_cluster"]
+        cluster = cast(forms.ModelChoiceField, self.fields["digest_cluster"])
         cluster.queryset = Cluster.objects.filter(hub=hub).order_by("name")
         cluster.empty_label = "Any cluster"
         self.fields["digest_days"].widget.attrs.update(min=1, max=365)

@@ -327,10 +327,10 @@ def preferences_update(
         if list_id not in wanted and _leave(subscription, now):
             records.append((subscription.newsletter_list, ConsentAction.WITHDRAWN))
     for list_id, item in wanted.items():
-        subscription = current.get(list_id)
-        if subscription is not None and subscription.status == SubscriptionStatus.ACTIVE:
+        existing = current.get(list_id)
+        if existing is not None and existing.status == SubscriptionStatus.ACTIVE:
             continue
-        if not item.is_public and subscription is None:
+        if not item.is_public and existing is None:
             continue
         _activate(subscriber, item, now)
         records.append((item, ConsentAction.CHANGED))

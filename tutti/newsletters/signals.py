@@ -8,7 +8,7 @@ provider's retries. No opens or clicks are tracked, so none are asked for.
 
 from typing import Any
 
-from anymail.signals import AnymailTrackingEvent, tracking
+from anymail.signals import AnymailTrackingEvent, tracking  # type: ignore[import-untyped]
 from django.dispatch import receiver
 
 

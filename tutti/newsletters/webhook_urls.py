@@ -8,8 +8,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from anymail import urls as anymail_urls
-from anymail.exceptions import AnymailImproperlyInstalled
+from anymail import urls as anymail_urls  # type: ignore[import-untyped]
+from anymail.exceptions import AnymailImproperlyInstalled  # type: ignore[import-untyped]
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern

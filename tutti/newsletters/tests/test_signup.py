@@ -238,3 +238,10 @@ def test_the_signup_page_without_lists_says_so(client, world):
     response = client.get("/wiltshire/newsletters/")
     assert response.status_code == 200
     assert b"has no newsletter to sign up to yet" in response.content
+
+
+def test_a_confirmation_link_under_another_hubs_address_confirms_nothing(client, world, news):
+    _sign_up(client, news)
+    link = _link(mail.outbox[0]).replace("/wiltshire/", "/cambridgeshire/")
+    assert client.post(link).status_code == 404
+    assert not Subscription.objects.filter(status="active").exists()

@@ -19,7 +19,7 @@ from tutti.newsletters.access import (
 )
 from tutti.newsletters.charts import growth_chart
 from tutti.newsletters.forms import ImageForm, IssueForm, ListForm, MembersAddForm, SendForm
-from tutti.newsletters.models import IssueStatus
+from tutti.newsletters.models import Issue, IssueStatus
 from tutti.newsletters.rendering import (
     Content,
     digest_events,
@@ -201,7 +201,7 @@ def issue_edit(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _preview(issue: services.Issue) -> Content:
+def _preview(issue: Issue) -> Content:
     if issue.sent_html:
         return email_content(issue, Content(html=issue.sent_html, text=issue.sent_text))
     return email_content(issue, issue_content(issue, digest_events(issue)))

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tutti.core.links import LinkProblem
 from tutti.newsletters import selectors, services
 from tutti.newsletters.forms import FOOTER_WORDING, SIGNUP_WORDING, PreferencesForm, SignupForm
-from tutti.newsletters.models import IssueImage, Subscription
+from tutti.newsletters.models import Confirmation, IssueImage, Subscription
 from tutti.newsletters.tokens import read_confirmation, read_preferences, read_unsubscribe
 from tutti.tenancy.pages import public_hub_view
 from tutti.tenancy.request import HubRequest
@@ -80,9 +80,12 @@ def confirm(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     confirmation_id = read_confirmation(token)
     if request.method != "POST":
         return render(request, "newsletters/confirm.html", {"token": token})
-    confirmation, now = services.signup_confirm(confirmation_id=confirmation_id)
-    if confirmation.subscriber.hub_id != request.hub.pk:
+    if (
+        not Confirmation.objects.filter(pk=confirmation_id, subscriber__hub=request.hub).exists()
+        and Confirmation.objects.filter(pk=confirmation_id).exists()
+    ):
         raise Http404("No such sign-up in this hub.")
+    confirmation, now = services.signup_confirm(confirmation_id=confirmation_id)
     return render(
         request,
         "newsletters/confirmed.html",
