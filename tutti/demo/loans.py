@@ -145,7 +145,7 @@ def _waiting(hub, schools, rng, now) -> list[InstrumentRequest]:
 def _loans(hub, store, schools, rng) -> tuple[list[InstrumentRequest], list[Loan]]:
     """Loans for the figure: LONG from three years ago still open; ADDED a year that ended."""
     latest = current_academic_year() - 1
-    plans = [(i, latest - 2, None) for i in store[:LONG]]
+    plans: list[tuple[Instrument, int, int | None]] = [(i, latest - 2, None) for i in store[:LONG]]
     # (instrument, the year the loan starts, the year it is returned in or None: still out).
     plans += [(i, latest - 1, latest) for i in store[LONG : LONG + ADDED]]
     plans += [(i, latest, latest) for i in store[LONG + ADDED : LONG + 2 * ADDED]]

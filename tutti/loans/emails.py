@@ -62,7 +62,7 @@ def batch_email(*, hub_id: int, batch: str) -> EmailMessage | None:
 
 
 def overdue_email(loan: Loan) -> EmailMessage | None:
-    to = loan.request.contact_email if loan.request_id else loan.borrower_email
+    to = loan.request.contact_email if loan.request is not None else loan.borrower_email
     if not to:
         return None
     return _message(loan.hub, "An instrument is due back", "loans/email/overdue.txt", to, loan=loan)

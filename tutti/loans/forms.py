@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -5,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from tutti.core.uploads import LimitedFileField
+from tutti.directory.models import Organisation
 from tutti.loans.kinds import FAMILIES, TYPES, TYPES_BY_KEY
 from tutti.loans.models import Condition, Ground, Instrument, InstrumentRequest, Status, Term
 from tutti.loans.spreadsheet import MAX_BYTES
@@ -182,12 +184,14 @@ class IssueForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["starts_on"].initial = today
-        self.fields["due_on"].initial = today.replace(year=today.year + 1)
+        self.fields["due_on"].initial = today + dt.timedelta(days=364)
         self.fields["asset_tag"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
 
 class SchoolIssueForm(forms.Form):
-    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")  # type: ignore[arg-type]
+    school = forms.ModelChoiceField(
+        label="School", queryset=Organisation.objects.none(), empty_label="Choose a school"
+    )
     asset_tags = forms.CharField(
         label="Asset tags",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -266,7 +266,7 @@ class Loan(BaseModel):
 
     @property
     def borrower(self) -> str:
-        if self.request_id is not None:
+        if self.request is not None:
             return self.request.pupil_name
         return str(self.school)
 
