@@ -26,6 +26,7 @@ from tutti.core.maps import authority_districts, district_at, district_names
 from tutti.demo.events import load_events
 from tutti.demo.networks import load_networks
 from tutti.demo.participation import demo_years, load_participation
+from tutti.demo.programmes import load_programmes
 from tutti.demo.provision import load_provision
 from tutti.directory.models import (
     Expertise,
@@ -465,6 +466,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_provision(hubs, timezone.localdate())
     load_participation(hubs)
     load_networks(hubs)
+    load_programmes(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

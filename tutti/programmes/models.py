@@ -22,8 +22,14 @@ class Programme(BaseModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     # The lead's hub: its What's On holds the training days, its retention run erases pupils.
+    # Empty when the lead organisation runs no hub on Tutti (the demo's Hertfordshire): then
+    # the retention run of any hub holding one of its sites erases them.
     lead_hub = models.ForeignKey(
-        "directory.Hub", on_delete=models.PROTECT, related_name="led_programmes"
+        "directory.Hub",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
     )
     lead_organisation = models.ForeignKey(
         "directory.Organisation",

@@ -73,7 +73,7 @@ def _unique_slug(name: str) -> str:
 def programme_create(
     *,
     by: Any,
-    lead_hub: Hub,
+    lead_hub: Hub | None,
     name: str,
     starts_on: date,
     ends_on: date,
