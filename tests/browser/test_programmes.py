@@ -235,6 +235,7 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         "/reflection/",
         "/manage/leads/invite/",
         "/manage/events/",
+        "/manage/measures/",
         f"/sites/{other.pk}/senco-link/",
         f"/sites/{other.pk}/pupils/",
         f"/sites/{other.pk}/invite/",

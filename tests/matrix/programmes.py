@@ -69,6 +69,7 @@ MATRIX = {
     "programmes:site-create": (lambda w: f"{_base(w)}/manage/sites/new/", LEADS),
     "programmes:lead-invite": (lambda w: f"{_base(w)}/manage/leads/invite/", LEADS),
     "programmes:publish": (lambda w: f"{_base(w)}/manage/publish/", LEADS),
+    "programmes:measures": (lambda w: f"{_base(w)}/manage/measures/", LEADS),
     "programmes:funder-report": (lambda w: f"{_base(w)}/manage/funder-report.xlsx", LEADS),
     "programmes:events": (lambda w: f"{_base(w)}/manage/events/", LEADS),
     "programmes:resource-create": (lambda w: f"{_base(w)}/manage/resources/new/", LEADS),

@@ -6,6 +6,8 @@ only the site's tutors, its SENCo (through a signed link) and the programme's le
 (``access.py``); it is erased a set time after the programme ends, keeping the aggregates.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -77,6 +79,14 @@ class Programme(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def phase(self, today: date) -> str:
+        """Where the programme is on ``today``, in words."""
+        if today < self.starts_on:
+            return "starting soon"
+        if today <= self.ends_on:
+            return "running"
+        return "finished"
 
 
 class Site(BaseModel):

@@ -497,6 +497,28 @@ def scores_record(
 
 
 @transaction.atomic
+def measure_add(
+    *, programme: Programme, name: str, kind: str, low: int, high: int, by: Any
+) -> OutcomeMeasure:
+    """Add an outcome measure, scored per pupil at the start, middle and end."""
+    name = name.strip()
+    if kind not in MeasureKind.values:
+        raise ProgrammeError("Choose a scale or a count.")
+    if not 0 <= low < high <= 99:
+        raise ProgrammeError("Give a lowest value below the highest, from 0 to 99.")
+    if programme.measures.filter(name__iexact=name).exists():
+        raise ProgrammeConflict(f"The programme already has a measure called {name}.")
+    order = programme.measures.count()
+    measure = OutcomeMeasure(
+        programme=programme, name=name, kind=kind, low=low, high=high, order=order
+    )
+    measure.full_clean()
+    measure.save()
+    audit("programmes.measure.added", hub=programme.lead_hub, actor=by, obj=measure, name=name)
+    return measure
+
+
+@transaction.atomic
 def reflection_add(*, programme: Programme, author: Any, day: date, text: str) -> ReflectionEntry:
     text = text.strip()
     if not text:

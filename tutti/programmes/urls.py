@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/manage/sites/new/", views.site_create, name="site-create"),
     path("<slug:slug>/manage/leads/invite/", views.lead_invite, name="lead-invite"),
     path("<slug:slug>/manage/publish/", views.publish, name="publish"),
+    path("<slug:slug>/manage/measures/", views.measures, name="measures"),
     path("<slug:slug>/manage/funder-report.xlsx", views.funder_report, name="funder-report"),
     path("<slug:slug>/manage/events/", views.events_link, name="events"),
     path("<slug:slug>/manage/resources/new/", views.resource_create, name="resource-create"),

@@ -36,6 +36,7 @@ from tutti.programmes.forms import (
     AttendanceForm,
     InviteForm,
     LeadInviteForm,
+    MeasureForm,
     PlanForm,
     ProgrammeForm,
     PublishForm,
@@ -127,6 +128,7 @@ def programme_detail(request: ProgrammeRequest, slug: str) -> HttpResponse:
             request,
             sites=sites,
             map=site_map,
+            phase=programme.phase(timezone.localdate()),
             figures=selectors.published_figures(programme=programme),
             suppressed_text=selectors.SUPPRESSED,
         ),
@@ -315,6 +317,26 @@ def publish(request: ProgrammeRequest, slug: str) -> HttpResponse:
         request,
         "programmes/publish.html",
         _ctx(request, form=form, figures=figures, suppressed_text=selectors.SUPPRESSED),
+    )
+
+
+@programme_page(Need.LEAD)
+def measures(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The programme's outcome measures, and a form to add one."""
+    programme = request.programme
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_add(programme=programme, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Added the measure {form.cleaned_data['name']}.")
+            return redirect("programmes:measures", slug=slug)
+    return render(
+        request,
+        "programmes/measures.html",
+        _ctx(request, form=form, measures=list(programme.measures.all())),
     )
 
 

@@ -230,3 +230,21 @@ def test_retention_erases_pupils_a_year_after_the_end_and_keeps_the_figures(worl
     assert erase_old_pupils(world.hub, after) == 0
     programme.refresh_from_db()
     assert programme.kept_figures["figures"]
+
+
+def test_the_lead_adds_an_outcome_measure_and_a_bad_range_is_refused(client_for, world):
+    programme = matrix_programme(world)
+    url = f"/programmes/{programme.slug}/manage/measures/"
+    client = client_for("admin")
+    client.post(url, {"name": "Self-esteem", "kind": "scale", "low": "1", "high": "5"})
+    assert programme.measures.filter(name="Self-esteem").exists()
+    response = client.post(url, {"name": "Calm", "kind": "scale", "low": "5", "high": "5"})
+    assert "must be above the lowest" in response.content.decode()
+    response = client.post(url, {"name": "self-esteem", "kind": "scale", "low": "1", "high": "5"})
+    assert "already has a measure" in response.content.decode()
+    assert programme.measures.count() == 5
+
+
+def test_the_public_page_says_where_the_programme_is(client, world):
+    programme = matrix_programme(world)
+    assert "running" in client.get(f"/programmes/{programme.slug}/").content.decode()
