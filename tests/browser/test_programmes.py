@@ -224,6 +224,7 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         programme=programme, title="Setting up a group", link="https://example.org/a", by=None
     )
     other = make_site(programme)
+    pupil = add_pupils(other, 1)[0]
     services.reflection_add(
         programme=programme, author=site.users["staff"], day=timezone.localdate(), text="Good."
     )
@@ -238,6 +239,7 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         "/manage/measures/",
         f"/sites/{other.pk}/senco-link/",
         f"/sites/{other.pk}/pupils/",
+        f"/sites/{other.pk}/pupils/{pupil.pk}/remove/",
         f"/sites/{other.pk}/invite/",
     ):
         page.goto(base + path)

@@ -28,6 +28,11 @@ urlpatterns = [
         views.scores,
         name="scores",
     ),
+    path(
+        "<slug:slug>/sites/<int:site_id>/pupils/<int:pupil_id>/remove/",
+        views.pupil_remove,
+        name="pupil-remove",
+    ),
     path("<slug:slug>/sites/<int:site_id>/sessions/plan/", views.sessions_plan, name="plan"),
     path(
         "<slug:slug>/sites/<int:site_id>/sessions/<int:session_id>/",
@@ -39,5 +44,10 @@ urlpatterns = [
         "<slug:slug>/senco/<str:token>/pupils/<int:pupil_id>/scores/",
         views_senco.senco_scores,
         name="senco-scores",
+    ),
+    path(
+        "<slug:slug>/senco/<str:token>/pupils/<int:pupil_id>/remove/",
+        views_senco.senco_remove,
+        name="senco-remove",
     ),
 ]

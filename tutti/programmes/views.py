@@ -580,6 +580,31 @@ def scores(request: ProgrammeRequest, slug: str, site_id: int, pupil_id: int) ->
     return _scores_page(request, pupil, by_senco=False, done_url=done, template_ctx=_ctx(request))
 
 
+def remove_page(
+    request: HttpRequest, pupil: Pupil, *, by_senco: bool, done_url: str, ctx: dict[str, Any]
+) -> HttpResponse:
+    """Ask, then remove a pupil from the group: a pupil added by mistake, or whose parent or
+    carer withdrew consent. Their attendance and scores go with them."""
+    if request.method == "POST":
+        services.pupil_remove(pupil=pupil, by=request.user, by_senco=by_senco)
+        messages.success(request, f"{pupil.name} has left the group; their records are erased.")
+        return redirect(done_url)
+    audit_pupils_read(request, pupil.site, "remove", senco=by_senco)
+    return render(
+        request, "programmes/pupil_remove.html", {**ctx, "pupil": pupil, "back": done_url}
+    )
+
+
+@programme_page(Need.PUPILS)
+def pupil_remove(request: ProgrammeRequest, slug: str, site_id: int, pupil_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
+    pupil = get_object_or_404(
+        Pupil.objects.select_related("site__programme"), pk=pupil_id, site=site
+    )
+    done = reverse("programmes:pupils", kwargs={"slug": slug, "site_id": site.pk})
+    return remove_page(request, pupil, by_senco=False, done_url=done, ctx=_ctx(request))
+
+
 @programme_page(Need.PUPILS)
 def sessions_plan(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
     site: Site = request.programme_site  # type: ignore[assignment]

@@ -19,7 +19,7 @@ from tutti.programmes.access import Need, ProgrammeRequest, programme_page
 from tutti.programmes.forms import PupilForm
 from tutti.programmes.models import Programme, Pupil, Site
 from tutti.programmes.tokens import senco_link_check, senco_link_read
-from tutti.programmes.views import _scores_page, audit_pupils_read
+from tutti.programmes.views import _scores_page, audit_pupils_read, remove_page
 
 
 def _link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
@@ -97,4 +97,20 @@ def senco_scores(request: ProgrammeRequest, slug: str, token: str, pupil_id: int
         by_senco=True,
         done_url=done,
         template_ctx=_senco_ctx(programme, site, token, senco=True),
+    )
+
+
+@programme_page(Need.PUBLIC)
+def senco_remove(request: ProgrammeRequest, slug: str, token: str, pupil_id: int) -> HttpResponse:
+    programme = request.programme
+    try:
+        site = _site_for_link(programme, token)
+    except LinkProblem as problem:
+        return _link_problem(request, problem)
+    pupil = Pupil.objects.select_related("site__programme").filter(pk=pupil_id, site=site).first()
+    if pupil is None:
+        raise Http404("No such pupil in this group.")
+    done = reverse("programmes:senco", kwargs={"slug": slug, "token": token})
+    return remove_page(
+        request, pupil, by_senco=True, done_url=done, ctx=_senco_ctx(programme, site, token)
     )
