@@ -302,6 +302,22 @@ def senco_link_renew(*, site: Site, by: Any) -> Site:
 
 
 @transaction.atomic
+def senco_link_send(*, site: Site, by: Any) -> None:
+    """Email the SENCo their current link."""
+    from tutti.programmes.tasks import send_senco_link
+
+    if not site.senco_email:
+        raise ProgrammeError(
+            "This site has no email address for its SENCo: copy the link and send it yourself."
+        )
+    if not site.senco_link_active:
+        raise ProgrammeError("The link is stopped. Give a new link first.")
+    site_id, version = site.pk, site.senco_link_version
+    audit("programmes.senco_link.sent", hub=site.programme.lead_hub, actor=by, obj=site)
+    transaction.on_commit(lambda: send_senco_link.enqueue(site_id=site_id, version=version))
+
+
+@transaction.atomic
 def senco_link_stop(*, site: Site, by: Any) -> Site:
     """Stop the SENCo's link without giving a new one."""
     locked = Site.objects.select_for_update().get(pk=site.pk)

@@ -490,7 +490,15 @@ def senco_link(request: ProgrammeRequest, slug: str, site_id: int) -> HttpRespon
     """The SENCo's link to copy, a new one, or stopping it."""
     site: Site = request.programme_site  # type: ignore[assignment]
     if request.method == "POST":
-        if request.POST.get("action") == "stop":
+        action = request.POST.get("action")
+        if action == "email":
+            try:
+                services.senco_link_send(site=site, by=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"We have emailed the link to {site.senco_email}.")
+        elif action == "stop":
             services.senco_link_stop(site=site, by=request.user)
             messages.success(request, "The SENCo's link has stopped working.")
         else:
