@@ -76,6 +76,7 @@ def _lead_starts_a_programme_with_a_site(page, axe_check, screenshot) -> None:
     )
     page.get_by_label("School's URN").fill("126000")
     page.get_by_label("SENCo's name").fill("Ms Patel")
+    page.get_by_label("SENCo's email address").fill("patel@example.org")
     submit(page, "Add the site")
     assert "Added Devizes Primary School" in page.content()
     axe_check()
@@ -99,7 +100,7 @@ def _lead_invites_a_tutor(page, inbox, site, axe_check) -> str:
     return match[1]
 
 
-def _tutor_accepts_and_plans(page, path, axe_check) -> str:
+def _tutor_accepts_and_plans(page, path, inbox, axe_check) -> str:
     page.context.clear_cookies()
     page.goto(path)
     axe_check()
@@ -117,6 +118,10 @@ def _tutor_accepts_and_plans(page, path, axe_check) -> str:
     axe_check()
     follow(page, "The SENCo's link")
     axe_check()
+    submit(page, "Email it to patel@example.org")
+    assert "We have emailed the link to patel@example.org" in page.content()
+    body = inbox.wait_for("patel@example.org").get_body(preferencelist=("plain",)).get_content()
+    assert "/senco/" in body
     return page.get_by_label("Link for Ms Patel").input_value()
 
 
@@ -176,7 +181,7 @@ def test_a_programme_from_start_to_published_outcomes(
     programme = Programme.objects.get(slug="music-nurture-groups-pilot")
     _seed_other_sites(programme)
 
-    senco_url = _tutor_accepts_and_plans(page, path, axe_check)
+    senco_url = _tutor_accepts_and_plans(page, path, inbox, axe_check)
     _senco_adds_three_pupils(page, site, senco_url, axe_check, screenshot)
     assert programme.sites.get(school=site.school).pupils.count() == 3
 
@@ -224,6 +229,7 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         programme=programme, title="Setting up a group", link="https://example.org/a", by=None
     )
     other = make_site(programme)
+    pupil = add_pupils(other, 1)[0]
     services.reflection_add(
         programme=programme, author=site.users["staff"], day=timezone.localdate(), text="Good."
     )
@@ -235,8 +241,10 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         "/reflection/",
         "/manage/leads/invite/",
         "/manage/events/",
+        "/manage/measures/",
         f"/sites/{other.pk}/senco-link/",
         f"/sites/{other.pk}/pupils/",
+        f"/sites/{other.pk}/pupils/{pupil.pk}/remove/",
         f"/sites/{other.pk}/invite/",
     ):
         page.goto(base + path)

@@ -69,6 +69,7 @@ MATRIX = {
     "programmes:site-create": (lambda w: f"{_base(w)}/manage/sites/new/", LEADS),
     "programmes:lead-invite": (lambda w: f"{_base(w)}/manage/leads/invite/", LEADS),
     "programmes:publish": (lambda w: f"{_base(w)}/manage/publish/", LEADS),
+    "programmes:measures": (lambda w: f"{_base(w)}/manage/measures/", LEADS),
     "programmes:funder-report": (lambda w: f"{_base(w)}/manage/funder-report.xlsx", LEADS),
     "programmes:events": (lambda w: f"{_base(w)}/manage/events/", LEADS),
     "programmes:resource-create": (lambda w: f"{_base(w)}/manage/resources/new/", LEADS),
@@ -79,6 +80,8 @@ MATRIX = {
     "programmes:senco-link": (lambda w: f"{_site(w)}/senco-link/", PUPIL_DATA),
     "programmes:pupils": (lambda w: f"{_site(w)}/pupils/", PUPIL_DATA),
     "programmes:scores": (lambda w: f"{_site(w)}/pupils/{_pupil(w)}/scores/", PUPIL_DATA),
+    # A GET asks to confirm; removing takes a POST.
+    "programmes:pupil-remove": (lambda w: f"{_site(w)}/pupils/{_pupil(w)}/remove/", PUPIL_DATA),
     "programmes:plan": (lambda w: f"{_site(w)}/sessions/plan/", PUPIL_DATA),
     "programmes:attendance": (
         lambda w: f"{_site(w)}/sessions/{site_a(w).sessions.first().pk}/",
@@ -88,6 +91,10 @@ MATRIX = {
     "programmes:senco": (lambda w: senco_path(site_a(w)), PUBLIC),
     "programmes:senco-scores": (
         lambda w: f"{senco_path(site_a(w))}pupils/{_pupil(w)}/scores/",
+        PUBLIC,
+    ),
+    "programmes:senco-remove": (
+        lambda w: f"{senco_path(site_a(w))}pupils/{_pupil(w)}/remove/",
         PUBLIC,
     ),
 }

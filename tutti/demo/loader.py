@@ -28,6 +28,7 @@ from tutti.demo.loans import load_loans
 from tutti.demo.networks import load_networks
 from tutti.demo.newsletters import load_newsletters
 from tutti.demo.participation import demo_years, load_participation
+from tutti.demo.programmes import load_programmes
 from tutti.demo.provision import load_provision
 from tutti.demo.transition import load_transition
 from tutti.directory.models import (
@@ -471,6 +472,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_loans(hubs)
     load_networks(hubs)
     load_newsletters(hubs)
+    load_programmes(hubs)
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

@@ -64,6 +64,15 @@ class Standing:
 NOBODY = Standing(False, frozenset(), frozenset(), frozenset())
 
 
+class ProgrammeRequest(HttpRequest):
+    """A request to a programme's page, as ``programme_page`` leaves it."""
+
+    programme: Programme
+    standing: Standing
+    # ``site`` is django.contrib.sites' name on a request, so the programme's is this.
+    programme_site: Site | None
+
+
 def standing(user: Any, programme: Programme) -> Standing:
     if user is None or not user.is_authenticated:
         return NOBODY
@@ -144,7 +153,7 @@ def programme_page(need: Need) -> Callable[[View], View]:
                 check(need, who, programme, site)
             request.programme = programme  # type: ignore[attr-defined]
             request.standing = who  # type: ignore[attr-defined]
-            request.site = site  # type: ignore[attr-defined]
+            request.programme_site = site  # type: ignore[attr-defined]
             return view(request, slug, *args, **kwargs)
 
         wrapper.access = str(need)  # type: ignore[attr-defined]

@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tutti.core.urls import absolute_url
-from tutti.programmes.models import ProgrammeInvitation
+from tutti.programmes.models import ProgrammeInvitation, Site
+from tutti.programmes.tokens import senco_token
 
 
 def invitation_url(token: str) -> str:
@@ -21,4 +22,22 @@ def invitation_email(invitation: ProgrammeInvitation, token: str) -> EmailMessag
         body=render_to_string("programmes/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],
+    )
+
+
+def senco_link_url(site: Site) -> str:
+    token = senco_token(site_id=site.pk, version=site.senco_link_version)
+    return absolute_url(
+        reverse("programmes:senco", kwargs={"slug": site.programme.slug, "token": token})
+    )
+
+
+def senco_link_email(site: Site) -> EmailMessage:
+    programme = site.programme
+    context = {"site": site, "programme": programme, "url": senco_link_url(site)}
+    return EmailMessage(
+        subject=f"{programme.name}: your link for the group at {site.school.name}",
+        body=render_to_string("programmes/email/senco_link.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[site.senco_email],
     )

@@ -199,6 +199,20 @@ class ScoresForm(forms.Form):
         return {m.pk: self.cleaned_data.get(f"measure_{m.pk}") for m in self.measures}
 
 
+class MeasureForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="For example: Self-esteem.")
+    kind = forms.ChoiceField(label="Kind of measure", choices=MeasureKind.choices)
+    low = forms.IntegerField(label="Lowest value", min_value=0, max_value=99, initial=1)
+    high = forms.IntegerField(label="Highest value", min_value=1, max_value=99, initial=5)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("low"), data.get("high")
+        if low is not None and high is not None and high <= low:
+            self.add_error("high", "The highest value must be above the lowest.")
+        return data
+
+
 class ReflectionForm(forms.Form):
     date = forms.DateField(widget=DateInput)
     text = forms.CharField(label="Your reflection", widget=forms.Textarea(attrs={"rows": 5}))

@@ -6,6 +6,8 @@ only the site's tutors, its SENCo (through a signed link) and the programme's le
 (``access.py``); it is erased a set time after the programme ends, keeping the aggregates.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -22,8 +24,14 @@ class Programme(BaseModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
     # The lead's hub: its What's On holds the training days, its retention run erases pupils.
+    # Empty when the lead organisation runs no hub on Tutti (the demo's Hertfordshire): then
+    # the retention run of any hub holding one of its sites erases them.
     lead_hub = models.ForeignKey(
-        "directory.Hub", on_delete=models.PROTECT, related_name="led_programmes"
+        "directory.Hub",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
     )
     lead_organisation = models.ForeignKey(
         "directory.Organisation",
@@ -71,6 +79,14 @@ class Programme(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def phase(self, today: date) -> str:
+        """Where the programme is on ``today``, in words."""
+        if today < self.starts_on:
+            return "starting soon"
+        if today <= self.ends_on:
+            return "running"
+        return "finished"
 
 
 class Site(BaseModel):

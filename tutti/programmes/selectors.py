@@ -175,10 +175,10 @@ def site_rows(*, programme: Programme) -> list[SiteRow]:
     return [
         SiteRow(
             site=s,
-            planned=s.planned,  # type: ignore[attr-defined]
-            delivered=s.delivered,  # type: ignore[attr-defined]
-            missed=s.missed,  # type: ignore[attr-defined]
-            pupils=str(s.n_pupils) if s.n_pupils >= MIN_PUPILS else "Fewer than 10",  # type: ignore[attr-defined]
+            planned=s.planned,
+            delivered=s.delivered,
+            missed=s.missed,
+            pupils=str(s.n_pupils) if s.n_pupils >= MIN_PUPILS else "Fewer than 10",
         )
         for s in sites
     ]

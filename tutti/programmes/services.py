@@ -73,7 +73,7 @@ def _unique_slug(name: str) -> str:
 def programme_create(
     *,
     by: Any,
-    lead_hub: Hub,
+    lead_hub: Hub | None,
     name: str,
     starts_on: date,
     ends_on: date,
@@ -302,6 +302,22 @@ def senco_link_renew(*, site: Site, by: Any) -> Site:
 
 
 @transaction.atomic
+def senco_link_send(*, site: Site, by: Any) -> None:
+    """Email the SENCo their current link."""
+    from tutti.programmes.tasks import send_senco_link
+
+    if not site.senco_email:
+        raise ProgrammeError(
+            "This site has no email address for its SENCo: copy the link and send it yourself."
+        )
+    if not site.senco_link_active:
+        raise ProgrammeError("The link is stopped. Give a new link first.")
+    site_id, version = site.pk, site.senco_link_version
+    audit("programmes.senco_link.sent", hub=site.programme.lead_hub, actor=by, obj=site)
+    transaction.on_commit(lambda: send_senco_link.enqueue(site_id=site_id, version=version))
+
+
+@transaction.atomic
 def senco_link_stop(*, site: Site, by: Any) -> Site:
     """Stop the SENCo's link without giving a new one."""
     locked = Site.objects.select_for_update().get(pk=site.pk)
@@ -494,6 +510,28 @@ def scores_record(
         senco=by_senco,
     )
     return saved
+
+
+@transaction.atomic
+def measure_add(
+    *, programme: Programme, name: str, kind: str, low: int, high: int, by: Any
+) -> OutcomeMeasure:
+    """Add an outcome measure, scored per pupil at the start, middle and end."""
+    name = name.strip()
+    if kind not in MeasureKind.values:
+        raise ProgrammeError("Choose a scale or a count.")
+    if not 0 <= low < high <= 99:
+        raise ProgrammeError("Give a lowest value below the highest, from 0 to 99.")
+    if programme.measures.filter(name__iexact=name).exists():
+        raise ProgrammeConflict(f"The programme already has a measure called {name}.")
+    order = programme.measures.count()
+    measure = OutcomeMeasure(
+        programme=programme, name=name, kind=kind, low=low, high=high, order=order
+    )
+    measure.full_clean()
+    measure.save()
+    audit("programmes.measure.added", hub=programme.lead_hub, actor=by, obj=measure, name=name)
+    return measure
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from tutti.programmes.models import ProgrammeInvitation
+from tutti.programmes.models import ProgrammeInvitation, Site
 
 
 @task()
@@ -19,3 +19,19 @@ def send_programme_invitation(*, invitation_id: int, token: str) -> None:
     if invitation is None:
         return
     invitation_email(invitation, token).send()
+
+
+@task()
+def send_senco_link(*, site_id: int, version: int) -> None:
+    """Email the SENCo their link; nothing if it was stopped or replaced meanwhile."""
+    from tutti.programmes.emails import senco_link_email
+
+    site = (
+        Site.objects.select_related("programme", "school")
+        .filter(pk=site_id, senco_link_active=True, senco_link_version=version)
+        .exclude(senco_email="")
+        .first()
+    )
+    if site is None:
+        return
+    senco_link_email(site).send()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/manage/sites/new/", views.site_create, name="site-create"),
     path("<slug:slug>/manage/leads/invite/", views.lead_invite, name="lead-invite"),
     path("<slug:slug>/manage/publish/", views.publish, name="publish"),
+    path("<slug:slug>/manage/measures/", views.measures, name="measures"),
     path("<slug:slug>/manage/funder-report.xlsx", views.funder_report, name="funder-report"),
     path("<slug:slug>/manage/events/", views.events_link, name="events"),
     path("<slug:slug>/manage/resources/new/", views.resource_create, name="resource-create"),
@@ -27,6 +28,11 @@ urlpatterns = [
         views.scores,
         name="scores",
     ),
+    path(
+        "<slug:slug>/sites/<int:site_id>/pupils/<int:pupil_id>/remove/",
+        views.pupil_remove,
+        name="pupil-remove",
+    ),
     path("<slug:slug>/sites/<int:site_id>/sessions/plan/", views.sessions_plan, name="plan"),
     path(
         "<slug:slug>/sites/<int:site_id>/sessions/<int:session_id>/",
@@ -38,5 +44,10 @@ urlpatterns = [
         "<slug:slug>/senco/<str:token>/pupils/<int:pupil_id>/scores/",
         views_senco.senco_scores,
         name="senco-scores",
+    ),
+    path(
+        "<slug:slug>/senco/<str:token>/pupils/<int:pupil_id>/remove/",
+        views_senco.senco_remove,
+        name="senco-remove",
     ),
 ]

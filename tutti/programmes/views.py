@@ -25,6 +25,7 @@ from tutti.programmes import exports, selectors, services
 from tutti.programmes.access import (
     STAFF_ROLES,
     Need,
+    ProgrammeRequest,
     can_create_programme,
     programme_page,
     public_page,
@@ -35,6 +36,7 @@ from tutti.programmes.forms import (
     AttendanceForm,
     InviteForm,
     LeadInviteForm,
+    MeasureForm,
     PlanForm,
     ProgrammeForm,
     PublishForm,
@@ -62,11 +64,11 @@ def audit_pupils_read(request: HttpRequest, site: Site, what: str, *, senco: boo
     )
 
 
-def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _ctx(request: ProgrammeRequest, **extra: Any) -> dict[str, Any]:
     return {
-        "programme": request.programme,  # type: ignore[attr-defined]
-        "standing": request.standing,  # type: ignore[attr-defined]
-        "site": request.site,  # type: ignore[attr-defined]
+        "programme": request.programme,
+        "standing": request.standing,
+        "site": request.programme_site,
         **extra,
     }
 
@@ -116,8 +118,8 @@ def _site_map(programme: Programme) -> Any:
 
 
 @programme_page(Need.PUBLIC)
-def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def programme_detail(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     sites, site_map = _site_map(programme)
     return render(
         request,
@@ -126,6 +128,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             sites=sites,
             map=site_map,
+            phase=programme.phase(timezone.localdate()),
             figures=selectors.published_figures(programme=programme),
             suppressed_text=selectors.SUPPRESSED,
         ),
@@ -133,8 +136,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.PUBLIC)
-def outcomes_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def outcomes_pdf(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     if programme.outcomes_published_at is None:
         raise Http404("The outcomes are not published yet.")
     pdf = exports.outcomes_pdf(request=request, programme=programme)
@@ -156,7 +159,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
         Hub.objects.all()
         if request.user.is_superuser
         else Hub.objects.filter(
-            memberships__user=request.user, memberships__role__in=STAFF_ROLES
+            memberships__user_id=request.user.pk or 0, memberships__role__in=STAFF_ROLES
         ).distinct()
     )
     form = ProgrammeForm(request.POST or None, hubs=hubs.order_by("name"))
@@ -242,8 +245,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     return render(
         request,
         "programmes/dashboard.html",
@@ -259,8 +262,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def site_create(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def site_create(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -281,8 +284,8 @@ def site_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def lead_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def lead_invite(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     form = LeadInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,8 +303,8 @@ def lead_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def publish(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def publish(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     form = PublishForm(request.POST or None, initial={"narrative": programme.outcomes_narrative})
     figures = selectors.programme_figures(programme=programme)
     if request.method == "POST" and form.is_valid():
@@ -318,8 +321,28 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def funder_report(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def measures(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The programme's outcome measures, and a form to add one."""
+    programme = request.programme
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_add(programme=programme, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Added the measure {form.cleaned_data['name']}.")
+            return redirect("programmes:measures", slug=slug)
+    return render(
+        request,
+        "programmes/measures.html",
+        _ctx(request, form=form, measures=list(programme.measures.all())),
+    )
+
+
+@programme_page(Need.LEAD)
+def funder_report(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     data = exports.funder_report_xlsx(programme=programme)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -329,10 +352,14 @@ def funder_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def events_link(request: HttpRequest, slug: str) -> HttpResponse:
+def events_link(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """Choose the lead hub's What's On events that are this programme's training days."""
-    programme: Programme = request.programme  # type: ignore[attr-defined]
-    events = list(Event.objects.filter(hub=programme.lead_hub).order_by("-pk")[:200])
+    programme: Programme = request.programme
+    events = (
+        list(Event.objects.filter(hub=programme.lead_hub).order_by("-pk")[:200])
+        if programme.lead_hub is not None
+        else []
+    )
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("events") if v.isdigit()}
         programme.events.set([e for e in events if e.pk in chosen])
@@ -355,8 +382,8 @@ def events_link(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.TEAM)
-def resources(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def resources(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     items, seen_at = selectors.resources_with_news(programme=programme, user=request.user)
     new_ids = {r.pk for r in items if seen_at is None or r.created_at > seen_at}
     services.resources_seen(programme=programme, user=request.user, at=timezone.now())
@@ -368,8 +395,8 @@ def resources(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
-def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def resource_create(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme: Programme = request.programme
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -383,10 +410,10 @@ def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.TEAM)
-def reflection(request: HttpRequest, slug: str) -> HttpResponse:
+def reflection(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """A tutor's own reflection log; the leads read everyone's."""
-    programme: Programme = request.programme  # type: ignore[attr-defined]
-    who = request.standing  # type: ignore[attr-defined]
+    programme: Programme = request.programme
+    who = request.standing
     form = ReflectionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -403,7 +430,7 @@ def reflection(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("programmes:reflection", slug=slug)
     entries = programme.reflections.select_related("author")
     if not who.is_lead:
-        entries = entries.filter(author=request.user)
+        entries = entries.filter(author_id=request.user.pk)
     return render(
         request, "programmes/reflection.html", _ctx(request, form=form, entries=list(entries))
     )
@@ -413,10 +440,10 @@ def reflection(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.SITE)
-def site_detail(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
+def site_detail(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
     """The site's summary: people, the SENCo and the weeks; no pupil's name."""
-    site: Site = request.site  # type: ignore[attr-defined]
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+    site: Site = request.programme_site  # type: ignore[assignment]
+    programme: Programme = request.programme
     return render(
         request,
         "programmes/site_detail.html",
@@ -425,19 +452,19 @@ def site_detail(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
             people=site.people.select_related("user"),
             weeks=selectors.site_weeks(site=site, programme=programme),
             invitations=site.invitations.filter(accepted_at__isnull=True),
-            sees_pupils=request.standing.sees_pupils(site),  # type: ignore[attr-defined]
+            sees_pupils=request.standing.sees_pupils(site),
         ),
     )
 
 
 @programme_page(Need.LEAD)
-def site_invite(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
-    site: Site = request.site  # type: ignore[attr-defined]
+def site_invite(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
-                programme=request.programme,  # type: ignore[attr-defined]
+                programme=request.programme,
                 site=site,
                 by=request.user,
                 **form.cleaned_data,
@@ -459,11 +486,19 @@ def senco_url(request: HttpRequest, site: Site) -> str:
 
 
 @programme_page(Need.PUPILS)
-def senco_link(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
+def senco_link(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
     """The SENCo's link to copy, a new one, or stopping it."""
-    site: Site = request.site  # type: ignore[attr-defined]
+    site: Site = request.programme_site  # type: ignore[assignment]
     if request.method == "POST":
-        if request.POST.get("action") == "stop":
+        action = request.POST.get("action")
+        if action == "email":
+            try:
+                services.senco_link_send(site=site, by=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"We have emailed the link to {site.senco_email}.")
+        elif action == "stop":
             services.senco_link_stop(site=site, by=request.user)
             messages.success(request, "The SENCo's link has stopped working.")
         else:
@@ -478,9 +513,9 @@ def senco_link(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
 
 
 @programme_page(Need.PUPILS)
-def pupils(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
-    site: Site = request.site  # type: ignore[attr-defined]
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def pupils(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
+    programme: Programme = request.programme
     group = list(selectors.site_pupils(site=site).prefetch_related("scores", "attendance"))
     measures = list(programme.measures.all())
     audit_pupils_read(request, site, "pupils")
@@ -544,8 +579,8 @@ def _scores_page(
 
 
 @programme_page(Need.PUPILS)
-def scores(request: HttpRequest, slug: str, site_id: int, pupil_id: int) -> HttpResponse:
-    site: Site = request.site  # type: ignore[attr-defined]
+def scores(request: ProgrammeRequest, slug: str, site_id: int, pupil_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
     pupil = get_object_or_404(
         Pupil.objects.select_related("site__programme"), pk=pupil_id, site=site
     )
@@ -553,9 +588,34 @@ def scores(request: HttpRequest, slug: str, site_id: int, pupil_id: int) -> Http
     return _scores_page(request, pupil, by_senco=False, done_url=done, template_ctx=_ctx(request))
 
 
+def remove_page(
+    request: HttpRequest, pupil: Pupil, *, by_senco: bool, done_url: str, ctx: dict[str, Any]
+) -> HttpResponse:
+    """Ask, then remove a pupil from the group: a pupil added by mistake, or whose parent or
+    carer withdrew consent. Their attendance and scores go with them."""
+    if request.method == "POST":
+        services.pupil_remove(pupil=pupil, by=request.user, by_senco=by_senco)
+        messages.success(request, f"{pupil.name} has left the group; their records are erased.")
+        return redirect(done_url)
+    audit_pupils_read(request, pupil.site, "remove", senco=by_senco)
+    return render(
+        request, "programmes/pupil_remove.html", {**ctx, "pupil": pupil, "back": done_url}
+    )
+
+
 @programme_page(Need.PUPILS)
-def sessions_plan(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
-    site: Site = request.site  # type: ignore[attr-defined]
+def pupil_remove(request: ProgrammeRequest, slug: str, site_id: int, pupil_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
+    pupil = get_object_or_404(
+        Pupil.objects.select_related("site__programme"), pk=pupil_id, site=site
+    )
+    done = reverse("programmes:pupils", kwargs={"slug": slug, "site_id": site.pk})
+    return remove_page(request, pupil, by_senco=False, done_url=done, ctx=_ctx(request))
+
+
+@programme_page(Need.PUPILS)
+def sessions_plan(request: ProgrammeRequest, slug: str, site_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -569,8 +629,8 @@ def sessions_plan(request: HttpRequest, slug: str, site_id: int) -> HttpResponse
 
 
 @programme_page(Need.PUPILS)
-def attendance(request: HttpRequest, slug: str, site_id: int, session_id: int) -> HttpResponse:
-    site: Site = request.site  # type: ignore[attr-defined]
+def attendance(request: ProgrammeRequest, slug: str, site_id: int, session_id: int) -> HttpResponse:
+    site: Site = request.programme_site  # type: ignore[assignment]
     session = get_object_or_404(Session, pk=session_id, site=site)
     group = list(selectors.site_pupils(site=site))
     form = AttendanceForm(

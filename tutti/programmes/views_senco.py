@@ -15,11 +15,11 @@ from django.utils import timezone
 from tutti.core.errors import DomainError
 from tutti.core.links import LinkProblem
 from tutti.programmes import selectors, services
-from tutti.programmes.access import Need, programme_page
+from tutti.programmes.access import Need, ProgrammeRequest, programme_page
 from tutti.programmes.forms import PupilForm
 from tutti.programmes.models import Programme, Pupil, Site
 from tutti.programmes.tokens import senco_link_check, senco_link_read
-from tutti.programmes.views import _scores_page, audit_pupils_read
+from tutti.programmes.views import _scores_page, audit_pupils_read, remove_page
 
 
 def _link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
@@ -46,9 +46,9 @@ def _senco_ctx(programme: Programme, site: Site, token: str, **extra: Any) -> di
 
 
 @programme_page(Need.PUBLIC)
-def senco_home(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def senco_home(request: ProgrammeRequest, slug: str, token: str) -> HttpResponse:
     """The group: add pupils (with consent), see them and record their scores."""
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+    programme: Programme = request.programme
     try:
         site = _site_for_link(programme, token)
     except LinkProblem as problem:
@@ -81,8 +81,8 @@ def senco_home(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 
 @programme_page(Need.PUBLIC)
-def senco_scores(request: HttpRequest, slug: str, token: str, pupil_id: int) -> HttpResponse:
-    programme: Programme = request.programme  # type: ignore[attr-defined]
+def senco_scores(request: ProgrammeRequest, slug: str, token: str, pupil_id: int) -> HttpResponse:
+    programme: Programme = request.programme
     try:
         site = _site_for_link(programme, token)
     except LinkProblem as problem:
@@ -97,4 +97,20 @@ def senco_scores(request: HttpRequest, slug: str, token: str, pupil_id: int) -> 
         by_senco=True,
         done_url=done,
         template_ctx=_senco_ctx(programme, site, token, senco=True),
+    )
+
+
+@programme_page(Need.PUBLIC)
+def senco_remove(request: ProgrammeRequest, slug: str, token: str, pupil_id: int) -> HttpResponse:
+    programme = request.programme
+    try:
+        site = _site_for_link(programme, token)
+    except LinkProblem as problem:
+        return _link_problem(request, problem)
+    pupil = Pupil.objects.select_related("site__programme").filter(pk=pupil_id, site=site).first()
+    if pupil is None:
+        raise Http404("No such pupil in this group.")
+    done = reverse("programmes:senco", kwargs={"slug": slug, "token": token})
+    return remove_page(
+        request, pupil, by_senco=True, done_url=done, ctx=_senco_ctx(programme, site, token)
     )

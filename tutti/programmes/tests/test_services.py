@@ -1,6 +1,7 @@
 """The programme's rules: group limits, consent, scales, dates, links; nothing stored on a
 refusal."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -238,3 +239,19 @@ def test_erasing_pupils_keeps_the_figures(site, world):
     figures = {f.key: f for f in programme_figures(programme=programme)}
     assert figures["pupils"].value == "10"
     assert "2.0 at the start, 4.0 at the end (+2.0)" in figures[f"measure-{belonging.pk}"].value
+
+
+def test_the_senco_is_emailed_their_current_link(site, django_capture_on_commit_callbacks):
+    site.senco_email = "senco@example.org"
+    site.save(update_fields=["senco_email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.senco_link_send(site=site, by=None)
+    message = mail.outbox[0]
+    assert message.to == ["senco@example.org"]
+    match = re.search(rf"/programmes/{site.programme.slug}/senco/([^/\s]+)/", message.body)
+    assert senco_link_read(match[1]) == (site.pk, site.senco_link_version)
+
+
+def test_a_site_without_a_senco_email_says_to_copy_the_link(site):
+    with pytest.raises(ProgrammeError, match="copy the link"):
+        services.senco_link_send(site=site, by=None)

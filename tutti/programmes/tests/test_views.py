@@ -230,3 +230,44 @@ def test_retention_erases_pupils_a_year_after_the_end_and_keeps_the_figures(worl
     assert erase_old_pupils(world.hub, after) == 0
     programme.refresh_from_db()
     assert programme.kept_figures["figures"]
+
+
+def test_the_lead_adds_an_outcome_measure_and_a_bad_range_is_refused(client_for, world):
+    programme = matrix_programme(world)
+    url = f"/programmes/{programme.slug}/manage/measures/"
+    client = client_for("admin")
+    client.post(url, {"name": "Self-esteem", "kind": "scale", "low": "1", "high": "5"})
+    assert programme.measures.filter(name="Self-esteem").exists()
+    response = client.post(url, {"name": "Calm", "kind": "scale", "low": "5", "high": "5"})
+    assert "must be above the lowest" in response.content.decode()
+    response = client.post(url, {"name": "self-esteem", "kind": "scale", "low": "1", "high": "5"})
+    assert "already has a measure" in response.content.decode()
+    assert programme.measures.count() == 5
+
+
+def test_the_public_page_says_where_the_programme_is(client, world):
+    programme = matrix_programme(world)
+    assert "running" in client.get(f"/programmes/{programme.slug}/").content.decode()
+
+
+def test_the_senco_removes_a_pupil_whose_consent_was_withdrawn(client, world):
+    site = site_a(world)
+    pupil = site.pupils.first()
+    services.scores_record(
+        pupil=pupil, point="start", values={site.programme.measures.first().pk: 2}
+    )
+    url = f"{senco_path(site)}pupils/{pupil.pk}/remove/"
+    assert f"Remove {pupil.name} from the group?" in client.get(url).content.decode()
+    assert site.pupils.filter(pk=pupil.pk).exists()
+    client.post(url)
+    assert not Pupil.objects.filter(pk=pupil.pk).exists()
+    assert not Score.objects.filter(pupil_id=pupil.pk).exists()
+
+
+def test_a_tutor_of_another_site_cannot_remove_this_sites_pupil(client_for, world):
+    site = site_a(world)
+    pupil = site.pupils.first()
+    url = f"/programmes/{site.programme.slug}/sites/{site.pk}/pupils/{pupil.pk}/remove/"
+    assert client_for("coordinator").post(url).status_code == 404
+    assert client_for("staff").post(url).status_code == 403
+    assert Pupil.objects.filter(pk=pupil.pk).exists()
