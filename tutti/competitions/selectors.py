@@ -186,7 +186,7 @@ def progress(*, competition: Competition) -> list[Progress]:
 def unjudged_after_conflicts(*, competition: Competition) -> QuerySet[Entry]:
     """Entries that nobody can judge: every adjudicator of theirs declared a conflict."""
     entries = Entry.objects.filter(competition=competition, withdrawn_at=None)
-    judged_by_someone = []
+    judged_by_someone: list[int] = []
     for adjudicator in competition.adjudicators.all():
         judged_by_someone.extend(entries_to_judge(adjudicator).values_list("pk", flat=True))
     return entries.exclude(pk__in=judged_by_someone).select_related("category")

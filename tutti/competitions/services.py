@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -639,7 +640,7 @@ def score_save(
     for criterion in criteria:
         raw = marks.get(criterion.pk)
         try:
-            value = int(raw)
+            value = int(raw if raw is not None else "")
         except (TypeError, ValueError):
             raise CompetitionError(
                 f"Give {criterion.name} a whole mark from 0 to {competition.rubric_max}."
@@ -731,7 +732,7 @@ def shortlist_set(*, competition: Competition, by: Any, results: Mapping[int, st
 
     for entry in changed:
         if entry.result:
-            transaction.on_commit(lambda pk=entry.pk: send_result_email.enqueue(entry_id=pk))
+            transaction.on_commit(partial(send_result_email.enqueue, entry_id=entry.pk))
     return changed
 
 

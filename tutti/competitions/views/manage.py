@@ -237,7 +237,10 @@ def entry_detail(request: MemberRequest, hub_slug: str, pk: int, entry_id: int) 
 
 
 def _moderate(request: MemberRequest, entry_id: int) -> None:
-    score = Score.objects.filter(pk=request.POST.get("score"), entry_id=entry_id).first()
+    score_id = request.POST.get("score", "")
+    if not score_id.isdigit():
+        return
+    score = Score.objects.filter(pk=int(score_id), entry_id=entry_id).first()
     if score is None:
         return
     raw = request.POST.get("moderated", "").strip()
@@ -256,9 +259,9 @@ def scores(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     competition = _competition(request, pk)
     if request.method == "POST":
         results: dict[int, str] = {}
-        for key, value in request.POST.items():
+        for key in request.POST:
             if key.startswith("result_") and key[7:].isdigit():
-                results[int(key[7:])] = value
+                results[int(key[7:])] = request.POST.get(key, "")
         try:
             changed = services.shortlist_set(
                 competition=competition, by=request.user, results=results
