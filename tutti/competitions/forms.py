@@ -252,6 +252,19 @@ class AdjudicatorForm(forms.Form):
         self.fields["categories"].queryset = competition.categories.all()  # type: ignore[attr-defined]
 
 
+class AdjudicatorCategoriesForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        label="Categories they judge",
+        queryset=Category.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = competition.categories.all()  # type: ignore[attr-defined]
+
+
 class AcceptForm(forms.Form):
     password = forms.CharField(
         label="Choose a password",

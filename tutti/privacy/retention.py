@@ -65,6 +65,9 @@ retention_rule("invitations", "invitations deleted")(accounts_retention.delete_o
 retention_rule("competition_videos", "competition videos deleted")(
     competitions_retention.delete_old_videos
 )
+retention_rule("competition_entries", "competition entries erased")(
+    competitions_retention.erase_old_entries
+)
 
 
 @dataclass(frozen=True)
