@@ -20,6 +20,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from tutti.accounts.models import User
 from tutti.competitions import services
 from tutti.competitions.models import (
     Adjudicator,
@@ -98,7 +99,7 @@ def _schools(hub: Hub) -> tuple[list[Organisation], list[Organisation]]:
     return primaries, secondaries
 
 
-def _user(email: str, first: str, last: str) -> object:
+def _user(email: str, first: str, last: str) -> User:
     from tutti.demo.loader import _user as demo_user
 
     return demo_user(email, first, last)
