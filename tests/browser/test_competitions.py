@@ -185,3 +185,50 @@ def test_enter_judge_blind_shortlist_and_publish(
     assert "a young musician from a" in content
     axe_check()
     screenshot("competition-results-1280")
+
+
+def test_every_other_competition_page_passes_axe(page, site, sign_in, competition, axe_check):
+    """The pages the main flow does not pass through, at 1280 px and on a phone."""
+    from tutti.competitions.emails import entry_link
+    from tutti.competitions.services import adjudicator_invite
+
+    entry = Entry.objects.get(number=900)
+    family = entry_link(entry)
+    _, token = adjudicator_invite(
+        competition=competition, by=None, name="Nia Evans", email="nia@example.org", categories=[]
+    )
+    public_pages = [
+        f"{family}",
+        f"{family}change/",
+        f"{family}video/",
+        f"{family}withdraw/",
+        f"/wiltshire/competitions/adjudicators/{token}/",
+    ]
+    for path in public_pages:
+        page.goto(path)
+        axe_check()
+        _fits_a_phone(page)
+    # A bad entry shows the error summary.
+    page.goto("/wiltshire/competitions/young-musician/enter/")
+    submit(page, "Send the entry")
+    assert "There is a problem" in page.content()
+    axe_check()
+    sign_in("staff")
+    base = f"/wiltshire/manage/competitions/{competition.pk}/"
+    adjudicator = competition.adjudicators.first()
+    staff_pages = [
+        "/wiltshire/manage/competitions/",
+        "/wiltshire/manage/competitions/new/",
+        f"{base}edit/",
+        f"{base}categories/",
+        f"{base}rubric/",
+        f"{base}adjudicators/",
+        f"{base}adjudicators/{adjudicator.pk}/",
+        f"{base}entries/",
+        f"{base}entries/{entry.pk}/",
+        f"{base}final/",
+    ]
+    for path in staff_pages:
+        page.goto(path)
+        axe_check()
+        _fits_a_phone(page)
