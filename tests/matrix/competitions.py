@@ -131,6 +131,13 @@ MATRIX = {
             ("publish", "publish/"),
         ]
     },
+    "competitions-manage:adjudicator": (
+        lambda w: (
+            f"/wiltshire/manage/competitions/{_competition(w).pk}/adjudicators/"
+            f"{_competition(w).adjudicators.first().pk}/"
+        ),
+        STAFF_ONLY,
+    ),
     "competitions-manage:entry": (
         lambda w: f"/wiltshire/manage/competitions/{_competition(w).pk}/entries/{_entry(w).pk}/",
         STAFF_ONLY,

@@ -64,8 +64,12 @@ def adjudicator_invitation_email(adjudicator: Adjudicator, token: str) -> EmailM
     competition = adjudicator.competition
     hub = competition.hub
     path = reverse("competitions:adjudicator-accept", kwargs={"hub_slug": hub.slug, "token": token})
-    context = {"adjudicator": adjudicator, "competition": competition, "hub": hub}
-    context["link"] = absolute_url(path)
+    context = {
+        "adjudicator": adjudicator,
+        "competition": competition,
+        "hub": hub,
+        "link": absolute_url(path),
+    }
     return EmailMessage(
         subject=f"Will you adjudicate {competition.name}?",
         body=render_to_string("competitions/email/adjudicator_invitation.txt", context),

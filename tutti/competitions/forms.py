@@ -65,9 +65,10 @@ class EntryForm(forms.Form):
     )
     school = forms.CharField(
         label="School",
-        required=False,
+        error_messages={"required": "Pick the entrant's school, or tick “home-educated”."},
         max_length=300,
-        help_text="Start typing the school's name and pick it from the list.",
+        help_text="Start typing the school's name and pick it from the list. Leave it empty "
+        "if the entrant is home-educated.",
         widget=forms.TextInput(attrs={"list": "schools", "autocomplete": "off"}),
     )
     home_educated = forms.BooleanField(label="The entrant is home-educated", required=False)
@@ -99,7 +100,9 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.competition = competition
-        self.fields["category"].queryset = competition.categories.all()
+        self.fields["category"].queryset = competition.categories.all()  # type: ignore[attr-defined]
+        if self.data.get("home_educated"):
+            self.fields["school"].required = False
         self.fields["lives_in_area"].label = f"The entrant lives in {competition.hub.name}'s area"
         for n in range(1, PIECES + 1):
             optional = n > 1
@@ -246,7 +249,20 @@ class AdjudicatorForm(forms.Form):
 
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].queryset = competition.categories.all()
+        self.fields["categories"].queryset = competition.categories.all()  # type: ignore[attr-defined]
+
+
+class AdjudicatorCategoriesForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        label="Categories they judge",
+        queryset=Category.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = competition.categories.all()  # type: ignore[attr-defined]
 
 
 class AcceptForm(forms.Form):

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/categories/", manage.categories, name="categories"),
     path("<int:pk>/rubric/", manage.rubric, name="rubric"),
     path("<int:pk>/adjudicators/", manage.adjudicators, name="adjudicators"),
+    path(
+        "<int:pk>/adjudicators/<int:adjudicator_id>/",
+        manage.adjudicator,
+        name="adjudicator",
+    ),
     path("<int:pk>/entries/", manage.entries, name="entries"),
     path("<int:pk>/entries/<int:entry_id>/", manage.entry_detail, name="entry"),
     path("<int:pk>/scores/", manage.scores, name="scores"),

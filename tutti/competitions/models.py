@@ -158,6 +158,8 @@ class Entry(BaseModel):
     result = models.CharField(max_length=10, choices=Result, blank=True, default="")
     running_order = models.PositiveSmallIntegerField(null=True, blank=True)
     results_emailed_at = models.DateTimeField(null=True, blank=True)
+    # When the entrant's and family's details were erased (retention.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

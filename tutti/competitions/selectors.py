@@ -183,10 +183,47 @@ def progress(*, competition: Competition) -> list[Progress]:
     return rows
 
 
+@dataclass
+class CategoryProgress:
+    category: Category
+    entries: int
+    scores: int
+    scores_due: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.scores / self.scores_due) if self.scores_due else 100
+
+
+def progress_by_category(*, competition: Competition) -> list[CategoryProgress]:
+    """Per category: entries, the scores given and the scores due (one per adjudicator who
+    may judge each entry)."""
+    due: Counter[int] = Counter()
+    for adjudicator in competition.adjudicators.all():
+        for category_id in entries_to_judge(adjudicator).values_list("category_id", flat=True):
+            due[category_id] += 1
+    entries = Counter(
+        Entry.objects.filter(competition=competition, withdrawn_at=None).values_list(
+            "category_id", flat=True
+        )
+    )
+    given = Counter(
+        Score.objects.filter(entry__competition=competition, entry__withdrawn_at=None).values_list(
+            "entry__category_id", flat=True
+        )
+    )
+    return [
+        CategoryProgress(
+            category=c, entries=entries[c.pk], scores=given[c.pk], scores_due=due[c.pk]
+        )
+        for c in competition.categories.all()
+    ]
+
+
 def unjudged_after_conflicts(*, competition: Competition) -> QuerySet[Entry]:
     """Entries that nobody can judge: every adjudicator of theirs declared a conflict."""
     entries = Entry.objects.filter(competition=competition, withdrawn_at=None)
-    judged_by_someone = []
+    judged_by_someone: list[int] = []
     for adjudicator in competition.adjudicators.all():
         judged_by_someone.extend(entries_to_judge(adjudicator).values_list("pk", flat=True))
     return entries.exclude(pk__in=judged_by_someone).select_related("category")

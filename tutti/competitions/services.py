@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -639,7 +640,7 @@ def score_save(
     for criterion in criteria:
         raw = marks.get(criterion.pk)
         try:
-            value = int(raw)
+            value = int(raw if raw is not None else "")
         except (TypeError, ValueError):
             raise CompetitionError(
                 f"Give {criterion.name} a whole mark from 0 to {competition.rubric_max}."
@@ -731,7 +732,7 @@ def shortlist_set(*, competition: Competition, by: Any, results: Mapping[int, st
 
     for entry in changed:
         if entry.result:
-            transaction.on_commit(lambda pk=entry.pk: send_result_email.enqueue(entry_id=pk))
+            transaction.on_commit(partial(send_result_email.enqueue, entry_id=entry.pk))
     return changed
 
 
@@ -803,6 +804,44 @@ def results_publish(*, competition: Competition, by: Any) -> Competition:
 
 
 # Retention ---------------------------------------------------------------------------------
+
+# Entrants' and families' details are kept this long after the results, for queries about the
+# results and certificates; then erased, leaving the scores and figures without a name.
+ENTRY_RETENTION_DAYS = 730
+
+
+def entries_erase_after_results(*, hub: Hub, now: datetime) -> int:
+    """Erase the names, contact details and exact dates of birth of entries whose results
+    are older than ENTRY_RETENTION_DAYS; their videos go too. Idempotent."""
+    from datetime import timedelta
+
+    cutoff = now - timedelta(days=ENTRY_RETENTION_DAYS)
+    entries = Entry.objects.filter(
+        competition__hub=hub,
+        competition__results_published_at__lt=cutoff,
+        erased_at__isnull=True,
+    )
+    count = 0
+    for entry in entries:
+        name = entry.video.name
+        entry.first_name = "Erased"
+        entry.last_name = "entrant"
+        entry.date_of_birth = entry.date_of_birth.replace(month=1, day=1)
+        entry.entrant_key = f"erased-{entry.pk}"
+        entry.teacher = entry.accompanist = entry.contact_name = ""
+        entry.contact_email = f"erased-{entry.pk}@example.invalid"
+        entry.consent_public_at = None
+        entry.consent_filming_at = None
+        entry.video = ""
+        entry.video_link = ""
+        entry.video_deleted_at = entry.video_deleted_at or (now if name else None)
+        entry.erased_at = now
+        entry.save()
+        _delete_video_file(name)
+        count += 1
+    if count:
+        audit("competitions.entries.erased", hub=hub, obj=None, count=count)
+    return count
 
 
 def videos_delete_after_results(*, hub: Hub, now: datetime) -> int:

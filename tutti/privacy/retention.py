@@ -77,6 +77,9 @@ retention_rule("programme-pupils", "programme pupils erased")(programmes_retenti
 retention_rule("competition_videos", "competition videos deleted")(
     competitions_retention.delete_old_videos
 )
+retention_rule("competition_entries", "competition entries erased")(
+    competitions_retention.erase_old_entries
+)
 
 
 @dataclass(frozen=True)

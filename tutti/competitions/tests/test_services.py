@@ -297,3 +297,24 @@ def test_retention_deletes_videos_after_the_results_except_public_ones(comp, wor
     assert not private.video and private.video_deleted_at
     # Run again: nothing more to do.
     assert retention_apply(now=later, hubs=[world.hub])[0].counts["competition_videos"] == 0
+
+
+def test_entries_are_erased_two_years_after_the_results(comp, world, test_video):
+    entry = services.entry_video_attach(
+        entry=enter(comp, world, consent_public=True), upload=uploaded(test_video)
+    )
+    comp.competition.results_published_at = timezone.now() - timedelta(
+        days=services.ENTRY_RETENTION_DAYS + 1
+    )
+    comp.competition.save()
+    report = retention_apply(now=timezone.now(), hubs=[world.hub])[0]
+    assert report.counts["competition_entries"] == 1
+    entry.refresh_from_db()
+    assert (entry.first_name, entry.contact_name, entry.teacher) == ("Erased", "", "")
+    assert "sam@" not in entry.contact_email
+    assert (entry.date_of_birth.month, entry.date_of_birth.day) == (1, 1)
+    assert not entry.video and entry.consent_public_at is None
+    assert _files() == []
+    assert (
+        retention_apply(now=timezone.now(), hubs=[world.hub])[0].counts["competition_entries"] == 0
+    )

@@ -53,7 +53,7 @@ def adjudicator_accept(request: HubRequest, hub_slug: str, token: str) -> HttpRe
             try:
                 user = services.adjudicator_accept(
                     adjudicator=adjudicator,
-                    user=user,  # type: ignore[arg-type]
+                    user=user,
                     password=form.cleaned_data.get("password", "") if user is None else "",
                 )
             except services.CompetitionError as error:

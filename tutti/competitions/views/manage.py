@@ -12,6 +12,7 @@ from tutti.competitions import selectors, services
 from tutti.competitions.access import CAPABILITY
 from tutti.competitions.emails import entry_link
 from tutti.competitions.forms import (
+    AdjudicatorCategoriesForm,
     AdjudicatorForm,
     CategoryForm,
     CompetitionForm,
@@ -107,6 +108,7 @@ def competition_detail(request: MemberRequest, hub_slug: str, pk: int) -> HttpRe
             "competition": competition,
             "figures": selectors.figures(competition=competition),
             "progress": selectors.progress(competition=competition),
+            "category_progress": selectors.progress_by_category(competition=competition),
             "unjudged": selectors.unjudged_after_conflicts(competition=competition),
             "categories": competition.categories.all(),
             "criteria": competition.criteria.all(),
@@ -198,6 +200,36 @@ def adjudicators(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse
 
 
 @manage
+def adjudicator(
+    request: MemberRequest, hub_slug: str, pk: int, adjudicator_id: int
+) -> HttpResponse:
+    """Change the categories an adjudicator judges."""
+    competition = _competition(request, pk)
+    found = competition.adjudicators.filter(pk=adjudicator_id).first()
+    if found is None:
+        raise Http404("No such adjudicator.")
+    form = AdjudicatorCategoriesForm(
+        request.POST or None,
+        competition=competition,
+        initial={"categories": list(found.categories.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.adjudicator_set_categories(
+            adjudicator=found, by=request.user, categories=list(form.cleaned_data["categories"])
+        )
+        messages.success(request, f"{found.name}'s categories are saved.")
+        return redirect(
+            reverse("competitions-manage:adjudicators", kwargs={"hub_slug": hub_slug, "pk": pk})
+        )
+    return render(
+        request,
+        "competitions/manage_adjudicator.html",
+        {"competition": competition, "adjudicator": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@manage
 def entries(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     competition = _competition(request, pk)
     rows = selectors.entries_of(competition=competition)
@@ -237,7 +269,10 @@ def entry_detail(request: MemberRequest, hub_slug: str, pk: int, entry_id: int) 
 
 
 def _moderate(request: MemberRequest, entry_id: int) -> None:
-    score = Score.objects.filter(pk=request.POST.get("score"), entry_id=entry_id).first()
+    score_id = request.POST.get("score", "")
+    if not score_id.isdigit():
+        return
+    score = Score.objects.filter(pk=int(score_id), entry_id=entry_id).first()
     if score is None:
         return
     raw = request.POST.get("moderated", "").strip()
@@ -256,9 +291,9 @@ def scores(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     competition = _competition(request, pk)
     if request.method == "POST":
         results: dict[int, str] = {}
-        for key, value in request.POST.items():
+        for key in request.POST:
             if key.startswith("result_") and key[7:].isdigit():
-                results[int(key[7:])] = value
+                results[int(key[7:])] = request.POST.get(key, "")
         try:
             changed = services.shortlist_set(
                 competition=competition, by=request.user, results=results
