@@ -104,7 +104,7 @@ def test_join_book_attend_claim_approve_certificate_and_post(
     page.goto(BASE)
     follow(page, "Autumn term")
     follow(page, "Take the register")
-    page.get_by_label(re.compile(r"^Attended")).first.check()
+    page.locator("input[type=radio][value=attended]").first.check()
     _check(page, axe_check, screenshot, "register")
     submit(page, "Save attendance")
     assert "Attendance saved" in page.content()

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from tutti.accounts.models import Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.maps import authority_districts, district_at, district_names
+from tutti.demo.cpd import load_cpd
 from tutti.demo.events import load_events
 from tutti.demo.networks import load_networks
 from tutti.demo.participation import demo_years, load_participation
@@ -465,6 +466,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_provision(hubs, timezone.localdate())
     load_participation(hubs)
     load_networks(hubs)
+    load_cpd(hubs, timezone.localdate())
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

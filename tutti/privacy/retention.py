@@ -17,6 +17,7 @@ from django.db import transaction
 from tutti.accounts import retention as accounts_retention
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
+from tutti.cpd import retention as cpd_retention
 from tutti.directory.models import Hub
 from tutti.events.models import Booking
 from tutti.privacy.actions import PrivacyAction
@@ -61,6 +62,9 @@ def delete_old_audit_entries(hub: Hub, now: datetime) -> int:
 
 # Registered after the two above, so that reports list the kinds in the same order as before.
 retention_rule("invitations", "invitations deleted")(accounts_retention.delete_old_invitations)
+retention_rule("network_places", "CPD network places deleted")(
+    cpd_retention.delete_old_network_places
+)
 
 
 @dataclass(frozen=True)

@@ -320,3 +320,24 @@ def test_a_network_of_another_hub_is_not_listed(client_for, world):
     network_of(world.other_hub, slug="fen-cpd", name="Fenland CPD")
     assert "Fenland CPD" not in client_for("anonymous").get("/wiltshire/networks/").content.decode()
     assert client_for("anonymous").get("/wiltshire/networks/fen-cpd/").status_code == 404
+
+
+def test_cpd_figures_come_from_attendance(world, cpd):
+    from tutti.cpd.selectors import cpd_figures
+
+    attend(cpd.past_day, cpd.facilitator, status=AttendanceStatus.ABSENT)
+    figures = cpd_figures(hub=world.hub, year=2025)
+    assert (figures.teachers, figures.schools, figures.hours) == (1, 1, 6.0)
+    assert cpd_figures(hub=world.other_hub, year=2025).teachers == 0
+
+
+def test_retention_deletes_old_refused_places_but_keeps_members_and_claims(world, cpd):
+    from tutti.cpd.retention import delete_old_network_places
+
+    refused = member_of(cpd.network, UserFactory(), status=MemberStatus.REFUSED)
+    NetworkMember.objects.filter(pk=refused.pk).update(
+        updated_at=timezone.now() - timedelta(days=800)
+    )
+    assert delete_old_network_places(world.hub, timezone.now()) == 1
+    assert delete_old_network_places(world.hub, timezone.now()) == 0
+    assert NetworkMember.objects.filter(pk=cpd.member.pk).exists()

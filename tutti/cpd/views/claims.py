@@ -2,6 +2,8 @@
 (/<hub>/networks/<network>/claims/); hub staff approve or reject them and export the approved
 ones for payment (/<hub>/manage/networks/claims/)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +26,11 @@ def school_claims(request: SignedInHubRequest, hub_slug: str, network_slug: str)
     school = place.me.school
     context: dict = {"school": school}
     if school is not None:
-        now = timezone.now()
-        days = selectors.network_days(network=place.network).filter(event__starts_at__lte=now)
+        # Days from today back: attendance is taken on the day, so a claim can follow it.
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        days = selectors.network_days(network=place.network).filter(
+            event__starts_at__date__lt=tomorrow
+        )
         context["claims"] = selectors.school_claims(network=place.network, school=school)
         context["open_days"] = [
             (day, len(selectors.claimable_members(day=day, school=school))) for day in days

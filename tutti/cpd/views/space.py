@@ -10,7 +10,7 @@ from tutti.core.markdown import render_markdown
 from tutti.cpd import selectors, services
 from tutti.cpd.access import can_moderate, member_place
 from tutti.cpd.forms import NotifyForm, ReplyForm, ResourceForm, ThreadForm
-from tutti.cpd.models import Reply, Resource
+from tutti.cpd.models import Reply, Resource, Thread
 from tutti.cpd.views.common import render_place
 from tutti.tenancy.pages import signed_in_hub_view
 from tutti.tenancy.request import SignedInHubRequest
@@ -97,6 +97,7 @@ def _moderate(request: SignedInHubRequest, network_slug: str, model: type, pk: i
     place = member_place(request, network_slug)
     if not can_moderate(place):
         raise Http404("Only the network's facilitators can do this.")
+    post: Reply | Resource | Thread | None
     if model is Reply:
         post = Reply.objects.filter(thread__network=place.network, pk=pk).first()
     elif model is Resource:
