@@ -341,3 +341,32 @@ def test_retention_deletes_old_refused_places_but_keeps_members_and_claims(world
     assert delete_old_network_places(world.hub, timezone.now()) == 1
     assert delete_old_network_places(world.hub, timezone.now()) == 0
     assert NetworkMember.objects.filter(pk=cpd.member.pk).exists()
+
+
+def test_a_school_answers_by_link_and_an_altered_link_is_refused(client_for, world, cpd):
+    from urllib.parse import urlparse
+
+    from tutti.cpd.views.surveys import school_link
+
+    survey = Survey.objects.create(network=cpd.network, title="Needs", is_open=True)
+    q = Question.objects.create(survey=survey, kind="several", text="Topics", choices=["A", "B"])
+    path = urlparse(school_link(survey)).path
+    client = client_for("anonymous")
+    response = client.post(path, {"school": world.school.pk, f"q{q.pk}": ["A", "B"]})
+    assert response.status_code == 200
+    answer = SurveyResponse.objects.get()
+    assert answer.school == world.school and answer.answers == {str(q.pk): ["A", "B"]}
+    # A school of another hub is not a choice.
+    response = client.post(path, {"school": world.other_school.pk, f"q{q.pk}": ["A"]})
+    assert response.status_code == 400
+    assert client.get(path[:-4] + "abc/").status_code == 400
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_planning_page_shows_the_audits_cpd_wanted_beside_the_surveys(client_for, world, cpd):
+    from tutti.provision.tests.factories import SchoolAuditFactory
+
+    SchoolAuditFactory(hub=world.hub, school=world.school, year=2025, cpd_wanted=["singing"])
+    page = client_for("coordinator").get(f"{BASE}planning/").content.decode()
+    assert "1 school answered the audit for 2025/26" in page
+    assert "Leading singing" in page and "1 of 1 school" in page
