@@ -370,3 +370,27 @@ def test_planning_page_shows_the_audits_cpd_wanted_beside_the_surveys(client_for
     page = client_for("coordinator").get(f"{BASE}planning/").content.decode()
     assert "1 school answered the audit for 2025/26" in page
     assert "Leading singing" in page and "1 of 1 school" in page
+
+
+def test_a_member_turns_off_emails_and_leaves(client_for, cpd):
+    client = client_for("plain")
+    client.post(f"{BASE}my-settings/", {})
+    cpd.member.refresh_from_db()
+    assert cpd.member.notify_posts is False
+    client.post(f"{BASE}my-settings/", {"leave": "1"})
+    assert client.get(f"{BASE}space/").status_code == 404
+    code = certificate_code(member=cpd.member, day_id=cpd.past_day.pk, year=2025)
+    assert client.get(f"/wiltshire/networks/certificates/{code}/").status_code == 200
+
+
+def test_staff_approve_several_claims_at_once(client_for, world, cpd):
+    claim = services.claim_create(
+        day=cpd.past_day, members=[cpd.member], school=world.school, by=None
+    )[0]
+    staff = client_for("staff")
+    assert staff.post("/wiltshire/manage/networks/claims/", {"claim": ["x"]}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING
+    staff.post("/wiltshire/manage/networks/claims/", {"claim": [str(claim.pk)]})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED

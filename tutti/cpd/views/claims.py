@@ -78,10 +78,24 @@ def claim_new(
     return render_place(request, "cpd/claim_form.html", place, context, status)
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:1000]
+
+
 @hub_permission_required("can_manage_events")
 def manage_claims(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Claims waiting for a decision, and the approved ones with their totals per school."""
     pending = selectors.hub_claims(hub=request.hub, status=ClaimStatus.PENDING)
+    if request.method == "POST":
+        chosen = pending.filter(pk__in=_ids(request.POST.getlist("claim")))
+        approved_now = services.claims_approve(claims=list(chosen), by=request.user)
+        if approved_now:
+            messages.success(
+                request, f"{approved_now} claim{'s' if approved_now != 1 else ''} approved."
+            )
+        else:
+            messages.error(request, "Choose the claims to approve.")
+        return redirect("cpd-manage:claims", hub_slug=hub_slug)
     approved = selectors.hub_claims(hub=request.hub, status=ClaimStatus.APPROVED)
     rejected = selectors.hub_claims(hub=request.hub, status=ClaimStatus.REJECTED)
     audit_read(request, ReadAction.CPD_CLAIMS)

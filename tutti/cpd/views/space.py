@@ -208,7 +208,15 @@ def resource_moderate(
 def my_settings(request: SignedInHubRequest, hub_slug: str, network_slug: str) -> HttpResponse:
     """A member turns the emails about new posts on or off."""
     place = member_place(request, network_slug)
-    form = NotifyForm(request.POST or None, initial={"notify_posts": place.me.notify_posts})
+    # An unticked box sends nothing, so a POST with no fields is still an answer.
+    form = NotifyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notify_posts": place.me.notify_posts},
+    )
+    if request.method == "POST" and request.POST.get("leave"):
+        services.member_leave(member=place.me, by=request.user)
+        messages.success(request, f"You have left {place.network.name}.")
+        return redirect("cpd:detail", hub_slug=hub_slug, network_slug=network_slug)
     if request.method == "POST" and form.is_valid():
         services.member_notifications_set(member=place.me, notify=form.cleaned_data["notify_posts"])
         messages.success(
