@@ -104,7 +104,7 @@ def test_join_book_attend_claim_approve_certificate_and_post(
     page.goto(BASE)
     follow(page, "Autumn term")
     follow(page, "Take the register")
-    page.get_by_label(re.compile(r"^Attended")).first.check()
+    page.locator("input[type=radio][value=attended]").first.check()
     _check(page, axe_check, screenshot, "register")
     submit(page, "Save attendance")
     assert "Attendance saved" in page.content()
@@ -171,3 +171,62 @@ def test_join_book_attend_claim_approve_certificate_and_post(
     _fits_a_phone(page, screenshot, "thread")
     message = inbox.wait_for(site.users["coordinator"].email)
     assert "Songs for Year 4" in message["Subject"]
+
+
+def _role_for(expected: dict[str, int]) -> str | None:
+    for role in ("plain", "coordinator", "staff", "anonymous"):
+        if expected[role] == 200:
+            return role
+    return None
+
+
+NOT_HTML = {
+    "cpd:certificate-day",
+    "cpd:certificate-year",
+    "cpd:resource-file",
+    "cpd-manage:claims-csv",
+    "cpd-manage:claims-xlsx",
+}
+
+
+def test_every_cpd_page_passes_axe(page, site, sign_in, axe_check, screenshot, settings, tmp_path):
+    """Each page of the access matrix's CPD part, as someone who may see it, with data in it."""
+    from tests.matrix.cpd import MATRIX
+    from tutti.cpd.tests.factories import cpd_world
+
+    settings.MEDIA_ROOT = tmp_path
+    cpd_world(site)
+    checked = []
+    for name, (build, expected) in sorted(MATRIX.items()):
+        role = _role_for(expected)
+        if role is None or name in NOT_HTML:
+            continue
+        path = build(site)
+        page.context.clear_cookies()
+        if role != "anonymous":
+            sign_in(role)
+        response = page.goto(path)
+        assert response.status == 200, (name, role, response.status)
+        axe_check()
+        checked.append(name)
+        if name in {"cpd:planning", "cpd:survey", "cpd:visits", "cpd:resources"}:
+            screenshot(f"cpd-page-{name.split(':')[1]}-1280")
+    assert len(checked) > 30
+
+
+def test_cpd_forms_with_problems_pass_axe(page, site, sign_in, axe_check, screenshot):
+    """A form sent with a problem: the summary and the field's message, checked by axe."""
+    network_of(site.hub)
+    sign_in("plain")
+    page.goto(f"{BASE}join/")
+    submit(page, "Ask to join")
+    assert "Choose the school you teach at." in page.content()
+    axe_check()
+    screenshot("cpd-join-problem-1280")
+    sign_in("staff")
+    page.goto("/wiltshire/manage/networks/new/")
+    page.get_by_label("Name").fill("Secondary music CPD network")
+    page.get_by_label(re.compile("supply-cover contribution", re.I)).fill("-5")
+    submit(page, "Save")
+    assert "There is a problem" in page.content()
+    axe_check()

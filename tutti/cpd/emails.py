@@ -72,7 +72,9 @@ def post_emails(*, kind: str, pk: int) -> list[EmailMessage]:
     )
     recipients = NetworkMember.objects.filter(
         network=network, status=MemberStatus.ACTIVE, notify_posts=True
-    ).exclude(pk=author.pk if author else None)
+    )
+    if author is not None:
+        recipients = recipients.exclude(pk=author.pk)
     context = {
         "thread": thread,
         "author": author,

@@ -1,15 +1,15 @@
 """The CPD networks' forms: input rules and messages only; the rules of the network are in
 services."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
 
 from tutti.core.uploads import LimitedFileField
-from tutti.cpd.models import MemberRole, NetworkMember, QuestionKind, Survey, Term
+from tutti.core.years import current_academic_year
+from tutti.cpd.models import MemberRole, NetworkMember, QuestionKind, Term
 from tutti.cpd.services import RESOURCE_MAX_BYTES
-from tutti.directory.models import Hub, OrganisationKind
+from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
 from tutti.provision.models import Network
 
@@ -32,7 +32,7 @@ class NetworkForm(forms.ModelForm):
         labels = {"name": "Name", "description": "More about the network"}
         widgets = {"vision": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+    def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_organisation"].queryset = hub_organisations(hub=hub).order_by("name")
         self.fields[
@@ -45,7 +45,7 @@ class NetworkForm(forms.ModelForm):
 class JoinForm(forms.Form):
     school = forms.ModelChoiceField(
         label="The school you teach at",
-        queryset=None,
+        queryset=Organisation.objects.none(),
         error_messages={"required": "Choose the school you teach at."},
     )
     message = forms.CharField(
@@ -55,7 +55,7 @@ class JoinForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+    def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(hub)
 
@@ -66,10 +66,12 @@ class InviteForm(forms.Form):
         error_messages={"invalid": "Enter a valid email address, like name@example.org."},
     )
     name = forms.CharField(label="Their name", max_length=200, required=False)
-    school = forms.ModelChoiceField(label="Their school", queryset=None, required=False)
+    school = forms.ModelChoiceField(
+        label="Their school", queryset=Organisation.objects.none(), required=False
+    )
     role = forms.ChoiceField(label="Role", choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
-    def __init__(self, *args: Any, hub: Hub, **kwargs: Any) -> None:
+    def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = _schools(hub)
 
@@ -95,7 +97,7 @@ class DayForm(forms.Form):
         help_text="Members can book before this. Leave it empty for members only.",
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self):
         data = super().clean()
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", "The day must end after it starts.")
@@ -113,16 +115,18 @@ class DaySessionForm(forms.Form):
         help_text="As it should be shown, e.g. a speaker and their organisation.",
     )
     presenter_member = forms.ModelChoiceField(
-        label="Or a member of the network", queryset=None, required=False
+        label="Or a member of the network",
+        queryset=NetworkMember.objects.none(),
+        required=False,
     )
 
-    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+    def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter_member"].queryset = NetworkMember.objects.filter(
             network=network, status="active"
         )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self):
         data = super().clean()
         if not data.get("presenters") and not data.get("presenter_member"):
             raise forms.ValidationError("Say who presents the session.")
@@ -137,7 +141,7 @@ class ClaimForm(forms.Form):
         error_messages={"required": "Choose at least one teacher who attended."},
     )
 
-    def __init__(self, *args: Any, claimable: list[NetworkMember], **kwargs: Any) -> None:
+    def __init__(self, *args, claimable, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = NetworkMember.objects.filter(
             pk__in=[m.pk for m in claimable]
@@ -171,7 +175,7 @@ class ResourceForm(forms.Form):
     )
     link = forms.URLField(label="Or a link", max_length=500, required=False, assume_scheme="https")
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self):
         data = super().clean()
         if not self.errors and not data.get("file") and not data.get("link"):
             raise forms.ValidationError("Choose a file or enter a link.")
@@ -206,16 +210,18 @@ class VisitForm(forms.Form):
         choices=[("offer", "Offer a visit to my school"), ("request", "Ask to visit a member")],
         widget=forms.RadioSelect,
     )
-    host = forms.ModelChoiceField(label="Member to visit", queryset=None, required=False)
+    host = forms.ModelChoiceField(
+        label="Member to visit", queryset=NetworkMember.objects.none(), required=False
+    )
     focus = forms.CharField(label="What the visit is to see", max_length=300)
 
-    def __init__(self, *args: Any, network: Network, me: NetworkMember, **kwargs: Any) -> None:
+    def __init__(self, *args, network, me, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = NetworkMember.objects.filter(
             network=network, status="active"
         ).exclude(pk=me.pk)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self):
         data = super().clean()
         if data.get("kind") == "request" and not data.get("host"):
             self.add_error("host", "Choose the member you would like to visit.")
@@ -244,7 +250,7 @@ class SurveyForm(forms.Form):
     title = forms.CharField(max_length=200)
     intro = forms.CharField(label="A line for the people answering", max_length=500, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, QUESTION_SLOTS + 1):
             self.fields[f"q{n}_text"] = forms.CharField(
@@ -271,7 +277,7 @@ class SurveyForm(forms.Form):
 class AnswerForm(forms.Form):
     """The survey's own questions; the choices are checked again in the service."""
 
-    def __init__(self, *args: Any, survey: Survey, hub: Hub, ask_school: bool, **kwargs: Any):
+    def __init__(self, *args, survey, hub, ask_school, **kwargs):
         super().__init__(*args, **kwargs)
         if ask_school:
             self.fields["school"] = forms.ModelChoiceField(
@@ -308,5 +314,4 @@ class AnswerForm(forms.Form):
 
 
 def this_school_year() -> int:
-    today = date.today()  # noqa: DTZ011 - the school year by the calendar date is enough
-    return today.year if today.month >= 9 else today.year - 1
+    return current_academic_year()

@@ -6,10 +6,13 @@ the network), supply-cover claims for the days attended, a members-only space (r
 discussion), peer visits and needs surveys.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from tutti.core.models import BaseModel
 
@@ -115,6 +118,23 @@ class NetworkDay(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.network}: {self.get_term_display()} {self.year}"
+
+    @property
+    def members_open_at(self) -> datetime | None:
+        """When members may book: the network's early window before the public's opening."""
+        opens = self.event.booking_opens_at
+        if opens is None:
+            return None
+        return opens - timedelta(days=self.network.early_booking_days)
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.event.starts_at > timezone.now()
+
+    @property
+    def is_members_only(self) -> bool:
+        """Members only: the public's opening is the start of the day, so it never comes."""
+        return self.event.booking_opens_at == self.event.starts_at
 
 
 class DaySession(BaseModel):

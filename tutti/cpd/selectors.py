@@ -284,3 +284,34 @@ def audit_cpd_wanted(*, hub: Hub) -> tuple[int | None, int, list[tuple[str, int]
         answered += 1
         counter.update(w for w in wanted if w in CpdTopic.values)
     return year, answered, [(str(t.label), counter[t.value]) for t in CpdTopic]
+
+
+@dataclass
+class CpdFigures:
+    teachers: int
+    schools: int
+    hours: float
+
+
+def cpd_figures(*, hub: Hub, year: int) -> CpdFigures:
+    """The hub's CPD networks in a school year, from recorded attendance: teachers who attended
+    at least one day, the schools those members teach at, and hours of CPD delivered (each
+    attendee's hours, added up)."""
+    attended = Attendance.objects.filter(
+        status=AttendanceStatus.ATTENDED,
+        booking__status=BookingStatus.CONFIRMED,
+        booking__event__network_day__network__hub=hub,
+        booking__event__network_day__year=year,
+    ).values_list("booking__email", "session__starts_at", "session__ends_at", "booking__places")
+    emails: set[str] = set()
+    seconds = 0.0
+    for email, starts_at, ends_at, places in attended:
+        emails.add(email.lower())
+        seconds += (ends_at - starts_at).total_seconds() * places
+    schools = (
+        NetworkMember.objects.filter(network__hub=hub, email__in=emails, school__isnull=False)
+        .values("school")
+        .distinct()
+        .count()
+    )
+    return CpdFigures(teachers=len(emails), schools=schools, hours=round(seconds / 3600, 1))

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -344,10 +344,7 @@ def day_create(*, network: Network, spec: DaySpec, by: Any, publish: bool = True
 
 def members_open_at(day: NetworkDay) -> datetime | None:
     """When members may book: the network's early window before the public's opening."""
-    opens = day.event.booking_opens_at
-    if opens is None:
-        return None
-    return opens - timedelta(days=day.network.early_booking_days)
+    return day.members_open_at
 
 
 @transaction.atomic
@@ -479,6 +476,19 @@ def claim_decide(*, claim: SupplyClaim, approve: bool, reason: str = "", by: Any
         reason=locked.reason,
     )
     return locked
+
+
+@transaction.atomic
+def claims_approve(*, claims: list[SupplyClaim], by: Any) -> int:
+    """Approve several waiting claims at once; any decided meanwhile are left as they are."""
+    approved = 0
+    for claim in claims:
+        try:
+            claim_decide(claim=claim, approve=True, by=by)
+        except CpdConflict:
+            continue
+        approved += 1
+    return approved
 
 
 # The space

@@ -24,6 +24,7 @@ from tutti.accounts.models import Membership, Role, User
 from tutti.clusters.models import Cluster, ClusterMember
 from tutti.core.maps import authority_districts, district_at, district_names
 from tutti.demo.competitions import load_competitions
+from tutti.demo.cpd import load_cpd
 from tutti.demo.events import load_events
 from tutti.demo.loans import load_loans
 from tutti.demo.networks import load_networks
@@ -475,6 +476,7 @@ def _load_hubs_and_people(echo: Callable[[str], None]) -> None:
     load_newsletters(hubs)
     load_programmes(hubs)
     load_competitions(hubs, echo)
+    load_cpd(hubs, timezone.localdate())
     echo("Loaded the demo hubs: " + ", ".join(h.name for h in hubs.values()) + ".")
 
 

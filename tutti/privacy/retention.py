@@ -18,6 +18,7 @@ from tutti.accounts import retention as accounts_retention
 from tutti.competitions import retention as competitions_retention
 from tutti.core.audit import audit
 from tutti.core.models import AuditLog
+from tutti.cpd import retention as cpd_retention
 from tutti.directory.models import Hub
 from tutti.events.models import Booking
 from tutti.loans import retention as loans_retention
@@ -79,6 +80,8 @@ retention_rule("competition_videos", "competition videos deleted")(
 )
 retention_rule("competition_entries", "competition entries erased")(
     competitions_retention.erase_old_entries
+retention_rule("network_places", "CPD network places deleted")(
+    cpd_retention.delete_old_network_places
 )
 
 

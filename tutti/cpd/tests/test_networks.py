@@ -320,3 +320,77 @@ def test_a_network_of_another_hub_is_not_listed(client_for, world):
     network_of(world.other_hub, slug="fen-cpd", name="Fenland CPD")
     assert "Fenland CPD" not in client_for("anonymous").get("/wiltshire/networks/").content.decode()
     assert client_for("anonymous").get("/wiltshire/networks/fen-cpd/").status_code == 404
+
+
+def test_cpd_figures_come_from_attendance(world, cpd):
+    from tutti.cpd.selectors import cpd_figures
+
+    attend(cpd.past_day, cpd.facilitator, status=AttendanceStatus.ABSENT)
+    figures = cpd_figures(hub=world.hub, year=2025)
+    assert (figures.teachers, figures.schools, figures.hours) == (1, 1, 6.0)
+    assert cpd_figures(hub=world.other_hub, year=2025).teachers == 0
+
+
+def test_retention_deletes_old_refused_places_but_keeps_members_and_claims(world, cpd):
+    from tutti.cpd.retention import delete_old_network_places
+
+    refused = member_of(cpd.network, UserFactory(), status=MemberStatus.REFUSED)
+    NetworkMember.objects.filter(pk=refused.pk).update(
+        updated_at=timezone.now() - timedelta(days=800)
+    )
+    assert delete_old_network_places(world.hub, timezone.now()) == 1
+    assert delete_old_network_places(world.hub, timezone.now()) == 0
+    assert NetworkMember.objects.filter(pk=cpd.member.pk).exists()
+
+
+def test_a_school_answers_by_link_and_an_altered_link_is_refused(client_for, world, cpd):
+    from urllib.parse import urlparse
+
+    from tutti.cpd.views.surveys import school_link
+
+    survey = Survey.objects.create(network=cpd.network, title="Needs", is_open=True)
+    q = Question.objects.create(survey=survey, kind="several", text="Topics", choices=["A", "B"])
+    path = urlparse(school_link(survey)).path
+    client = client_for("anonymous")
+    response = client.post(path, {"school": world.school.pk, f"q{q.pk}": ["A", "B"]})
+    assert response.status_code == 200
+    answer = SurveyResponse.objects.get()
+    assert answer.school == world.school and answer.answers == {str(q.pk): ["A", "B"]}
+    # A school of another hub is not a choice.
+    response = client.post(path, {"school": world.other_school.pk, f"q{q.pk}": ["A"]})
+    assert response.status_code == 400
+    assert client.get(path[:-4] + "abc/").status_code == 400
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_planning_page_shows_the_audits_cpd_wanted_beside_the_surveys(client_for, world, cpd):
+    from tutti.provision.tests.factories import SchoolAuditFactory
+
+    SchoolAuditFactory(hub=world.hub, school=world.school, year=2025, cpd_wanted=["singing"])
+    page = client_for("coordinator").get(f"{BASE}planning/").content.decode()
+    assert "1 school answered the audit for 2025/26" in page
+    assert "Leading singing" in page and "1 of 1 school" in page
+
+
+def test_a_member_turns_off_emails_and_leaves(client_for, cpd):
+    client = client_for("plain")
+    client.post(f"{BASE}my-settings/", {})
+    cpd.member.refresh_from_db()
+    assert cpd.member.notify_posts is False
+    client.post(f"{BASE}my-settings/", {"leave": "1"})
+    assert client.get(f"{BASE}space/").status_code == 404
+    code = certificate_code(member=cpd.member, day_id=cpd.past_day.pk, year=2025)
+    assert client.get(f"/wiltshire/networks/certificates/{code}/").status_code == 200
+
+
+def test_staff_approve_several_claims_at_once(client_for, world, cpd):
+    claim = services.claim_create(
+        day=cpd.past_day, members=[cpd.member], school=world.school, by=None
+    )[0]
+    staff = client_for("staff")
+    assert staff.post("/wiltshire/manage/networks/claims/", {"claim": ["x"]}).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING
+    staff.post("/wiltshire/manage/networks/claims/", {"claim": [str(claim.pk)]})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED

@@ -2,6 +2,8 @@
 (/<hub>/networks/<network>/claims/); hub staff approve or reject them and export the approved
 ones for payment (/<hub>/manage/networks/claims/)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +26,11 @@ def school_claims(request: SignedInHubRequest, hub_slug: str, network_slug: str)
     school = place.me.school
     context: dict = {"school": school}
     if school is not None:
-        now = timezone.now()
-        days = selectors.network_days(network=place.network).filter(event__starts_at__lte=now)
+        # Days from today back: attendance is taken on the day, so a claim can follow it.
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        days = selectors.network_days(network=place.network).filter(
+            event__starts_at__date__lt=tomorrow
+        )
         context["claims"] = selectors.school_claims(network=place.network, school=school)
         context["open_days"] = [
             (day, len(selectors.claimable_members(day=day, school=school))) for day in days
@@ -73,10 +78,24 @@ def claim_new(
     return render_place(request, "cpd/claim_form.html", place, context, status)
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:1000]
+
+
 @hub_permission_required("can_manage_events")
 def manage_claims(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """Claims waiting for a decision, and the approved ones with their totals per school."""
     pending = selectors.hub_claims(hub=request.hub, status=ClaimStatus.PENDING)
+    if request.method == "POST":
+        chosen = pending.filter(pk__in=_ids(request.POST.getlist("claim")))
+        approved_now = services.claims_approve(claims=list(chosen), by=request.user)
+        if approved_now:
+            messages.success(
+                request, f"{approved_now} claim{'s' if approved_now != 1 else ''} approved."
+            )
+        else:
+            messages.error(request, "Choose the claims to approve.")
+        return redirect("cpd-manage:claims", hub_slug=hub_slug)
     approved = selectors.hub_claims(hub=request.hub, status=ClaimStatus.APPROVED)
     rejected = selectors.hub_claims(hub=request.hub, status=ClaimStatus.REJECTED)
     audit_read(request, ReadAction.CPD_CLAIMS)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from tutti.core.years import current_academic_year, year_label
 from tutti.cpd import selectors, services
 from tutti.cpd.forms import NetworkForm
 from tutti.cpd.models import ClaimStatus, MemberStatus
@@ -22,8 +23,16 @@ def manage_network_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
         for network in selectors.hub_networks(hub=request.hub)
     ]
     pending = selectors.hub_claims(hub=request.hub, status=ClaimStatus.PENDING).count()
+    year = current_academic_year()
     return render(
-        request, "cpd/manage_network_list.html", {"networks": networks, "pending": pending}
+        request,
+        "cpd/manage_network_list.html",
+        {
+            "networks": networks,
+            "pending": pending,
+            "figures": selectors.cpd_figures(hub=request.hub, year=year),
+            "year_label": year_label(year),
+        },
     )
 
 

@@ -1,6 +1,8 @@
 """The hub's networks for everyone, joining, accepting an invitation and checking a
 certificate: /<hub>/networks/."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +29,10 @@ def network_detail(request: HubRequest, hub_slug: str, network_slug: str) -> Htt
     """What the network is for, who leads it and its days; members see the way in."""
     place = network_place(request, network_slug)
     days = selectors.network_days(network=place.network)
-    context = {"days": days, "facilitators": selectors.facilitators(network=place.network)}
+    context: dict[str, Any] = {
+        "days": days,
+        "facilitators": selectors.facilitators(network=place.network),
+    }
     if place.can_facilitate:
         context["requests"] = selectors.members(
             network=place.network, status=MemberStatus.REQUESTED

@@ -10,7 +10,7 @@ from tutti.core.markdown import render_markdown
 from tutti.cpd import selectors, services
 from tutti.cpd.access import can_moderate, member_place
 from tutti.cpd.forms import NotifyForm, ReplyForm, ResourceForm, ThreadForm
-from tutti.cpd.models import Reply, Resource
+from tutti.cpd.models import Reply, Resource, Thread
 from tutti.cpd.views.common import render_place
 from tutti.tenancy.pages import signed_in_hub_view
 from tutti.tenancy.request import SignedInHubRequest
@@ -97,6 +97,7 @@ def _moderate(request: SignedInHubRequest, network_slug: str, model: type, pk: i
     place = member_place(request, network_slug)
     if not can_moderate(place):
         raise Http404("Only the network's facilitators can do this.")
+    post: Reply | Resource | Thread | None
     if model is Reply:
         post = Reply.objects.filter(thread__network=place.network, pk=pk).first()
     elif model is Resource:
@@ -207,7 +208,15 @@ def resource_moderate(
 def my_settings(request: SignedInHubRequest, hub_slug: str, network_slug: str) -> HttpResponse:
     """A member turns the emails about new posts on or off."""
     place = member_place(request, network_slug)
-    form = NotifyForm(request.POST or None, initial={"notify_posts": place.me.notify_posts})
+    # An unticked box sends nothing, so a POST with no fields is still an answer.
+    form = NotifyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notify_posts": place.me.notify_posts},
+    )
+    if request.method == "POST" and request.POST.get("leave"):
+        services.member_leave(member=place.me, by=request.user)
+        messages.success(request, f"You have left {place.network.name}.")
+        return redirect("cpd:detail", hub_slug=hub_slug, network_slug=network_slug)
     if request.method == "POST" and form.is_valid():
         services.member_notifications_set(member=place.me, notify=form.cleaned_data["notify_posts"])
         messages.success(

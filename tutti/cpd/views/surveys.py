@@ -5,7 +5,7 @@ answers. /<hub>/networks/<network>/surveys/ and /planning/."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -24,11 +24,14 @@ SALT = "tutti.cpd.survey"
 LINK_AGE = timedelta(days=180)
 
 
-def school_link(survey: Survey) -> str:
+def school_link(survey: Survey, request: HttpRequest | None = None) -> str:
     network = survey.network
     token = sign({"s": survey.pk}, salt=SALT)
     return absolute_url(
-        reverse("cpd:survey-school", kwargs={"hub_slug": network_hub(network).slug, "token": token})
+        reverse(
+            "cpd:survey-school", kwargs={"hub_slug": network_hub(network).slug, "token": token}
+        ),
+        request,
     )
 
 
@@ -89,7 +92,7 @@ def survey_detail(
         "survey": survey,
         "results": selectors.survey_results(survey=survey),
         "responses": survey.responses.count(),
-        "school_link": school_link(survey),
+        "school_link": school_link(survey, request),
     }
     return render_place(request, "cpd/survey_detail.html", place, context)
 
