@@ -80,6 +80,7 @@ retention_rule("competition_videos", "competition videos deleted")(
 )
 retention_rule("competition_entries", "competition entries erased")(
     competitions_retention.erase_old_entries
+)
 retention_rule("network_places", "CPD network places deleted")(
     cpd_retention.delete_old_network_places
 )
