@@ -79,6 +79,12 @@ def _invitation(world):
     return invitation_create(hub=world.hub, by=None, email="invited@example.org", role="hub_staff")
 
 
+def _competition(world):
+    from tutti.competitions.tests.factories import CompetitionFactory
+
+    return CompetitionFactory(hub=world.hub)
+
+
 def _partner_membership(world):
     return world.partner.staff_memberships.get(hub=world.hub)
 
@@ -202,6 +208,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/hubs/{hub_slug}/provision/summary"): Case(
         lambda w: f"{HUB}/provision/summary", None, ANYONE
+    ),
+    ("GET", "/api/hubs/{hub_slug}/competitions"): Case(
+        lambda w: f"{HUB}/competitions", None, ANYONE
+    ),
+    ("GET", "/api/hubs/{hub_slug}/competitions/{competition}/progress"): Case(
+        lambda w: f"{HUB}/competitions/{_competition(w).pk}/progress",
+        None,
+        (401, 404, 404, 403, 403, 200, 200),
     ),
 }
 
