@@ -25,6 +25,7 @@ from ninja.security import django_auth
 
 from tutti.accounts.api import router as team_router
 from tutti.clusters.api import router as clusters_router
+from tutti.competitions.api import router as competitions_router
 from tutti.core.api import NOT_SIGNED_IN, ErrorOut, FieldError, field_errors
 from tutti.core.errors import DomainError
 from tutti.core.text import (
@@ -321,5 +322,6 @@ api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
 api.add_router("/hubs", transition_router)
+api.add_router("/hubs", competitions_router)
 api.add_router("/hubs", team_router)
 api.add_router("/programmes", programmes_router)

@@ -86,6 +86,12 @@ def _secondary(world):
     return secondary_of(world)
 
 
+def _competition(world):
+    from tutti.competitions.tests.factories import CompetitionFactory
+
+    return CompetitionFactory(hub=world.hub)
+
+
 def _partner_membership(world):
     return world.partner.staff_memberships.get(hub=world.hub)
 
@@ -230,6 +236,14 @@ MATRIX: dict[tuple[str, str], Case] = {
         lambda w: f"/api/programmes/{matrix_programme(w).slug}/figures",
         None,
         (401, 404, 404, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/hubs/{hub_slug}/competitions"): Case(
+        lambda w: f"{HUB}/competitions", None, ANYONE
+    ),
+    ("GET", "/api/hubs/{hub_slug}/competitions/{competition}/progress"): Case(
+        lambda w: f"{HUB}/competitions/{_competition(w).pk}/progress",
+        None,
+        (401, 404, 404, 403, 403, 200, 200),
     ),
 }
 

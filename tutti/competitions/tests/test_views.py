@@ -300,3 +300,16 @@ def test_an_adjudicator_accepts_by_making_an_account(comp, world):
     adjudicator.refresh_from_db()
     assert adjudicator.user.email == "nia@example.org"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_video_upload_still_checks_the_csrf_token(comp, world, test_video):
+    entry = EntryFactory(category=comp.strings)
+    from tutti.competitions.emails import entry_link
+
+    client = Client(enforce_csrf_checks=True)
+    with test_video.open("rb") as f:
+        response = client.post(f"{entry_link(entry)}video/", {"video": f})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert not entry.video
+    assert _stored_files() == []
