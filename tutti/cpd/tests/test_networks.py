@@ -394,3 +394,33 @@ def test_staff_approve_several_claims_at_once(client_for, world, cpd):
     staff.post("/wiltshire/manage/networks/claims/", {"claim": [str(claim.pk)]})
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
+
+
+def test_peer_visit_through_the_pages(client_for, cpd):
+    facilitator = client_for("coordinator")
+    response = facilitator.post(f"{BASE}visits/", {"kind": "offer", "focus": "Year 2 singing"})
+    assert response.status_code == 302
+    visit = PeerVisit.objects.get()
+    teacher = client_for("plain")
+    teacher.post(f"{BASE}visits/{visit.pk}/", {"take-up": "1"})
+    visit.refresh_from_db()
+    assert visit.visitor == cpd.member and visit.status == "requested"
+    # Only the host answers; the date is needed to accept.
+    teacher.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": "2025-01-10"})
+    visit.refresh_from_db()
+    assert visit.status == "requested"
+    facilitator = client_for("coordinator")
+    facilitator.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": ""})
+    visit.refresh_from_db()
+    assert visit.status == "requested"
+    facilitator.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": "2025-01-10"})
+    visit.refresh_from_db()
+    assert visit.status == "accepted"
+    client_for("plain").post(f"{BASE}visits/{visit.pk}/", {"text": "Great warm-ups."})
+    visit.refresh_from_db()
+    assert visit.visitor_reflection == "Great warm-ups."
+    page = client_for("plain").get(f"{BASE}my-record/").content.decode()
+    assert "you visited" in page
+    # Asking to visit someone needs the member chosen.
+    response = client_for("plain").post(f"{BASE}visits/", {"kind": "request", "focus": "KS2"})
+    assert response.status_code == 400
