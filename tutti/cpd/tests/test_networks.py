@@ -296,6 +296,8 @@ def test_survey_answer_outside_its_choices_is_refused(client_for, cpd):
     with pytest.raises(services.CpdError):
         services.response_submit(survey=survey, answers={str(q.pk): "KS9"}, member=cpd.member)
     assert client_for("plain").post(url, {f"q{q.pk}": "KS2"}).status_code == 200
+    assert client_for("plain").post(url, {f"q{q.pk}": "KS1"}).status_code == 400
+    assert SurveyResponse.objects.count() == 1
     results = client_for("coordinator").get(f"{BASE}surveys/{survey.pk}/").content.decode()
     assert "1 of 1" in results
 
