@@ -78,6 +78,9 @@ def _school_survey(w) -> str:
     return urlparse(school_link(_survey(w))).path
 
 
+# Pages a token in the link opens: anyone holding it may see them; no cache may keep them.
+SIGNED_LINKS = {"cpd:verify", "cpd:survey-school"}
+
 MATRIX = {
     "cpd:list": (lambda w: "/wiltshire/networks/", PUBLIC),
     # A certificate's verification address is for anyone who is shown the certificate.

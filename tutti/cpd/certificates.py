@@ -91,7 +91,7 @@ def verify_url(certificate: Certificate, request: HttpRequest | None = None) -> 
     network = certificate.member.network
     return absolute_url(
         reverse(
-            "cpd:verify", kwargs={"hub_slug": network_hub(network).slug, "code": certificate.code}
+            "cpd:verify", kwargs={"hub_slug": network_hub(network).slug, "token": certificate.code}
         ),
         request,
     )

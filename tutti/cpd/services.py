@@ -738,6 +738,8 @@ def response_submit(
     """One person's answers; an answer outside a question's choices stores nothing."""
     if not survey.is_open:
         raise CpdConflict("This survey is closed.")
+    if member is not None and SurveyResponse.objects.filter(survey=survey, member=member).exists():
+        raise CpdConflict("You have answered this survey already. Thank you.")
     network = survey.network
     if school is not None:
         if school.kind != OrganisationKind.SCHOOL:

@@ -296,6 +296,8 @@ def test_survey_answer_outside_its_choices_is_refused(client_for, cpd):
     with pytest.raises(services.CpdError):
         services.response_submit(survey=survey, answers={str(q.pk): "KS9"}, member=cpd.member)
     assert client_for("plain").post(url, {f"q{q.pk}": "KS2"}).status_code == 200
+    assert client_for("plain").post(url, {f"q{q.pk}": "KS1"}).status_code == 400
+    assert SurveyResponse.objects.count() == 1
     results = client_for("coordinator").get(f"{BASE}surveys/{survey.pk}/").content.decode()
     assert "1 of 1" in results
 
@@ -394,3 +396,33 @@ def test_staff_approve_several_claims_at_once(client_for, world, cpd):
     staff.post("/wiltshire/manage/networks/claims/", {"claim": [str(claim.pk)]})
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED
+
+
+def test_peer_visit_through_the_pages(client_for, cpd):
+    facilitator = client_for("coordinator")
+    response = facilitator.post(f"{BASE}visits/", {"kind": "offer", "focus": "Year 2 singing"})
+    assert response.status_code == 302
+    visit = PeerVisit.objects.get()
+    teacher = client_for("plain")
+    teacher.post(f"{BASE}visits/{visit.pk}/", {"take-up": "1"})
+    visit.refresh_from_db()
+    assert visit.visitor == cpd.member and visit.status == "requested"
+    # Only the host answers; the date is needed to accept.
+    teacher.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": "2025-01-10"})
+    visit.refresh_from_db()
+    assert visit.status == "requested"
+    facilitator = client_for("coordinator")
+    facilitator.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": ""})
+    visit.refresh_from_db()
+    assert visit.status == "requested"
+    facilitator.post(f"{BASE}visits/{visit.pk}/", {"answer": "accept", "date": "2025-01-10"})
+    visit.refresh_from_db()
+    assert visit.status == "accepted"
+    client_for("plain").post(f"{BASE}visits/{visit.pk}/", {"text": "Great warm-ups."})
+    visit.refresh_from_db()
+    assert visit.visitor_reflection == "Great warm-ups."
+    page = client_for("plain").get(f"{BASE}my-record/").content.decode()
+    assert "you visited" in page
+    # Asking to visit someone needs the member chosen.
+    response = client_for("plain").post(f"{BASE}visits/", {"kind": "request", "focus": "KS2"})
+    assert response.status_code == 400

@@ -83,10 +83,10 @@ def network_accept(request: SignedInHubRequest, hub_slug: str, network_slug: str
 
 
 @public_hub_view
-def certificate_check(request: HubRequest, hub_slug: str, code: str) -> HttpResponse:
+def certificate_check(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """The address printed on a certificate: says whether it is genuine, and what it states."""
     try:
-        certificate = certificate_verify(hub=request.hub, code=code)
+        certificate = certificate_verify(hub=request.hub, code=token)
     except LinkProblem as problem:
         return render(
             request, "cpd/certificate_check.html", {"problem": str(problem)}, status=problem.status
