@@ -66,6 +66,7 @@ MATRIX = {
     "programmes:detail": (lambda w: f"{_base(w)}/", PUBLIC),
     "programmes:outcomes-pdf": (lambda w: f"{_base(w)}/outcomes.pdf", PUBLIC),
     "programmes:dashboard": (lambda w: f"{_base(w)}/manage/", LEADS),
+    "programmes:edit": (lambda w: f"{_base(w)}/manage/edit/", LEADS),
     "programmes:site-create": (lambda w: f"{_base(w)}/manage/sites/new/", LEADS),
     "programmes:lead-invite": (lambda w: f"{_base(w)}/manage/leads/invite/", LEADS),
     "programmes:publish": (lambda w: f"{_base(w)}/manage/publish/", LEADS),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.programme_detail, name="detail"),
     path("<slug:slug>/outcomes.pdf", views.outcomes_pdf, name="outcomes-pdf"),
     path("<slug:slug>/manage/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/manage/edit/", views.programme_edit, name="edit"),
     path("<slug:slug>/manage/sites/new/", views.site_create, name="site-create"),
     path("<slug:slug>/manage/leads/invite/", views.lead_invite, name="lead-invite"),
     path("<slug:slug>/manage/publish/", views.publish, name="publish"),

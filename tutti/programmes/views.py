@@ -38,6 +38,7 @@ from tutti.programmes.forms import (
     LeadInviteForm,
     MeasureForm,
     PlanForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     PublishForm,
     ReflectionForm,
@@ -259,6 +260,22 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
             suppressed_text=selectors.SUPPRESSED,
         ),
     )
+
+
+@programme_page(Need.LEAD)
+def programme_edit(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = request.programme
+    initial = {field: getattr(programme, field) for field in services.EDITABLE}
+    form = ProgrammeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, by=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, "The programme's details are saved.")
+            return redirect("programmes:dashboard", slug=slug)
+    return render(request, "programmes/programme_edit.html", _ctx(request, form=form))
 
 
 @programme_page(Need.LEAD)
