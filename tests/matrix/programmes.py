@@ -8,7 +8,7 @@ Wiltshire) and the coordinator tutor of site B, so the coordinator is a tutor of
 
 from tests.matrix_roles import PUBLIC
 from tutti.programmes.models import ProgrammeInvitation
-from tutti.programmes.services import invitation_create
+from tutti.programmes.services import invitation_create, token_hash
 from tutti.programmes.tests.factories import matrix_programme, senco_path, site_a
 
 NOT_IN_IT = {"anonymous": 302, "plain": 404, "outsider": 404}
@@ -28,8 +28,6 @@ def _site(w) -> str:
 
 
 def _invitation(w) -> str:
-    from tutti.programmes.services import token_hash
-
     if not ProgrammeInvitation.objects.filter(token_hash=token_hash(TOKEN)).exists():
         invitation = invitation_create(
             programme=matrix_programme(w),
@@ -41,6 +39,11 @@ def _invitation(w) -> str:
         invitation.token_hash = token_hash(TOKEN)
         invitation.save(update_fields=["token_hash"])
     return f"/programmes/invitations/{TOKEN}/"
+
+
+def _invitation_id(w) -> int:
+    _invitation(w)
+    return ProgrammeInvitation.objects.get(token_hash=token_hash(TOKEN)).pk
 
 
 def _pupil(w) -> int:
@@ -78,6 +81,11 @@ MATRIX = {
     "programmes:reflection": (lambda w: f"{_base(w)}/reflection/", TEAM),
     "programmes:site": (lambda w: f"{_site(w)}/", SITE_SUMMARY),
     "programmes:site-invite": (lambda w: f"{_site(w)}/invite/", LEADS),
+    # Withdrawing takes a POST; a GET goes back to the site's page.
+    "programmes:invitation-withdraw": (
+        lambda w: f"{_site(w)}/invitations/{_invitation_id(w)}/withdraw/",
+        NOT_IN_IT | {"partner": 403, "coordinator": 403, "staff": 403, "admin": 302},
+    ),
     "programmes:senco-link": (lambda w: f"{_site(w)}/senco-link/", PUPIL_DATA),
     "programmes:pupils": (lambda w: f"{_site(w)}/pupils/", PUPIL_DATA),
     "programmes:scores": (lambda w: f"{_site(w)}/pupils/{_pupil(w)}/scores/", PUPIL_DATA),

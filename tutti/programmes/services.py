@@ -262,6 +262,17 @@ def invitation_create(
     return invitation
 
 
+@transaction.atomic
+def invitation_withdraw(*, invitation: ProgrammeInvitation, by: Any) -> None:
+    """Withdraw an invitation not yet accepted: its link stops working at once."""
+    locked = ProgrammeInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ProgrammeConflict(f"{locked.email} has already accepted.")
+    locked.expires_at = timezone.now()
+    locked.save(update_fields=["expires_at", "updated_at"])
+    audit("programmes.invitation.withdrawn", hub=locked.programme.lead_hub, actor=by, obj=locked)
+
+
 def invitation_for_token(token: str) -> ProgrammeInvitation:
     invitation = (
         ProgrammeInvitation.objects.select_related("programme", "site__school")

@@ -22,6 +22,11 @@ urlpatterns = [
     path("<slug:slug>/reflection/", views.reflection, name="reflection"),
     path("<slug:slug>/sites/<int:site_id>/", views.site_detail, name="site"),
     path("<slug:slug>/sites/<int:site_id>/invite/", views.site_invite, name="site-invite"),
+    path(
+        "<slug:slug>/sites/<int:site_id>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
     path("<slug:slug>/sites/<int:site_id>/senco-link/", views.senco_link, name="senco-link"),
     path("<slug:slug>/sites/<int:site_id>/pupils/", views.pupils, name="pupils"),
     path(

@@ -293,3 +293,19 @@ def test_the_lead_changes_the_programmes_details(client_for, world):
     data |= {"min_group": "2", "max_group": "2"}
     response = client_for("admin").post(f"/programmes/{programme.slug}/manage/edit/", data)
     assert "already has 3 pupils" in response.content.decode()
+
+
+def test_the_lead_withdraws_an_invitation_and_its_link_stops_working(client_for, client, world):
+    site = site_a(world)
+    invitation = services.invitation_create(
+        programme=site.programme, site=site, role="tutor", email="late@example.org", by=None
+    )
+    invitation.token_hash = services.token_hash("withdrawn-token")
+    invitation.save(update_fields=["token_hash"])
+    url = f"/programmes/{site.programme.slug}/sites/{site.pk}/invitations/{invitation.pk}/withdraw/"
+    assert client_for("partner").post(url).status_code == 403
+    client_for("admin").post(url)
+    client.logout()
+    response = client.get("/programmes/invitations/withdrawn-token/")
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
