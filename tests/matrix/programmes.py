@@ -11,6 +11,13 @@ from tutti.programmes.models import ProgrammeInvitation
 from tutti.programmes.services import invitation_create, token_hash
 from tutti.programmes.tests.factories import matrix_programme, senco_path, site_a
 
+# Pages a link's token opens: anyone with the link may see them, no cache may keep them.
+SIGNED_LINKS = {
+    "programmes:invitation",
+    "programmes:senco",
+    "programmes:senco-scores",
+    "programmes:senco-remove",
+}
 NOT_IN_IT = {"anonymous": 302, "plain": 404, "outsider": 404}
 LEADS = NOT_IN_IT | {"partner": 403, "coordinator": 403, "staff": 403, "admin": 200}
 TEAM = NOT_IN_IT | {"partner": 200, "coordinator": 200, "staff": 403, "admin": 200}
