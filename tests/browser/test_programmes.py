@@ -242,6 +242,7 @@ def test_the_teams_other_pages_pass_axe(page, site, sign_in, axe_check):
         "/manage/leads/invite/",
         "/manage/events/",
         "/manage/measures/",
+        "/manage/edit/",
         f"/sites/{other.pk}/senco-link/",
         f"/sites/{other.pk}/pupils/",
         f"/sites/{other.pk}/pupils/{pupil.pk}/remove/",

@@ -8,9 +8,16 @@ Wiltshire) and the coordinator tutor of site B, so the coordinator is a tutor of
 
 from tests.matrix_roles import PUBLIC
 from tutti.programmes.models import ProgrammeInvitation
-from tutti.programmes.services import invitation_create
+from tutti.programmes.services import invitation_create, token_hash
 from tutti.programmes.tests.factories import matrix_programme, senco_path, site_a
 
+# Pages a link's token opens: anyone with the link may see them, no cache may keep them.
+SIGNED_LINKS = {
+    "programmes:invitation",
+    "programmes:senco",
+    "programmes:senco-scores",
+    "programmes:senco-remove",
+}
 NOT_IN_IT = {"anonymous": 302, "plain": 404, "outsider": 404}
 LEADS = NOT_IN_IT | {"partner": 403, "coordinator": 403, "staff": 403, "admin": 200}
 TEAM = NOT_IN_IT | {"partner": 200, "coordinator": 200, "staff": 403, "admin": 200}
@@ -28,8 +35,6 @@ def _site(w) -> str:
 
 
 def _invitation(w) -> str:
-    from tutti.programmes.services import token_hash
-
     if not ProgrammeInvitation.objects.filter(token_hash=token_hash(TOKEN)).exists():
         invitation = invitation_create(
             programme=matrix_programme(w),
@@ -41,6 +46,11 @@ def _invitation(w) -> str:
         invitation.token_hash = token_hash(TOKEN)
         invitation.save(update_fields=["token_hash"])
     return f"/programmes/invitations/{TOKEN}/"
+
+
+def _invitation_id(w) -> int:
+    _invitation(w)
+    return ProgrammeInvitation.objects.get(token_hash=token_hash(TOKEN)).pk
 
 
 def _pupil(w) -> int:
@@ -66,6 +76,7 @@ MATRIX = {
     "programmes:detail": (lambda w: f"{_base(w)}/", PUBLIC),
     "programmes:outcomes-pdf": (lambda w: f"{_base(w)}/outcomes.pdf", PUBLIC),
     "programmes:dashboard": (lambda w: f"{_base(w)}/manage/", LEADS),
+    "programmes:edit": (lambda w: f"{_base(w)}/manage/edit/", LEADS),
     "programmes:site-create": (lambda w: f"{_base(w)}/manage/sites/new/", LEADS),
     "programmes:lead-invite": (lambda w: f"{_base(w)}/manage/leads/invite/", LEADS),
     "programmes:publish": (lambda w: f"{_base(w)}/manage/publish/", LEADS),
@@ -77,6 +88,11 @@ MATRIX = {
     "programmes:reflection": (lambda w: f"{_base(w)}/reflection/", TEAM),
     "programmes:site": (lambda w: f"{_site(w)}/", SITE_SUMMARY),
     "programmes:site-invite": (lambda w: f"{_site(w)}/invite/", LEADS),
+    # Withdrawing takes a POST; a GET goes back to the site's page.
+    "programmes:invitation-withdraw": (
+        lambda w: f"{_site(w)}/invitations/{_invitation_id(w)}/withdraw/",
+        NOT_IN_IT | {"partner": 403, "coordinator": 403, "staff": 403, "admin": 302},
+    ),
     "programmes:senco-link": (lambda w: f"{_site(w)}/senco-link/", PUPIL_DATA),
     "programmes:pupils": (lambda w: f"{_site(w)}/pupils/", PUPIL_DATA),
     "programmes:scores": (lambda w: f"{_site(w)}/pupils/{_pupil(w)}/scores/", PUPIL_DATA),

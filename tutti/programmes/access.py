@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from tutti.accounts.models import Membership, Role
+from tutti.core import page_cache
 from tutti.programmes.models import Programme, Site, SitePerson, SiteRole
 
 View = Callable[..., HttpResponse]
@@ -28,7 +29,7 @@ STAFF_ROLES = (Role.HUB_ADMIN, Role.HUB_STAFF)
 
 
 class Need(StrEnum):
-    PUBLIC = "programme_public"
+    PUBLIC = "public"
     LEAD = "programme_lead"
     TEAM = "programme_team"
     SITE = "programme_site"
@@ -156,10 +157,19 @@ def programme_page(need: Need) -> Callable[[View], View]:
             request.programme_site = site  # type: ignore[attr-defined]
             return view(request, slug, *args, **kwargs)
 
+        if need is Need.PUBLIC:
+            return _public(wrapper)
         wrapper.access = str(need)  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def _public(view: View) -> View:
+    """Anyone's page: browsers may keep it (a signed link's page, with its token, they may
+    not), but the shared page cache does not, as it is kept by hub and a programme has none."""
+    view.access = "public"  # type: ignore[attr-defined]
+    return page_cache.exempt(view)
 
 
 def signed_in_page(view: View) -> View:
@@ -177,5 +187,4 @@ def signed_in_page(view: View) -> View:
 
 def public_page(view: View) -> View:
     """A page for anyone, outside any programme (the list, an invitation link)."""
-    view.access = "programme_public"  # type: ignore[attr-defined]
-    return view
+    return _public(view)

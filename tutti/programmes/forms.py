@@ -10,6 +10,7 @@ from tutti.programmes.models import (
     MeasureKind,
     OutcomeMeasure,
     Point,
+    ProgrammeStatus,
     Pupil,
     ReferralReason,
     SiteRole,
@@ -66,6 +67,29 @@ class ProgrammeForm(forms.Form):
         ):
             self.add_error("max_group", "The largest group cannot be smaller than the smallest.")
         return data
+
+
+class ProgrammeEditForm(forms.Form):
+    name = forms.CharField(label="Name of the programme", max_length=200)
+    lead_organisation = forms.ModelChoiceField(
+        label="Lead organisation", queryset=Organisation.objects.none(), required=False
+    )
+    funder = forms.CharField(max_length=200, required=False)
+    aims = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    status = forms.ChoiceField(choices=ProgrammeStatus.choices)
+    starts_on = forms.DateField(label="Starts on", widget=DateInput)
+    ends_on = forms.DateField(label="Ends on", widget=DateInput)
+    min_group = forms.IntegerField(label="Smallest group", min_value=1, max_value=30)
+    max_group = forms.IntegerField(label="Largest group", min_value=1, max_value=30)
+    retention_months = forms.IntegerField(
+        label="Months to keep pupils' data after the end", min_value=1, max_value=120
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
+            kind=OrganisationKind.SCHOOL
+        ).order_by("name")
 
 
 class SiteForm(forms.Form):

@@ -114,6 +114,56 @@ def programme_create(
     return programme
 
 
+EDITABLE = (
+    "name",
+    "lead_organisation",
+    "funder",
+    "aims",
+    "status",
+    "starts_on",
+    "ends_on",
+    "min_group",
+    "max_group",
+    "retention_months",
+)
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, by: Any, **changes: Any) -> Programme:
+    """Change the programme's details; dates and group limits must still fit what is there."""
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    for field, value in changes.items():
+        if field not in EDITABLE:
+            raise ProgrammeError(f"{field} cannot be changed here.")
+        setattr(locked, field, value.strip() if isinstance(value, str) else value)
+    if locked.ends_on <= locked.starts_on:
+        raise ProgrammeError("Choose an end date after the start date.")
+    if not 1 <= locked.min_group <= locked.max_group <= 30:
+        raise ProgrammeError("Give a smallest group of at least 1 and a largest of at most 30.")
+    outside = Session.objects.filter(site__programme=locked).exclude(
+        date__range=(locked.starts_on, locked.ends_on)
+    )
+    if outside.exists():
+        raise ProgrammeConflict(
+            "Some sessions fall outside those dates. Choose dates that include every session."
+        )
+    biggest = max((s.pupils.count() for s in locked.sites.all()), default=0)
+    if biggest > locked.max_group:
+        raise ProgrammeConflict(
+            f"A site already has {biggest} pupils: the largest group cannot be smaller."
+        )
+    locked.full_clean()
+    locked.save(update_fields=[*changes, "updated_at"])
+    audit(
+        "programmes.programme.changed",
+        hub=locked.lead_hub,
+        actor=by,
+        obj=locked,
+        fields=sorted(changes),
+    )
+    return locked
+
+
 def _school_hub(school: Organisation) -> Hub | None:
     if school.local_authority_id is None:
         return None
@@ -210,6 +260,17 @@ def invitation_create(
     )
     _send_invitation(invitation, token)
     return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: ProgrammeInvitation, by: Any) -> None:
+    """Withdraw an invitation not yet accepted: its link stops working at once."""
+    locked = ProgrammeInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ProgrammeConflict(f"{locked.email} has already accepted.")
+    locked.expires_at = timezone.now()
+    locked.save(update_fields=["expires_at", "updated_at"])
+    audit("programmes.invitation.withdrawn", hub=locked.programme.lead_hub, actor=by, obj=locked)
 
 
 def invitation_for_token(token: str) -> ProgrammeInvitation:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.programme_detail, name="detail"),
     path("<slug:slug>/outcomes.pdf", views.outcomes_pdf, name="outcomes-pdf"),
     path("<slug:slug>/manage/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/manage/edit/", views.programme_edit, name="edit"),
     path("<slug:slug>/manage/sites/new/", views.site_create, name="site-create"),
     path("<slug:slug>/manage/leads/invite/", views.lead_invite, name="lead-invite"),
     path("<slug:slug>/manage/publish/", views.publish, name="publish"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("<slug:slug>/reflection/", views.reflection, name="reflection"),
     path("<slug:slug>/sites/<int:site_id>/", views.site_detail, name="site"),
     path("<slug:slug>/sites/<int:site_id>/invite/", views.site_invite, name="site-invite"),
+    path(
+        "<slug:slug>/sites/<int:site_id>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
     path("<slug:slug>/sites/<int:site_id>/senco-link/", views.senco_link, name="senco-link"),
     path("<slug:slug>/sites/<int:site_id>/pupils/", views.pupils, name="pupils"),
     path(

@@ -38,6 +38,7 @@ from tutti.programmes.forms import (
     LeadInviteForm,
     MeasureForm,
     PlanForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     PublishForm,
     ReflectionForm,
@@ -262,6 +263,22 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
 
 
 @programme_page(Need.LEAD)
+def programme_edit(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = request.programme
+    initial = {field: getattr(programme, field) for field in services.EDITABLE}
+    form = ProgrammeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, by=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, "The programme's details are saved.")
+            return redirect("programmes:dashboard", slug=slug)
+    return render(request, "programmes/programme_edit.html", _ctx(request, form=form))
+
+
+@programme_page(Need.LEAD)
 def site_create(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme: Programme = request.programme
     form = SiteForm(request.POST or None)
@@ -451,7 +468,9 @@ def site_detail(request: ProgrammeRequest, slug: str, site_id: int) -> HttpRespo
             request,
             people=site.people.select_related("user"),
             weeks=selectors.site_weeks(site=site, programme=programme),
-            invitations=site.invitations.filter(accepted_at__isnull=True),
+            invitations=site.invitations.filter(
+                accepted_at__isnull=True, expires_at__gt=timezone.now()
+            ),
             sees_pupils=request.standing.sees_pupils(site),
         ),
     )
@@ -477,6 +496,23 @@ def site_invite(request: ProgrammeRequest, slug: str, site_id: int) -> HttpRespo
             )
             return redirect("programmes:site", slug=slug, site_id=site.pk)
     return render(request, "programmes/site_invite.html", _ctx(request, form=form))
+
+
+@programme_page(Need.LEAD)
+def invitation_withdraw(
+    request: ProgrammeRequest, slug: str, site_id: int, invitation_id: int
+) -> HttpResponse:
+    """Withdraw an invitation (POST); a GET goes back to the site's page."""
+    site: Site = request.programme_site  # type: ignore[assignment]
+    invitation = get_object_or_404(site.invitations.all(), pk=invitation_id)
+    if request.method == "POST":
+        try:
+            services.invitation_withdraw(invitation=invitation, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    return redirect("programmes:site", slug=slug, site_id=site.pk)
 
 
 def senco_url(request: HttpRequest, site: Site) -> str:

@@ -255,3 +255,20 @@ def test_the_senco_is_emailed_their_current_link(site, django_capture_on_commit_
 def test_a_site_without_a_senco_email_says_to_copy_the_link(site):
     with pytest.raises(ProgrammeError, match="copy the link"):
         services.senco_link_send(site=site, by=None)
+
+
+def test_changing_the_dates_must_keep_every_session_inside(site):
+    programme = site.programme
+    services.sessions_plan(site=site, first_on=programme.starts_on, weeks=2, minutes=45, by=None)
+    with pytest.raises(services.ProgrammeConflict, match="outside those dates"):
+        services.programme_update(
+            programme=programme, by=None, starts_on=programme.starts_on + timedelta(days=1)
+        )
+    changed = services.programme_update(programme=programme, by=None, funder="Arts Council")
+    assert changed.funder == "Arts Council"
+
+
+def test_the_largest_group_cannot_shrink_below_a_sites_group(site):
+    add_pupils(site, 4)
+    with pytest.raises(services.ProgrammeConflict, match="already has 4 pupils"):
+        services.programme_update(programme=site.programme, by=None, max_group=3, min_group=2)

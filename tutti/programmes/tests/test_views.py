@@ -271,3 +271,41 @@ def test_a_tutor_of_another_site_cannot_remove_this_sites_pupil(client_for, worl
     assert client_for("coordinator").post(url).status_code == 404
     assert client_for("staff").post(url).status_code == 403
     assert Pupil.objects.filter(pk=pupil.pk).exists()
+
+
+def test_the_lead_changes_the_programmes_details(client_for, world):
+    programme = matrix_programme(world)
+    data = {
+        "name": "Renamed pilot",
+        "funder": "Youth Music",
+        "aims": "",
+        "status": "running",
+        "starts_on": programme.starts_on.isoformat(),
+        "ends_on": programme.ends_on.isoformat(),
+        "min_group": "3",
+        "max_group": "5",
+        "retention_months": "18",
+    }
+    response = client_for("admin").post(f"/programmes/{programme.slug}/manage/edit/", data)
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.name, programme.retention_months) == ("Renamed pilot", 18)
+    data |= {"min_group": "2", "max_group": "2"}
+    response = client_for("admin").post(f"/programmes/{programme.slug}/manage/edit/", data)
+    assert "already has 3 pupils" in response.content.decode()
+
+
+def test_the_lead_withdraws_an_invitation_and_its_link_stops_working(client_for, client, world):
+    site = site_a(world)
+    invitation = services.invitation_create(
+        programme=site.programme, site=site, role="tutor", email="late@example.org", by=None
+    )
+    invitation.token_hash = services.token_hash("withdrawn-token")
+    invitation.save(update_fields=["token_hash"])
+    url = f"/programmes/{site.programme.slug}/sites/{site.pk}/invitations/{invitation.pk}/withdraw/"
+    assert client_for("partner").post(url).status_code == 403
+    client_for("admin").post(url)
+    client.logout()
+    response = client.get("/programmes/invitations/withdrawn-token/")
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
