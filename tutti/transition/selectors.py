@@ -115,16 +115,18 @@ def _nearest_reasons(
     """Primaries of the secondary's local authority that have it among their nearest."""
     if secondary.local_authority_id is None or secondary.latitude is None:
         return {}, {}
+    # The register's schools of the secondary's authority, if it is one of the hub's: without
+    # the directory's partners (hub_organisations), whose OR keeps the database off its index.
     schools = list(
-        hub_schools(hub=hub)
-        .filter(
+        Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL,
+            local_authority__hubs=hub,
             is_open=True,
             local_authority_id=secondary.local_authority_id,
             phase__in=PRIMARY_PHASES | RECEIVING_PHASES,
             latitude__isnull=False,
             longitude__isnull=False,
-        )
-        .only("pk", "name", "town", "urn", "phase", "latitude", "longitude", "kind")
+        ).only("pk", "name", "town", "urn", "phase", "latitude", "longitude", "kind")
     )
     receivers = [s for s in schools if s.phase in RECEIVING_PHASES and s.pk != secondary.pk]
     # Ranking only compares distances, so a flat projection at the secondary's latitude will do
