@@ -236,6 +236,7 @@ def measure(hub, secondary, repeat: int) -> None:  # type: ignore[no-untyped-def
             f"  {label:24} {statistics.median(w):>6.1f}ms {p95(w):>6.1f}ms "
             f"{statistics.median(c):>6.1f}ms {size:>8} {queries!s:>8}"
         )
+    slowest(hub, secondary, year)
     page = statistics.median(rows[2][1][0])
     floor = statistics.median(rows[0][1][0])
     verdict = "under" if page - floor < TARGET_MS else "OVER"
@@ -244,6 +245,28 @@ def measure(hub, secondary, repeat: int) -> None:  # type: ignore[no-untyped-def
         "target",
         flush=True,
     )
+
+
+def slowest(hub, secondary, year: int) -> None:  # type: ignore[no-untyped-def]
+    """The picture's queries, slowest first, to show where its time goes."""
+    from django.db import connection
+
+    from tutti.transition import selectors
+
+    made: list[tuple[float, str]] = []
+
+    def timed_query(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            made.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timed_query):
+        selectors.picture(hub=hub, secondary=secondary, year=year)
+    print("\n  the picture's queries, slowest first:")
+    for ms, sql in sorted(made, reverse=True)[:5]:
+        print(f"  {ms:>6.1f}ms  {sql[:110]}")
 
 
 if __name__ == "__main__":

@@ -58,3 +58,6 @@ MATRIX = {
 }
 
 assert set(ANY_MEMBER) == set(VIEWERS)
+
+# The family's passport pages: anyone with the link may open them, no cache may keep them.
+SIGNED_LINKS = {"transition:passport", "transition:passport-send", "transition:passport-withdraw"}

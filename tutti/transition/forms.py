@@ -58,13 +58,14 @@ class PassportForm(forms.ModelForm):
         label="Their primary school now",
         queryset=Organisation.objects.none(),
         required=False,
+        help_text="Needed to send the passport.",
         error_messages={"invalid_choice": "Choose your child's primary school from the list."},
     )
     secondary = SchoolChoiceField(
         label="The secondary school they are going to",
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Only this school receives the passport, once you send it.",
+        help_text="Needed to send the passport. Only this school receives it, once you send it.",
         error_messages={
             "invalid_choice": "Choose the secondary school your child is going to from the list."
         },
@@ -110,7 +111,9 @@ class PassportForm(forms.ModelForm):
             "access_needs": "Anything that helps them take part",
         }
         help_texts = {
-            "instruments": "For example: cornet, or singing.",
+            "child_name": "Needed to send the passport. As their schools know them, so the new "
+            "school can find them.",
+            "instruments": "Needed to send the passport. For example: cornet, or singing.",
             "loan_instrument": "If they have an instrument on loan from the hub or a school, "
             "which one and from whom.",
             "access_needs": "Only what you want the new school to know, for example an "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from tutti.clusters.models import Cluster, ClusterMember
+from tutti.clusters.models import ClusterMember
 from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -115,16 +115,18 @@ def _nearest_reasons(
     """Primaries of the secondary's local authority that have it among their nearest."""
     if secondary.local_authority_id is None or secondary.latitude is None:
         return {}, {}
+    # The register's schools of the secondary's authority, if it is one of the hub's: without
+    # the directory's partners (hub_organisations), whose OR keeps the database off its index.
     schools = list(
-        hub_schools(hub=hub)
-        .filter(
+        Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL,
+            local_authority__hubs=hub,
             is_open=True,
             local_authority_id=secondary.local_authority_id,
             phase__in=PRIMARY_PHASES | RECEIVING_PHASES,
             latitude__isnull=False,
             longitude__isnull=False,
-        )
-        .only("pk", "name", "town", "urn", "phase", "latitude", "longitude", "kind")
+        ).only("pk", "name", "town", "urn", "phase", "latitude", "longitude", "kind")
     )
     receivers = [s for s in schools if s.phase in RECEIVING_PHASES and s.pk != secondary.pk]
     # Ranking only compares distances, so a flat projection at the secondary's latitude will do
@@ -158,32 +160,30 @@ def _cluster_reasons(
     *, hub: Hub, secondary: Organisation
 ) -> tuple[dict[int, Organisation], dict[int, list[str]]]:
     # A cluster says where its primaries go on to only when it has one secondary school.
-    clusters = (
-        Cluster.objects.filter(
-            hub=hub,
-            pk__in=ClusterMember.objects.filter(organisation=secondary).values("cluster_id"),
+    # Two plain queries: counting secondaries in the database took a correlated subquery.
+    cluster_ids = list(
+        ClusterMember.objects.filter(organisation=secondary, cluster__hub=hub).values_list(
+            "cluster_id", flat=True
         )
-        .annotate(
-            receiving=Count(
-                "memberships",
-                filter=Q(
-                    memberships__organisation__is_open=True,
-                    memberships__organisation__phase__in=RECEIVING_PHASES,
-                ),
-            )
-        )
-        .filter(receiving=1)
     )
-    members = (
+    everyone = list(
         ClusterMember.objects.filter(
-            cluster__in=clusters,
+            cluster_id__in=cluster_ids,
             organisation__kind=OrganisationKind.SCHOOL,
             organisation__is_open=True,
-            organisation__phase__in=PRIMARY_PHASES,
         )
         .select_related("organisation", "cluster")
         .order_by("cluster__name")
     )
+    receiving: dict[int, int] = defaultdict(int)
+    for member in everyone:
+        if member.organisation.phase in RECEIVING_PHASES:
+            receiving[member.cluster_id] += 1
+    members = [
+        m
+        for m in everyone
+        if receiving[m.cluster_id] == 1 and m.organisation.phase in PRIMARY_PHASES
+    ]
     primaries: dict[int, Organisation] = {}
     reasons: dict[int, list[str]] = defaultdict(list)
     for member in members:

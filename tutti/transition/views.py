@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from tutti.core.audit import ReadAction, audit_read
 from tutti.core.errors import DomainError
@@ -51,6 +52,7 @@ def _passport_from_link(request: HubRequest, token: str) -> Passport:
 
 
 # The family's pages, by signed link ----------------------------------------------------------
+# Public (the link stands in for an account) but about a child: never kept by a browser or proxy.
 
 
 @public_hub_view
@@ -74,6 +76,7 @@ def passport_start(request: HubRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
+@never_cache
 def passport(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """The family's passport: the form while it is not sent, then where it has got to."""
     try:
@@ -109,6 +112,7 @@ def passport(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
 
 
 @public_hub_view
+@never_cache
 def passport_send(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """Check and send: a GET shows what the school will get; sending takes a POST."""
     try:
@@ -138,6 +142,7 @@ def passport_send(request: HubRequest, hub_slug: str, token: str) -> HttpRespons
 
 
 @public_hub_view
+@never_cache
 def passport_withdraw(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """Withdraw: a GET asks to confirm; withdrawing takes a POST and deletes what it said."""
     try:

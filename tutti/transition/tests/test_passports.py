@@ -57,7 +57,9 @@ def test_a_family_asks_for_a_link_and_gets_it_by_email(
     (message,) = mailoutbox
     assert message.to == ["parent@example.org"]
     path = re.search(r"http://[^/]+(/wiltshire/transition/passport/\S+/)", message.body)[1]
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
 
 
 def test_a_bad_email_address_is_refused_and_nothing_is_stored(client, world, mailoutbox):

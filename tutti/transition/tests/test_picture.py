@@ -78,7 +78,7 @@ def test_the_picture_of_20_feeders_over_five_years_takes_a_fixed_number_of_queri
     year = current_academic_year()
     secondary, primaries = _feeders(world, 20)
     _records(world, primaries, list(range(year - 4, year + 1)))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         picture = selectors.picture(hub=world.hub, secondary=secondary, year=year)
     assert len(picture.feeders) == 21
     assert picture.years[0].wcet_pupils == 600
@@ -86,7 +86,7 @@ def test_the_picture_of_20_feeders_over_five_years_takes_a_fixed_number_of_queri
     client = client_for("staff")
     url = f"/wiltshire/manage/transition/{secondary.urn}/"
     client.get(url)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
     assert AuditLog.objects.filter(action="read.transition.picture").count() == 2
