@@ -169,11 +169,11 @@ def _set_up(view_class) -> bool:
     return True
 
 
-# Mail providers' tracking webhooks: each takes only a POST signed by its provider; one that is
-# not set up (no signing key in the settings) is not found.
+# Mail providers' tracking and inbound webhooks: each takes only a POST signed by its
+# provider; one that is not set up (no signing key in the settings) is not found.
 for _pattern in anymail_urls.urlpatterns:
-    if "tracking" in (_pattern.name or ""):
-        _path = "/anymail/" + str(_pattern.pattern)
+    if "tracking" in (_pattern.name or "") or "inbound" in (_pattern.name or ""):
+        _path = "/anymail/" + str(_pattern.pattern).strip("^$").replace("(_mime)?", "")
         _status = 405 if _set_up(_pattern.callback.view_class) else 404
         MATRIX[f"anymail:{_pattern.name}"] = (
             lambda w, path=_path: path,
