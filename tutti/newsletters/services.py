@@ -108,8 +108,15 @@ def list_update(*, newsletter_list: NewsletterList, by: User | None, **fields: A
         if key in fields:
             setattr(newsletter_list, key, fields[key])
     _check_list(newsletter_list)
+    if "in_footer" in fields:
+        if fields["in_footer"]:
+            # One list is joined from the footer: the hub's main newsletter.
+            NewsletterList.objects.filter(hub=newsletter_list.hub, in_footer=True).exclude(
+                pk=newsletter_list.pk
+            ).update(in_footer=False)
+        newsletter_list.in_footer = bool(fields["in_footer"])
     newsletter_list.full_clean()
-    newsletter_list.save(update_fields=[*LIST_FIELDS, "updated_at"])
+    newsletter_list.save(update_fields=[*LIST_FIELDS, "in_footer", "updated_at"])
     audit(Action.LIST_UPDATED, hub=newsletter_list.hub, actor=by, obj=newsletter_list)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from tutti.core.links import LinkProblem
 from tutti.newsletters import selectors, services
 from tutti.newsletters.forms import FOOTER_WORDING, SIGNUP_WORDING, PreferencesForm, SignupForm
-from tutti.newsletters.models import Confirmation, IssueImage, Subscription
+from tutti.newsletters.models import Confirmation, IssueImage, NewsletterList, Subscription
 from tutti.newsletters.tokens import read_confirmation, read_preferences, read_unsubscribe
 from tutti.tenancy.pages import public_hub_view
 from tutti.tenancy.request import HubRequest
@@ -110,7 +110,7 @@ def preferences(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
         raise LinkProblem("We no longer hold this address, so there is nothing to change.", 410)
     lists, on = selectors.subscriber_lists(subscriber=subscriber)
     ids = [item.pk for item in lists]
-    choices = selectors.public_lists(hub=request.hub).model.objects.filter(pk__in=ids)
+    choices = NewsletterList.objects.filter(hub=request.hub, pk__in=ids).order_by("kind", "name")
     form = PreferencesForm(request.POST or None, lists=choices, initial={"lists": sorted(on)})
     saved = False
     if request.method == "POST":
