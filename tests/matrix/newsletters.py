@@ -76,7 +76,8 @@ def _confirm_path(w) -> str:
 
 
 def _image_path(w) -> str:
-    issue = _draft(w)
+    """An image of a sent issue: public, as the emails show it."""
+    issue = _sent(w)
     image = issue.images.first()
     if image is None:
         data = io.BytesIO()

@@ -241,6 +241,10 @@ def test_an_image_is_stored_and_served(client_for, world, news, settings, tmp_pa
     served = client.get(f"/wiltshire/newsletters/images/{image.pk}/")
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == _png()
+    # Until the issue is sent, only the people writing it see its images.
+    assert (
+        client_for("anonymous").get(f"/wiltshire/newsletters/images/{image.pk}/").status_code == 404
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,15 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tutti.core.links import LinkProblem
 from tutti.newsletters import selectors, services
+from tutti.newsletters.access import CAPABILITY
 from tutti.newsletters.forms import FOOTER_WORDING, SIGNUP_WORDING, PreferencesForm, SignupForm
-from tutti.newsletters.models import Confirmation, IssueImage, NewsletterList, Subscription
+from tutti.newsletters.models import (
+    Confirmation,
+    IssueImage,
+    IssueStatus,
+    NewsletterList,
+    Subscription,
+)
 from tutti.newsletters.tokens import read_confirmation, read_preferences, read_unsubscribe
 from tutti.tenancy.pages import public_hub_view
 from tutti.tenancy.request import HubRequest
@@ -196,8 +203,12 @@ def archived_issue(request: HubRequest, hub_slug: str, list_slug: str, pk: int) 
 @public_hub_view
 def image(request: HubRequest, hub_slug: str, pk: int) -> FileResponse:
     """An image of an issue, from storage: emails and the archive link here."""
-    found = IssueImage.objects.filter(hub=request.hub, pk=pk).first()
+    found = IssueImage.objects.filter(hub=request.hub, pk=pk).select_related("issue").first()
     if found is None or not found.file:
+        raise Http404("No such image.")
+    # Before its issue goes out, an image is for the people writing it.
+    staff = request.membership is not None and request.membership.has_capability(CAPABILITY)
+    if found.issue.status == IssueStatus.DRAFT and not staff:
         raise Http404("No such image.")
     response = FileResponse(found.file.open("rb"))
     response["X-Content-Type-Options"] = "nosniff"
