@@ -1,6 +1,8 @@
 """The public side: sign-up (page, footer and embeddable form), confirmation, the preference
 centre, one-click unsubscribe and the archive. The last four need no account: signed links."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from csp.decorators import csp_replace
@@ -23,6 +25,24 @@ from tutti.newsletters.models import (
 from tutti.newsletters.tokens import read_confirmation, read_preferences, read_unsubscribe
 from tutti.tenancy.pages import public_hub_view
 from tutti.tenancy.request import HubRequest
+
+
+def _link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed link that cannot be used answers with the plain page other links use."""
+
+    @wraps(view)
+    def wrapper(request: HubRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LinkProblem as problem:
+            return render(
+                request,
+                "core/link_problem.html",
+                {"message": problem.message},
+                status=problem.status,
+            )
+
+    return wrapper
 
 
 def _signup(request: HubRequest, *, source: str, template: str) -> HttpResponse:
@@ -82,6 +102,7 @@ def embed(request: HubRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
+@_link_page
 def confirm(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """A GET shows a button, so that mail scanners following links confirm nothing."""
     confirmation_id = read_confirmation(token)
@@ -111,6 +132,7 @@ def _preferences_token(subscriber_id: int) -> str:
 
 
 @public_hub_view
+@_link_page
 def preferences(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     subscriber = selectors.subscriber_get(hub=request.hub, pk=read_preferences(token))
     if subscriber is None:
@@ -142,6 +164,7 @@ def preferences(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
 # signed token in the URL is the proof. A GET (someone following the link) asks first.
 @csrf_exempt
 @public_hub_view
+@_link_page
 def unsubscribe(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     subscription_id, issue_id = read_unsubscribe(token)
     subscription = (
