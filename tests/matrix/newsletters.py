@@ -180,3 +180,6 @@ for _pattern in anymail_urls.urlpatterns:
             lambda w, path=_path: path,
             dict.fromkeys(ROLES, _status),
         )
+
+# Pages a link's token opens: anyone with the link may, but no cache may keep them.
+SIGNED_LINKS = {"newsletters:confirm", "newsletters:preferences", "newsletters:unsubscribe"}
