@@ -464,11 +464,15 @@ MATRIX = {
 }
 
 # Each newer app lists its own URLs in tests/matrix/<app>.py, a dict called MATRIX of the same
-# shape, so that apps built side by side do not all edit this file.
+# shape, so that apps built side by side do not all edit this file. A part also names, in a set
+# called SIGNED_LINKS, its pages that anyone holding a link's token may open: public to the
+# matrix, private to every cache (tutti/core/tests/test_security_headers.py).
+PART_SIGNED_LINKS: set[str] = set()
 for _part in sorted(pkgutil.iter_modules([str(Path(__file__).parent / "matrix")])):
-    _entries = importlib.import_module(f"tests.matrix.{_part.name}").MATRIX
-    assert not _entries.keys() & MATRIX.keys(), f"tests/matrix/{_part.name}.py repeats a URL"
-    MATRIX.update(_entries)
+    _module = importlib.import_module(f"tests.matrix.{_part.name}")
+    assert not _module.MATRIX.keys() & MATRIX.keys(), f"tests/matrix/{_part.name}.py repeats a URL"
+    MATRIX.update(_module.MATRIX)
+    PART_SIGNED_LINKS.update(getattr(_module, "SIGNED_LINKS", set()))
 
 
 # Signing out when signed out already goes home, not to the sign-in page.

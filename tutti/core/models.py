@@ -59,3 +59,29 @@ def model_update(
     fields = {field.name for field in instance._meta.concrete_fields}
     instance.save(update_fields=[*changed, *(["updated_at"] if "updated_at" in fields else [])])
     return changed
+
+
+@models.Field.register_lookup
+class InOnce(models.Lookup):
+    """``field__in_once=queryset``: the same rows as ``__in``, planned better inside an OR.
+
+    A plain ``IN (SELECT ...)`` inside an OR is checked row by row over the whole table. On
+    PostgreSQL this lookup writes ``= ANY(ARRAY(SELECT ...))``, which runs the subquery once
+    before the scan, so the planner can use the column's index (a hub's directory: its few local
+    authorities' schools out of every school in England). Other databases get ``IN``.
+    """
+
+    lookup_name = "in_once"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
+# A foreign key keeps its own table of lookups.
+models.ForeignObject.register_lookup(InOnce)

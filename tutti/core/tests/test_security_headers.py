@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.test_access_matrix import MATRIX
+from tests.test_access_matrix import MATRIX, PART_SIGNED_LINKS
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -25,7 +25,7 @@ SIGNED_LINKS = {
     "participation:return-link-template",
     "participation:return-link-edit",
     "participation:return-link-delete",
-}
+} | PART_SIGNED_LINKS
 
 PUBLIC_PAGES = [
     "/",

@@ -3,13 +3,14 @@ them, kept in step with every change, used by PostgreSQL, and typos found there.
 
 import pytest
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from tutti.core.search import SQLITE_HAS_TRIGRAM, searchable
 from tutti.directory.models import Organisation
 from tutti.directory.selectors import (
     DirectoryFilters,
     directory_search,
+    hub_organisations,
     organisation_named,
     plain,
 )
@@ -131,3 +132,30 @@ def test_postgresql_serves_the_plain_like_from_the_trigram_indexes(schools, fiel
             cursor.execute("RESET enable_seqscan")
             cursor.execute("RESET enable_indexscan")
     assert f"directory_organisation_plain_{field}_trgm" in plan
+
+
+def test_the_directory_is_the_hubs_schools_and_partners_on_any_database(world):
+    """hub_organisations' in_once lookups give the rows a plain join would."""
+    expected = Organisation.objects.filter(
+        Q(kind="school", local_authority__hubs=world.hub)
+        | Q(partnerships__hub=world.hub, partnerships__status="active")
+    ).distinct()
+    got = hub_organisations(hub=world.hub)
+    assert set(got.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True))
+    assert world.school in got and world.partner in got
+    assert world.other_school not in got
+
+
+@postgres_only
+def test_the_hubs_directory_is_read_through_indexes_not_a_scan_of_every_school(world):
+    # The subqueries run once, as arrays, so each side of the OR can use an index; with
+    # sequential scans off, a plan that still had to scan the table would say so.
+    queryset = hub_organisations(hub=world.hub).order_by()
+    assert "= ANY(ARRAY(SELECT" in str(queryset.query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = queryset.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "Seq Scan on directory_organisation " not in plan
