@@ -76,7 +76,8 @@ def _confirm_path(w) -> str:
 
 
 def _image_path(w) -> str:
-    issue = _draft(w)
+    """An image of a sent issue: public, as the emails show it."""
+    issue = _sent(w)
     image = issue.images.first()
     if image is None:
         data = io.BytesIO()
@@ -169,13 +170,16 @@ def _set_up(view_class) -> bool:
     return True
 
 
-# Mail providers' tracking webhooks: each takes only a POST signed by its provider; one that is
-# not set up (no signing key in the settings) is not found.
+# Mail providers' tracking and inbound webhooks: each takes only a POST signed by its
+# provider; one that is not set up (no signing key in the settings) is not found.
 for _pattern in anymail_urls.urlpatterns:
-    if "tracking" in (_pattern.name or ""):
-        _path = "/anymail/" + str(_pattern.pattern)
+    if "tracking" in (_pattern.name or "") or "inbound" in (_pattern.name or ""):
+        _path = "/anymail/" + str(_pattern.pattern).strip("^$").replace("(_mime)?", "")
         _status = 405 if _set_up(_pattern.callback.view_class) else 404
         MATRIX[f"anymail:{_pattern.name}"] = (
             lambda w, path=_path: path,
             dict.fromkeys(ROLES, _status),
         )
+
+# Pages a link's token opens: anyone with the link may, but no cache may keep them.
+SIGNED_LINKS = {"newsletters:confirm", "newsletters:preferences", "newsletters:unsubscribe"}

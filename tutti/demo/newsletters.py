@@ -48,6 +48,9 @@ Ask your cluster coordinator.
 
 Whole-class ensemble teaching CPD for class teachers runs again in the spring. See the
 listings below for dates.
+
+*Tutti's demo: this issue was written for the demo, not by the hub, and its readers are
+invented.*
 """
 
 DRAFT_BODY = """# Spring concerts

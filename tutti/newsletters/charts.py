@@ -17,6 +17,7 @@ class Bar:
     height: float
     label: str
     value: int
+    value_y: float
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def growth_chart(points: list[GrowthPoint]) -> Chart:
                 height=height,
                 label=point.month.strftime("%b"),
                 value=point.subscribers,
+                value_y=round(HEIGHT - PAD - height - 4, 1),
             )
         )
     return Chart(width=WIDTH, height=HEIGHT, bars=bars, top=top, baseline=HEIGHT - PAD)

@@ -163,3 +163,36 @@ def list_growth(*, newsletter_list: NewsletterList, months: int = 12) -> list[Gr
         )
         points.append(GrowthPoint(month=start, subscribers=max(total, 0)))
     return points
+
+
+def person_data(*, hub: Hub, email: str) -> dict[str, object]:
+    """What the hub's newsletters hold about an address, for a request to see one's data
+    (privacy's person page and download can add it as they add bookings)."""
+    subscriber = Subscriber.objects.filter(hub=hub, email__iexact=email.strip()).first()
+    if subscriber is None:
+        return {}
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "suppressed": subscriber.suppressed_reason or None,
+        "lists": [
+            {
+                "list": s.newsletter_list.name,
+                "status": s.get_status_display(),
+                "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+                "left_at": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
+            }
+            for s in subscriber.subscriptions.select_related("newsletter_list")
+        ],
+        "consent": [
+            {
+                "list": r.newsletter_list.name,
+                "what": r.get_action_display(),
+                "when": r.created_at.isoformat(),
+                "form": r.source,
+                "wording": r.wording,
+            }
+            for r in consent_history(subscriber=subscriber)
+        ],
+        "issues_sent": Delivery.objects.filter(subscriber=subscriber).count(),
+    }

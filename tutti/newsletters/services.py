@@ -7,6 +7,8 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -54,6 +56,7 @@ class Action(StrEnum):
     ISSUE_SCHEDULED = "newsletters.issue.scheduled"
     ISSUE_TEST_SENT = "newsletters.issue.test_sent"
     IMAGE_UPLOADED = "newsletters.issue.image_uploaded"
+    ERASED = "newsletters.subscriber.erased"
 
 
 def normalise_email(email: str) -> str:
@@ -108,8 +111,15 @@ def list_update(*, newsletter_list: NewsletterList, by: User | None, **fields: A
         if key in fields:
             setattr(newsletter_list, key, fields[key])
     _check_list(newsletter_list)
+    if "in_footer" in fields:
+        if fields["in_footer"]:
+            # One list is joined from the footer: the hub's main newsletter.
+            NewsletterList.objects.filter(hub=newsletter_list.hub, in_footer=True).exclude(
+                pk=newsletter_list.pk
+            ).update(in_footer=False)
+        newsletter_list.in_footer = bool(fields["in_footer"])
     newsletter_list.full_clean()
-    newsletter_list.save(update_fields=[*LIST_FIELDS, "updated_at"])
+    newsletter_list.save(update_fields=[*LIST_FIELDS, "in_footer", "updated_at"])
     audit(Action.LIST_UPDATED, hub=newsletter_list.hub, actor=by, obj=newsletter_list)
 
 
@@ -559,3 +569,19 @@ def image_add(*, issue: Issue, by: User, file: Any, alt: str) -> IssueImage:
     image.save()
     audit(Action.IMAGE_UPLOADED, hub=issue.hub, actor=by, obj=issue, image=image.pk)
     return image
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: User | None) -> int:
+    """Erase an address from the hub's newsletters: its subscriptions, consent records and
+    the addresses of its deliveries (the issues' counts stay). Returns 1 if it was held."""
+    subscriber = Subscriber.objects.filter(hub=hub, email__iexact=email.strip()).first()
+    if subscriber is None:
+        return 0
+    Delivery.objects.filter(subscriber=subscriber).update(
+        email=Concat(Cast("pk", CharField()), Value("@erased.invalid")), subscriber=None
+    )
+    subscriber_id = subscriber.pk
+    subscriber.delete()
+    audit(Action.ERASED, hub=hub, actor=by, subscriber=subscriber_id)
+    return 1

@@ -4,11 +4,19 @@ Whatever the provider (Amazon SES, Mailgun, Postmark, SendGrid...), anymail chec
 webhook's signature or credentials and sends one ``tracking`` signal per event; a hard bounce,
 a rejection or a complaint suppresses the address. Soft bounces and deferrals are left to the
 provider's retries. No opens or clicks are tracked, so none are asked for.
+
+The provider's inbound webhook brings the emails sent to List-Unsubscribe's ``mailto:``.
 """
 
+import re
 from typing import Any
 
-from anymail.signals import AnymailTrackingEvent, tracking  # type: ignore[import-untyped]
+from anymail.signals import (  # type: ignore[import-untyped]
+    AnymailInboundEvent,
+    AnymailTrackingEvent,
+    inbound,
+    tracking,
+)
 from django.dispatch import receiver
 
 
@@ -28,3 +36,26 @@ def on_tracking(sender: Any, event: AnymailTrackingEvent, esp_name: str, **kwarg
         message_id=str(event.message_id or ""),
         hard=hard,
     )
+
+
+UNSUBSCRIBE_LINK = re.compile(r"/newsletters/unsubscribe/([\w\-:]+)/")
+
+
+@receiver(inbound, dispatch_uid="newsletters-inbound-unsubscribe")
+def on_inbound(sender: Any, event: AnymailInboundEvent, esp_name: str, **kwargs: Any) -> None:
+    """The ``mailto:`` of List-Unsubscribe: a mail client sends an email whose subject holds
+    the issue's signed unsubscribe link. Anything else sent to that address is ignored."""
+    from tutti.core.errors import DomainError
+    from tutti.newsletters.services import unsubscribe
+    from tutti.newsletters.tokens import read_unsubscribe
+
+    message = event.message
+    text = f"{getattr(message, 'subject', '') or ''} {getattr(message, 'text', '') or ''}"
+    found = UNSUBSCRIBE_LINK.search(text)
+    if found is None:
+        return
+    try:
+        subscription_id, issue_id = read_unsubscribe(found[1])
+        unsubscribe(subscription_id=subscription_id, issue_id=issue_id, source="Unsubscribe email")
+    except DomainError:
+        return

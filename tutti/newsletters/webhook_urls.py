@@ -2,7 +2,7 @@
 and complaints reach newsletters (tutti/newsletters/signals.py). Each checks its provider's
 signature or the shared secret (``ANYMAIL`` in the settings) before anything is read. A
 provider that is not set up here (no signing key, or its library not installed) answers 404.
-Inbound mail is not taken."""
+Inbound mail is read only for List-Unsubscribe's ``mailto:`` (signals.py)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -33,7 +33,8 @@ def _set_up_or_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def _tracking(pattern: Any) -> bool:
-    return isinstance(pattern, URLPattern) and "tracking" in (pattern.name or "")
+    name = pattern.name or "" if isinstance(pattern, URLPattern) else ""
+    return "tracking" in name or "inbound" in name
 
 
 def _declared(pattern: URLPattern) -> URLPattern:

@@ -241,6 +241,10 @@ def test_an_image_is_stored_and_served(client_for, world, news, settings, tmp_pa
     served = client.get(f"/wiltshire/newsletters/images/{image.pk}/")
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == _png()
+    # Until the issue is sent, only the people writing it see its images.
+    assert (
+        client_for("anonymous").get(f"/wiltshire/newsletters/images/{image.pk}/").status_code == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -303,3 +307,27 @@ def test_the_list_page_shows_the_growth_chart(client_for, world, news):
     response = client_for("staff").get(f"{BASE}/lists/{news.pk}/")
     assert b'<svg class="growth-chart"' in response.content
     assert b"2 subscribers now" in response.content
+
+
+def test_one_list_at_a_time_is_joined_from_the_footer(client_for, world, news):
+    other = NewsletterListFactory(hub=world.hub, name="Families", in_footer=True)
+    response = client_for("staff").post(
+        f"{BASE}/lists/{news.pk}/edit/",
+        {
+            "name": news.name,
+            "description": news.description,
+            "kind": "hub",
+            "is_public": "on",
+            "in_footer": "on",
+        },
+    )
+    assert response.status_code == 302
+    news.refresh_from_db()
+    other.refresh_from_db()
+    assert (news.in_footer, other.in_footer) == (True, False)
+
+
+def test_the_footer_form_is_on_public_pages_only(client_for, world, news):
+    client = client_for("staff")
+    assert b"footer-signup" in client.get("/wiltshire/clusters/").content
+    assert b"footer-signup" not in client.get(f"{BASE}/").content

@@ -50,3 +50,31 @@ def test_unconfirmed_and_long_gone_subscribers_are_deleted_and_the_rest_kept(wor
     assert fresh.pk
     # Run again with the same clock: nothing more.
     assert delete_old_subscribers(world.hub, now) == 0
+
+
+def test_a_persons_newsletter_data_can_be_read_and_erased(world):
+    from tutti.newsletters.selectors import person_data
+    from tutti.newsletters.services import person_erase
+
+    news = NewsletterListFactory(hub=world.hub, name="Wiltshire news")
+    subscription = SubscriptionFactory(newsletter_list=news, subscriber__email="ann@example.org")
+    ConsentRecord.objects.create(
+        subscriber=subscription.subscriber,
+        newsletter_list=news,
+        action="confirmed",
+        source="Sign-up page",
+        wording="Words shown",
+    )
+    issue = IssueFactory(newsletter_list=news, status=IssueStatus.SENT, sent_at=timezone.now())
+    Delivery.objects.create(
+        issue=issue, email="ann@example.org", subscriber=subscription.subscriber
+    )
+    data = person_data(hub=world.hub, email="ANN@example.org")
+    assert data["lists"][0]["list"] == "Wiltshire news"
+    assert data["consent"][0]["wording"] == "Words shown"
+    assert person_data(hub=world.other_hub, email="ann@example.org") == {}
+    assert person_erase(hub=world.hub, email="ann@example.org", by=world.users["admin"]) == 1
+    assert not Subscriber.objects.exists()
+    assert not ConsentRecord.objects.exists()
+    assert Delivery.objects.get().email.endswith("@erased.invalid")
+    assert person_erase(hub=world.hub, email="ann@example.org", by=None) == 0

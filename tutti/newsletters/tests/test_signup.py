@@ -160,6 +160,7 @@ def test_an_expired_confirmation_link_says_so(client, news):
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
         response = client.post(link)
     assert response.status_code == 410
+    assert b"This link cannot be used" in response.content
     assert b"expired" in response.content
     assert Subscription.objects.filter(status="active").count() == 0
 

@@ -112,3 +112,43 @@ def test_a_webhook_that_is_not_json_is_refused(client, sent):
 def test_a_provider_that_is_not_set_up_is_not_found(client, settings):
     settings.ANYMAIL = {}
     assert client.post(URL, "{}", content_type="application/json").status_code == 404
+
+
+def _inbound(subject: str, *, key: str = KEY) -> dict:
+    timestamp, token = str(int(time.time())), "b" * 50
+    signature = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "timestamp": timestamp,
+        "token": token,
+        "signature": signature,
+        "recipient": "unsubscribe@tutti.example.org",
+        "sender": "reader0@example.org",
+        "subject": subject,
+        "body-plain": "",
+        "message-headers": json.dumps([["Subject", subject]]),
+    }
+
+
+def test_the_mailto_unsubscribe_arrives_by_the_inbound_webhook(client, sent):
+    message = mail.outbox[0]
+    header = message.extra_headers["List-Unsubscribe"]
+    mailto = header.split(",")[1].strip(" <>")
+    from urllib.parse import parse_qs, urlparse
+
+    subject = parse_qs(urlparse(mailto).query)["subject"][0]
+    response = client.post("/anymail/mailgun/inbound/", _inbound(subject))
+    assert response.status_code == 200
+    who = message.to[0]
+    subscriber = Subscriber.objects.get(email=who)
+    assert subscriber.subscriptions.get().status == "unsubscribed"
+
+
+def test_an_inbound_email_with_a_forged_link_changes_nothing(client, sent):
+    response = client.post(
+        "/anymail/mailgun/inbound/",
+        _inbound("unsubscribe http://x/wiltshire/newsletters/unsubscribe/forged:token/"),
+    )
+    assert response.status_code == 200
+    assert not Subscriber.objects.filter(subscriptions__status="unsubscribed").exists()
+    bad = _inbound("unsubscribe", key="wrong")
+    assert client.post("/anymail/mailgun/inbound/", bad).status_code == 400

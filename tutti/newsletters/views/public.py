@@ -1,6 +1,8 @@
 """The public side: sign-up (page, footer and embeddable form), confirmation, the preference
 centre, one-click unsubscribe and the archive. The last four need no account: signed links."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from csp.decorators import csp_replace
@@ -11,11 +13,36 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tutti.core.links import LinkProblem
 from tutti.newsletters import selectors, services
+from tutti.newsletters.access import CAPABILITY
 from tutti.newsletters.forms import FOOTER_WORDING, SIGNUP_WORDING, PreferencesForm, SignupForm
-from tutti.newsletters.models import Confirmation, IssueImage, Subscription
+from tutti.newsletters.models import (
+    Confirmation,
+    IssueImage,
+    IssueStatus,
+    NewsletterList,
+    Subscription,
+)
 from tutti.newsletters.tokens import read_confirmation, read_preferences, read_unsubscribe
 from tutti.tenancy.pages import public_hub_view
 from tutti.tenancy.request import HubRequest
+
+
+def _link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed link that cannot be used answers with the plain page other links use."""
+
+    @wraps(view)
+    def wrapper(request: HubRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except LinkProblem as problem:
+            return render(
+                request,
+                "core/link_problem.html",
+                {"message": problem.message},
+                status=problem.status,
+            )
+
+    return wrapper
 
 
 def _signup(request: HubRequest, *, source: str, template: str) -> HttpResponse:
@@ -75,6 +102,7 @@ def embed(request: HubRequest, hub_slug: str) -> HttpResponse:
 
 
 @public_hub_view
+@_link_page
 def confirm(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     """A GET shows a button, so that mail scanners following links confirm nothing."""
     confirmation_id = read_confirmation(token)
@@ -104,13 +132,14 @@ def _preferences_token(subscriber_id: int) -> str:
 
 
 @public_hub_view
+@_link_page
 def preferences(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     subscriber = selectors.subscriber_get(hub=request.hub, pk=read_preferences(token))
     if subscriber is None:
         raise LinkProblem("We no longer hold this address, so there is nothing to change.", 410)
     lists, on = selectors.subscriber_lists(subscriber=subscriber)
     ids = [item.pk for item in lists]
-    choices = selectors.public_lists(hub=request.hub).model.objects.filter(pk__in=ids)
+    choices = NewsletterList.objects.filter(hub=request.hub, pk__in=ids).order_by("kind", "name")
     form = PreferencesForm(request.POST or None, lists=choices, initial={"lists": sorted(on)})
     saved = False
     if request.method == "POST":
@@ -135,6 +164,7 @@ def preferences(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
 # signed token in the URL is the proof. A GET (someone following the link) asks first.
 @csrf_exempt
 @public_hub_view
+@_link_page
 def unsubscribe(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
     subscription_id, issue_id = read_unsubscribe(token)
     subscription = (
@@ -196,8 +226,12 @@ def archived_issue(request: HubRequest, hub_slug: str, list_slug: str, pk: int) 
 @public_hub_view
 def image(request: HubRequest, hub_slug: str, pk: int) -> FileResponse:
     """An image of an issue, from storage: emails and the archive link here."""
-    found = IssueImage.objects.filter(hub=request.hub, pk=pk).first()
+    found = IssueImage.objects.filter(hub=request.hub, pk=pk).select_related("issue").first()
     if found is None or not found.file:
+        raise Http404("No such image.")
+    # Before its issue goes out, an image is for the people writing it.
+    staff = request.membership is not None and request.membership.has_capability(CAPABILITY)
+    if found.issue.status == IssueStatus.DRAFT and not staff:
         raise Http404("No such image.")
     response = FileResponse(found.file.open("rb"))
     response["X-Content-Type-Options"] = "nosniff"
