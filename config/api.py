@@ -36,6 +36,7 @@ from tutti.core.text import (
 )
 from tutti.directory.api import router as directory_router
 from tutti.events.api import router as events_router
+from tutti.loans.api import router as loans_router
 from tutti.participation.api import router as participation_router
 from tutti.provision.api import router as provision_router
 
@@ -318,4 +319,5 @@ api.add_router("/hubs", clusters_router)
 api.add_router("/hubs", events_router)
 api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
+api.add_router("/hubs", loans_router)
 api.add_router("/hubs", team_router)

@@ -26,7 +26,7 @@ def _fits_a_phone(page) -> None:
 
 
 def _figure(page) -> str:
-    page.goto(f"/wiltshire/impact/?year={current_academic_year()}")
+    page.goto(f"/wiltshire/impact/?year={current_academic_year()}", timeout=60_000)
     return page.locator("#figure-instruments-on-loan td.num").first.inner_text().strip()
 
 

@@ -289,7 +289,7 @@ def loan_issue(
     if locked.status != RequestStatus.WAITING:
         raise LoanConflict("This request is no longer waiting: an instrument was lent already.")
     instrument = _lock_available(hub, asset_tag)
-    if instrument.kind != locked.kind:
+    if (instrument.kind, instrument.size) != (locked.kind, locked.size):
         raise LoanError(
             f"{instrument.asset_tag} is a {instrument.type_and_size}; the request is for a "
             f"{locked.type_and_size}."

@@ -329,7 +329,7 @@ def follow(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
