@@ -126,6 +126,27 @@ def instrument_save(
 
 
 @transaction.atomic
+def instrument_retire(*, instrument: Instrument, retire: bool, by: User) -> Instrument:
+    """Take an instrument out of the store (sold, lost, beyond repair), or put it back."""
+    locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    if retire and locked.status != Status.AVAILABLE:
+        raise LoanConflict(
+            f"{locked.asset_tag} is {locked.get_status_display().lower()}: only an instrument in "
+            "the store can be retired."
+        )
+    if not retire and locked.status != Status.RETIRED:
+        raise LoanConflict(f"{locked.asset_tag} is not retired.")
+    model_update(locked, {"status": Status.RETIRED if retire else Status.AVAILABLE})
+    audit(
+        "loans.instrument.retired" if retire else "loans.instrument.restored",
+        hub=locked.hub,
+        actor=by,
+        obj=locked,
+    )
+    return locked
+
+
+@transaction.atomic
 def instruments_import(*, hub: Hub, instruments: Sequence[Instrument], by: User) -> int:
     """Store every instrument of a checked spreadsheet at once (spreadsheet.py checks rows)."""
     try:

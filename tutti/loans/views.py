@@ -540,6 +540,24 @@ def repair_open(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return redirect(_manage("instrument", request, instrument.pk))
 
 
+@hub_permission_required("can_keep_instruments")
+def instrument_retire(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
+    instrument = access.instrument_for(hub=request.hub, membership=request.membership, pk=pk)
+    if request.method == "POST":
+        retire = request.POST.get("retire") == "1"
+        try:
+            services.instrument_retire(instrument=instrument, retire=retire, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"{instrument.asset_tag} is "
+                + ("retired: it is no longer lent." if retire else "back in the store."),
+            )
+    return redirect(_manage("instrument", request, instrument.pk))
+
+
 @hub_permission_required("can_manage_loans")
 def repair_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     return render(
