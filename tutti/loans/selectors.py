@@ -322,14 +322,3 @@ def dashboard(*, hub: Hub) -> Dashboard:
         repairs=open_repairs(hub=hub).count(),
     )
 
-
-def on_loan_in_year(*, hub_id: int, first: dt.date, last: dt.date) -> dict[str, int]:
-    """Instruments out on loan at any time between ``first`` and ``last``, to pupils and to
-    schools, counted once each (the impact figure)."""
-    found = Loan.objects.filter(hub_id=hub_id, starts_on__lte=last).filter(
-        Q(returned_on__isnull=True) | Q(returned_on__gte=first)
-    )
-    return found.aggregate(
-        to_pupils=Count("instrument", distinct=True, filter=Q(request__isnull=False)),
-        to_schools=Count("instrument", distinct=True, filter=Q(school__isnull=False)),
-    )
