@@ -673,7 +673,10 @@ def charges(request: MemberRequest, hub_slug: str) -> HttpResponse:
             count = services.charges_make(hub=request.hub, year=year, term=term, by=request.user)
             messages.success(request, f"Made {count} new charges for the term.")
         elif "paid" in request.POST:
-            charge = selectors.charge_get(hub=request.hub, pk=int(request.POST.get("charge") or 0))
+            given = request.POST.get("charge", "")
+            charge = (
+                selectors.charge_get(hub=request.hub, pk=int(given)) if given.isdigit() else None
+            )
             paid = PaidForm(request.POST)
             if charge is None:
                 raise Http404("No such charge.")
@@ -713,6 +716,8 @@ def charges(request: MemberRequest, hub_slug: str) -> HttpResponse:
 def charges_export(request: MemberRequest, hub_slug: str, fmt: str) -> HttpResponse:
     from tutti.loans.exports import charges_csv, charges_xlsx
 
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Charges download as csv or xlsx.")
     year, term, _ = _term(request)
     found = selectors.charges(hub=request.hub, year=year, term=term)
     read_pupils(request, "charges_export", year=year, term=term, format=fmt)
