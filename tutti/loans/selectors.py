@@ -321,4 +321,3 @@ def dashboard(*, hub: Hub) -> Dashboard:
         overdue=open_loans(hub=hub, overdue=True).count(),
         repairs=open_repairs(hub=hub).count(),
     )
-
