@@ -45,13 +45,17 @@ def instrument_list(
     if owners is not None:
         found = found.filter(owner_id__in=owners)
     if query:
-        text = query.strip()
-        found = found.filter(
-            Q(asset_tag__istartswith=text)
-            | Q(serial__iexact=text)
-            | Q(maker__icontains=text)
-            | Q(location__icontains=text)
-        )
+        text = query.strip().upper()
+        # Tags are stored upper-case: the start of a tag is a range on the (hub, tag) index,
+        # which a case-insensitive LIKE could not use. Only when no tag starts so does the
+        # search look at serial numbers, makers and places.
+        by_tag = found.filter(asset_tag__gte=text, asset_tag__lt=text + "\U0010ffff")
+        if by_tag.exists():
+            found = by_tag
+        else:
+            found = found.filter(
+                Q(serial__iexact=text) | Q(maker__icontains=text) | Q(location__icontains=text)
+            )
     if status:
         found = found.filter(status=status)
     if kind:
@@ -60,7 +64,8 @@ def instrument_list(
 
 
 def instrument_by_tag(*, hub: Hub, tag: str, owners: list[int] | None) -> Instrument | None:
-    found = Instrument.objects.filter(hub=hub, asset_tag__iexact=tag.strip())
+    # Tags are stored upper-case, so an exact match uses the (hub, tag) index.
+    found = Instrument.objects.filter(hub=hub, asset_tag=tag.strip().upper())
     if owners is not None:
         found = found.filter(owner_id__in=owners)
     return found.first()

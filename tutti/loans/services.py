@@ -272,7 +272,7 @@ def _lock_available(hub: Hub, tag: str) -> Instrument:
     """The instrument with this tag, its row locked until the transaction ends, if free."""
     instrument = (
         Instrument.objects.select_for_update()
-        .filter(hub=hub, asset_tag__iexact=tag.strip())
+        .filter(hub=hub, asset_tag=tag.strip().upper())
         .first()
     )
     if instrument is None:
