@@ -15,6 +15,7 @@ from tutti.accounts.models import User
 from tutti.core.audit import audit
 from tutti.core.errors import ConflictError, DomainError
 from tutti.core.models import model_update
+from tutti.core.page_cache import bump_hub
 from tutti.directory.models import Hub, Organisation
 from tutti.loans.kinds import TYPES_BY_KEY, family_of
 from tutti.loans.models import (
@@ -368,6 +369,8 @@ def loans_issue_to_school(
     Instrument.objects.filter(pk__in=[loan.instrument_id for loan in loans]).update(
         status=Status.ON_LOAN, updated_at=timezone.now()
     )
+    # bulk_create bypasses save(): the impact page, which counts loans, changes.
+    bump_hub(hub.pk)
     audit("loans.loan.issued_to_school", hub=hub, actor=by, obj=school, tags=tags, batch=batch)
     if email:
         hub_id = hub.pk
