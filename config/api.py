@@ -37,6 +37,7 @@ from tutti.core.text import (
 )
 from tutti.directory.api import router as directory_router
 from tutti.events.api import router as events_router
+from tutti.loans.api import router as loans_router
 from tutti.participation.api import router as participation_router
 from tutti.programmes.api import router as programmes_router
 from tutti.provision.api import router as provision_router
@@ -323,5 +324,6 @@ api.add_router("/hubs", participation_router)
 api.add_router("/hubs", provision_router)
 api.add_router("/hubs", transition_router)
 api.add_router("/hubs", competitions_router)
+api.add_router("/hubs", loans_router)
 api.add_router("/hubs", team_router)
 api.add_router("/programmes", programmes_router)

@@ -245,6 +245,13 @@ MATRIX: dict[tuple[str, str], Case] = {
         None,
         (401, 404, 404, 403, 403, 200, 200),
     ),
+    # The instrument library: partner staff see their own organisation's instruments.
+    ("GET", "/api/hubs/{hub_slug}/instruments"): Case(
+        lambda w: f"{HUB}/instruments?tag=WMC", None, (401, 404, 404, 200, 403, 200, 200)
+    ),
+    ("GET", "/api/hubs/{hub_slug}/loans/dashboard"): Case(
+        lambda w: f"{HUB}/loans/dashboard", None, (401, 404, 404, 403, 403, 200, 200)
+    ),
 }
 
 

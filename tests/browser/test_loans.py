@@ -26,7 +26,7 @@ def _fits_a_phone(page) -> None:
 
 
 def _figure(page) -> str:
-    page.goto(f"/wiltshire/impact/?year={current_academic_year()}")
+    page.goto(f"/wiltshire/impact/?year={current_academic_year()}", timeout=60_000)
     return page.locator("#figure-instruments-on-loan td.num").first.inner_text().strip()
 
 
@@ -186,6 +186,7 @@ def test_every_library_page_passes_axe_and_fits_a_phone(page, site, sign_in, axe
         assert page.locator("h1").count() == 1, path
         axe_check()
         _fits_a_phone(page)
+    page.goto(f"{m}/")
     screenshot("loans-dashboard-1280")
     page.goto(f"{m}/instruments/{instrument.pk}/label/")
     screenshot("loans-label-1280")

@@ -33,6 +33,11 @@ MATRIX = {
         lambda w: f"{M}/instruments/{_i(w)}/repair/",
         only({"partner", "staff", "admin"}, ok=302),
     ),
+    # Retiring takes a POST; a GET goes back to the instrument.
+    "loans-manage:instrument-retire": (
+        lambda w: f"{M}/instruments/{_i(w)}/retire/",
+        only({"partner", "staff", "admin"}, ok=302),
+    ),
     "loans-manage:queue": (lambda w: f"{M}/requests/", STAFF_ONLY),
     "loans-manage:request": (
         lambda w: f"{M}/requests/{store_for(w)['request'].pk}/",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("instruments/<int:pk>/label/", views.instrument_label, name="instrument-label"),
     path("instruments/<int:pk>/qr.png", views.instrument_label_png, name="instrument-qr"),
     path("instruments/<int:pk>/repair/", views.repair_open, name="repair-open"),
+    path("instruments/<int:pk>/retire/", views.instrument_retire, name="instrument-retire"),
     path("requests/", views.queue, name="queue"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("loans/", views.loan_list, name="loans"),

@@ -45,13 +45,17 @@ def instrument_list(
     if owners is not None:
         found = found.filter(owner_id__in=owners)
     if query:
-        text = query.strip()
-        found = found.filter(
-            Q(asset_tag__istartswith=text)
-            | Q(serial__iexact=text)
-            | Q(maker__icontains=text)
-            | Q(location__icontains=text)
-        )
+        text = query.strip().upper()
+        # Tags are stored upper-case: the start of a tag is a range on the (hub, tag) index,
+        # which a case-insensitive LIKE could not use. Only when no tag starts so does the
+        # search look at serial numbers, makers and places.
+        by_tag = found.filter(asset_tag__gte=text, asset_tag__lt=text + "\U0010ffff")
+        if by_tag.exists():
+            found = by_tag
+        else:
+            found = found.filter(
+                Q(serial__iexact=text) | Q(maker__icontains=text) | Q(location__icontains=text)
+            )
     if status:
         found = found.filter(status=status)
     if kind:
@@ -60,7 +64,8 @@ def instrument_list(
 
 
 def instrument_by_tag(*, hub: Hub, tag: str, owners: list[int] | None) -> Instrument | None:
-    found = Instrument.objects.filter(hub=hub, asset_tag__iexact=tag.strip())
+    # Tags are stored upper-case, so an exact match uses the (hub, tag) index.
+    found = Instrument.objects.filter(hub=hub, asset_tag=tag.strip().upper())
     if owners is not None:
         found = found.filter(owner_id__in=owners)
     return found.first()
@@ -320,16 +325,4 @@ def dashboard(*, hub: Hub) -> Dashboard:
         value_by_source=value_by_source,
         overdue=open_loans(hub=hub, overdue=True).count(),
         repairs=open_repairs(hub=hub).count(),
-    )
-
-
-def on_loan_in_year(*, hub_id: int, first: dt.date, last: dt.date) -> dict[str, int]:
-    """Instruments out on loan at any time between ``first`` and ``last``, to pupils and to
-    schools, counted once each (the impact figure)."""
-    found = Loan.objects.filter(hub_id=hub_id, starts_on__lte=last).filter(
-        Q(returned_on__isnull=True) | Q(returned_on__gte=first)
-    )
-    return found.aggregate(
-        to_pupils=Count("instrument", distinct=True, filter=Q(request__isnull=False)),
-        to_schools=Count("instrument", distinct=True, filter=Q(school__isnull=False)),
     )

@@ -15,6 +15,7 @@ from tutti.accounts.models import User
 from tutti.core.audit import audit
 from tutti.core.errors import ConflictError, DomainError
 from tutti.core.models import model_update
+from tutti.core.page_cache import bump_hub
 from tutti.directory.models import Hub, Organisation
 from tutti.loans.kinds import TYPES_BY_KEY, family_of
 from tutti.loans.models import (
@@ -123,6 +124,27 @@ def instrument_save(
     instrument.save()
     audit("loans.instrument.changed", hub=hub, actor=by, obj=instrument)
     return instrument
+
+
+@transaction.atomic
+def instrument_retire(*, instrument: Instrument, retire: bool, by: User) -> Instrument:
+    """Take an instrument out of the store (sold, lost, beyond repair), or put it back."""
+    locked = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    if retire and locked.status != Status.AVAILABLE:
+        raise LoanConflict(
+            f"{locked.asset_tag} is {locked.get_status_display().lower()}: only an instrument in "
+            "the store can be retired."
+        )
+    if not retire and locked.status != Status.RETIRED:
+        raise LoanConflict(f"{locked.asset_tag} is not retired.")
+    model_update(locked, {"status": Status.RETIRED if retire else Status.AVAILABLE})
+    audit(
+        "loans.instrument.retired" if retire else "loans.instrument.restored",
+        hub=locked.hub,
+        actor=by,
+        obj=locked,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -251,7 +273,7 @@ def _lock_available(hub: Hub, tag: str) -> Instrument:
     """The instrument with this tag, its row locked until the transaction ends, if free."""
     instrument = (
         Instrument.objects.select_for_update()
-        .filter(hub=hub, asset_tag__iexact=tag.strip())
+        .filter(hub=hub, asset_tag=tag.strip().upper())
         .first()
     )
     if instrument is None:
@@ -289,7 +311,7 @@ def loan_issue(
     if locked.status != RequestStatus.WAITING:
         raise LoanConflict("This request is no longer waiting: an instrument was lent already.")
     instrument = _lock_available(hub, asset_tag)
-    if instrument.kind != locked.kind:
+    if (instrument.kind, instrument.size) != (locked.kind, locked.size):
         raise LoanError(
             f"{instrument.asset_tag} is a {instrument.type_and_size}; the request is for a "
             f"{locked.type_and_size}."
@@ -347,6 +369,8 @@ def loans_issue_to_school(
     Instrument.objects.filter(pk__in=[loan.instrument_id for loan in loans]).update(
         status=Status.ON_LOAN, updated_at=timezone.now()
     )
+    # bulk_create bypasses save(): the impact page, which counts loans, changes.
+    bump_hub(hub.pk)
     audit("loans.loan.issued_to_school", hub=hub, actor=by, obj=school, tags=tags, batch=batch)
     if email:
         hub_id = hub.pk

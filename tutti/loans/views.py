@@ -329,7 +329,7 @@ def follow(request: HubRequest, hub_slug: str, token: str) -> HttpResponse:
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -540,6 +540,24 @@ def repair_open(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
     return redirect(_manage("instrument", request, instrument.pk))
 
 
+@hub_permission_required("can_keep_instruments")
+def instrument_retire(request: MemberRequest, hub_slug: str, pk: int) -> HttpResponse:
+    instrument = access.instrument_for(hub=request.hub, membership=request.membership, pk=pk)
+    if request.method == "POST":
+        retire = request.POST.get("retire") == "1"
+        try:
+            services.instrument_retire(instrument=instrument, retire=retire, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"{instrument.asset_tag} is "
+                + ("retired: it is no longer lent." if retire else "back in the store."),
+            )
+    return redirect(_manage("instrument", request, instrument.pk))
+
+
 @hub_permission_required("can_manage_loans")
 def repair_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     return render(
@@ -655,7 +673,10 @@ def charges(request: MemberRequest, hub_slug: str) -> HttpResponse:
             count = services.charges_make(hub=request.hub, year=year, term=term, by=request.user)
             messages.success(request, f"Made {count} new charges for the term.")
         elif "paid" in request.POST:
-            charge = selectors.charge_get(hub=request.hub, pk=int(request.POST.get("charge") or 0))
+            given = request.POST.get("charge", "")
+            charge = (
+                selectors.charge_get(hub=request.hub, pk=int(given)) if given.isdigit() else None
+            )
             paid = PaidForm(request.POST)
             if charge is None:
                 raise Http404("No such charge.")
@@ -695,6 +716,8 @@ def charges(request: MemberRequest, hub_slug: str) -> HttpResponse:
 def charges_export(request: MemberRequest, hub_slug: str, fmt: str) -> HttpResponse:
     from tutti.loans.exports import charges_csv, charges_xlsx
 
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Charges download as csv or xlsx.")
     year, term, _ = _term(request)
     found = selectors.charges(hub=request.hub, year=year, term=term)
     read_pupils(request, "charges_export", year=year, term=term, format=fmt)

@@ -52,6 +52,8 @@ class YearData:
     # The register's open schools in the hub's local authorities, and any other school that
     # has a record this year (one that has since closed), so every school counted has a row.
     schools: dict[int, School]
+    # Figures counted by an app above participation (LIVE_COUNTS): (count, where it came from).
+    live: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def has_records(self) -> bool:
@@ -85,8 +87,16 @@ class YearData:
         return found
 
 
+# Figures counted by apps above participation in the layers, which it may not import: each
+# registers a function of (hub, years) from its AppConfig.ready(), called once by load_years
+# (one query), returning per year (count, where it came from); no year at all when the hub
+# keeps no such records there. tutti.loans fills "instruments-on-loan" from its real loans.
+LIVE_COUNTS: dict[str, Callable[[Hub, list[int]], dict[int, tuple[int, str]]]] = {}
+
+
 def load_year(*, hub: Hub, year: int) -> YearData:
-    """Everything the figures need, in eight queries whatever the number of records."""
+    """Everything the figures need, in eight queries whatever the number of records (and one
+    for each of LIVE_COUNTS)."""
     return load_years(hub=hub, years=[year])[year]
 
 
@@ -107,6 +117,7 @@ def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
             hub=hub, with_records=with_records
         )
     }
+    live = {key: count(hub, years) for key, count in LIVE_COUNTS.items()}
     return {
         year: YearData(
             hub=hub,
@@ -114,6 +125,7 @@ def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
             tallies={key: tallies[key][year] for key in KINDS},
             partner_ids=partner_ids[year],
             schools=schools,
+            live={key: by_year[year] for key, by_year in live.items() if year in by_year},
         )
         for year in years
     }
@@ -229,18 +241,10 @@ def schools_supported(data: YearData) -> Result:
     return _schools_with(data, {"school-support": ()})
 
 
-# Figures counted by apps above participation in the layers, which it may not import: each
-# registers a function of (hub, year) from its AppConfig.ready(), returning (count, where it
-# came from), or None when the hub keeps no such records there. tutti.loans fills
-# "instruments-on-loan" with the loans of the hub's instrument library.
-LIVE_COUNTS: dict[str, Callable[[Hub, int], tuple[int, str] | None]] = {}
-
-
 def instruments_on_loan(data: YearData) -> Result:
-    live = LIVE_COUNTS.get("instruments-on-loan")
-    counted = live(data.hub, data.year) if live is not None else None
-    if counted is not None:
-        return Result(value=counted[0], note=counted[1])
+    if "instruments-on-loan" in data.live:
+        value, note = data.live["instruments-on-loan"]
+        return Result(value=value, note=note)
     return Result(
         value=data.total("loans", "to_pupils", "to_schools"), behind=_every(data, "loans")
     )

@@ -322,3 +322,14 @@ def test_overdue_loans_are_reminded_once_a_week(
     reminders = [m for m in mailoutbox if "due back" in m.subject]
     assert len(reminders) == 1
     assert reminders[0].to == [found.contact_email]
+
+
+def test_only_an_instrument_in_the_store_can_be_retired(world, staff):
+    lent = InstrumentFactory(hub=world.hub, owner=world.partner, status=Status.ON_LOAN)
+    with pytest.raises(services.LoanConflict, match="only an instrument in the store"):
+        services.instrument_retire(instrument=lent, retire=True, by=staff)
+    spare = InstrumentFactory(hub=world.hub, owner=world.partner)
+    assert services.instrument_retire(instrument=spare, retire=True, by=staff).status == "retired"
+    assert (
+        services.instrument_retire(instrument=spare, retire=False, by=staff).status == "available"
+    )

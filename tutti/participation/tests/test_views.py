@@ -110,12 +110,12 @@ def test_impact_page_queries_do_not_grow_with_records_or_years(
         TuitionFactory(hub=world.hub, school=school, year=2025 - n % 5)
         Publication.objects.get_or_create(hub=world.hub, year=2025 - n % 5)
     # The hub, its publications, six kinds of record (five years at once), the schools and
-    # their clusters.
-    with django_assert_num_queries(10):
+    # their clusters, and the instrument library's loans.
+    with django_assert_num_queries(11):
         assert client.get("/wiltshire/impact/?year=2025").status_code == 200
     # Staff: also the session, the user, the membership and the years with records.
     staff = client_for("staff")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert staff.get("/wiltshire/impact/?year=2025").status_code == 200
 
 
