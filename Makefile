@@ -60,7 +60,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	@# The order of imports between the apps (contracts in pyproject.toml).
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates tutti --lint
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	git ls-files -z '*.py' | xargs -0 cp --parents -t "$$tmp" && \
 	(cd "$$tmp" && find . -name '*.py' -print0 \
