@@ -143,3 +143,13 @@ MATRIX = {
         STAFF_ONLY,
     ),
 }
+
+# A family's entry and an adjudicator's invitation open by their link's token: private to caches.
+SIGNED_LINKS = {
+    "competitions:adjudicator-accept",
+    "competitions:certificate",
+    "competitions:entry",
+    "competitions:entry-change",
+    "competitions:entry-video",
+    "competitions:entry-withdraw",
+}

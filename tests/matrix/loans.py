@@ -55,3 +55,6 @@ MATRIX = {
     "loans-manage:charges": (lambda w: f"{M}/charges/", STAFF_ONLY),
     "loans-manage:charges-export": (lambda w: f"{M}/charges.csv", STAFF_ONLY),
 }
+
+# A family's request opens by its link's token: private to caches.
+SIGNED_LINKS = {"loans:follow"}
