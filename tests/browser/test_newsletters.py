@@ -80,7 +80,7 @@ def test_visitor_signs_up_gets_an_issue_with_a_digest_and_leaves_in_one_click(
 
     # A visitor signs up from the foot of the hub's home page.
     page.goto("/wiltshire/")
-    page.get_by_label("Email address").fill(VISITOR)
+    page.get_by_label("Email address for the newsletter").fill(VISITOR)
     submit(page, "Sign up")
     assert "Check your email" in page.content()
     axe_check()
