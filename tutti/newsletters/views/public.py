@@ -80,6 +80,10 @@ def _signup(request: HubRequest, *, source: str, template: str) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+# The footer of every public page posts here without a CSRF token, so that those pages stay the
+# same for every visitor (the page cache) and set no cookie. Like the embedded form below, that
+# is safe: nothing is subscribed until the address's owner confirms by email.
+@csrf_exempt
 @public_hub_view
 def signup(request: HubRequest, hub_slug: str) -> HttpResponse:
     return _signup(request, source="Sign-up page", template="newsletters/signup.html")
