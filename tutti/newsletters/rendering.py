@@ -112,18 +112,19 @@ LINK_SLOT = "LINK-TOKEN-SLOT"
 
 
 @lru_cache(maxsize=256)
-def _link_pattern(name: str, hub_slug: str, site_url: str) -> str:
-    # reverse() once per hub and link, not once per message: a large send makes 100,000.
+def _link_pattern(name: str, hub_slug: str, site: str) -> str:
+    # reverse() once per hub and link, not once per message: a large send makes 100,000. The
+    # site's own address is part of the key, so a changed SITE_URL is not served stale.
     return absolute_url(reverse(name, kwargs={"hub_slug": hub_slug, "token": LINK_SLOT}))
 
 
 def unsubscribe_url(hub_slug: str, subscription_id: int, issue_id: int | None) -> str:
-    pattern = _link_pattern("newsletters:unsubscribe", hub_slug, settings.SITE_URL)
+    pattern = _link_pattern("newsletters:unsubscribe", hub_slug, absolute_url("/"))
     return pattern.replace(LINK_SLOT, unsubscribe_token(subscription_id, issue_id))
 
 
 def preferences_url(hub_slug: str, subscriber_id: int) -> str:
-    pattern = _link_pattern("newsletters:preferences", hub_slug, settings.SITE_URL)
+    pattern = _link_pattern("newsletters:preferences", hub_slug, absolute_url("/"))
     return pattern.replace(LINK_SLOT, preferences_token(subscriber_id))
 
 

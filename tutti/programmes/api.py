@@ -31,7 +31,7 @@ LEADS_NOTE = (
 )
 
 
-class FigureOut(Schema):
+class ProgrammeFigureOut(Schema):
     key: str
     label: str
     value: str | None = Field(description="Null when the figure is about fewer than 10 pupils.")
@@ -44,7 +44,7 @@ class OutcomesOut(Schema):
     name: str
     narrative: str
     published_at: str | None
-    figures: list[FigureOut]
+    figures: list[ProgrammeFigureOut]
 
 
 def _public(view: View) -> View:

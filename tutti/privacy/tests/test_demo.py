@@ -85,7 +85,9 @@ def test_retention_on_the_demo_with_the_clock_moved_forward(demo):
             "pk", flat=True
         )
     )
-    assert len(cutoff_bookings) == 9
+    # The demo's past meetings, and the CPD network days already held.
+    assert len(cutoff_bookings) >= 9
+    in_wiltshire = Booking.objects.filter(pk__in=cutoff_bookings, event__hub=demo).count()
 
     first, second = io.StringIO(), io.StringIO()
     call_command("apply_retention", as_of=as_of.isoformat(), stdout=first)
@@ -96,8 +98,8 @@ def test_retention_on_the_demo_with_the_clock_moved_forward(demo):
     )
     assert anonymised == cutoff_bookings
     assert Booking.objects.get(pk=later.pk).email == "pat.later@example.org"
-    assert "wiltshire: 9 bookings anonymised" in first.getvalue()
-    assert ": 9 bookings anonymised" in first.getvalue().splitlines()[-1]
+    assert f"wiltshire: {in_wiltshire} bookings anonymised" in first.getvalue()
+    assert f": {len(cutoff_bookings)} bookings anonymised" in first.getvalue().splitlines()[-1]
     assert ": 0 bookings anonymised" in second.getvalue().splitlines()[-1]
     runs = AuditLog.objects.filter(hub=demo, action="privacy.retention.applied").order_by("pk")
-    assert [r.data["bookings"] for r in runs] == [9, 0]
+    assert [r.data["bookings"] for r in runs] == [in_wiltshire, 0]
