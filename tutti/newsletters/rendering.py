@@ -114,7 +114,7 @@ LINK_SLOT = "LINK-TOKEN-SLOT"
 @lru_cache(maxsize=256)
 def _link_pattern(name: str, hub_slug: str, site: str) -> str:
     # reverse() once per hub and link, not once per message: a large send makes 100,000. The
-    # site's own address is part of the key, so a changed SITE_URL is not served stale.
+    # site's own address is part of the key, so a changed site address is not served stale.
     return absolute_url(reverse(name, kwargs={"hub_slug": hub_slug, "token": LINK_SLOT}))
 
 
