@@ -79,7 +79,7 @@ def rate_wait(
 def _start_if_due(issue_id: int) -> Issue | None:
     with transaction.atomic():
         issue = (
-            Issue.objects.select_for_update()
+            Issue.objects.select_for_update(of=("self",))
             .select_related("hub", "newsletter_list", "digest_category", "digest_cluster")
             .filter(pk=issue_id)
             .first()

@@ -160,7 +160,7 @@ def signup_request(
         raise NewsletterError("Choose at least one list to join.")
     if any(not item.is_public for item in chosen):
         raise NewsletterError("One of those lists is not open to sign-up.")
-    subscriber = Subscriber.objects.select_for_update().filter(
+    subscriber = Subscriber.objects.select_for_update(of=("self",)).filter(
         hub=hub, email=normalise_email(email)
     ).first() or _subscriber_for(hub, email, name)
     active = set(
@@ -204,7 +204,7 @@ def signup_confirm(*, confirmation_id: int) -> tuple[Confirmation, bool]:
     """Subscribe the person to the lists they asked for. Returns (confirmation, done now);
     a link used before is answered as done already."""
     confirmation = (
-        Confirmation.objects.select_for_update()
+        Confirmation.objects.select_for_update(of=("self",))
         .select_related("subscriber__hub")
         .filter(pk=confirmation_id)
         .first()
@@ -285,7 +285,7 @@ def _leave(subscription: Subscription, now: datetime, issue_id: int | None = Non
 def unsubscribe(*, subscription_id: int, issue_id: int | None, source: str) -> Subscription:
     """Take the person off one list (from an issue's link or its one-click header)."""
     subscription = (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("subscriber__hub", "newsletter_list")
         .filter(pk=subscription_id)
         .first()
@@ -331,7 +331,9 @@ def preferences_update(
     records = []
     current = {
         s.newsletter_list_id: s
-        for s in subscriber.subscriptions.select_related("newsletter_list").select_for_update()
+        for s in subscriber.subscriptions.select_related("newsletter_list").select_for_update(
+            of=("self",)
+        )
     }
     for list_id, subscription in current.items():
         if list_id not in wanted and _leave(subscription, now):
@@ -493,7 +495,7 @@ def issue_create(*, newsletter_list: NewsletterList, by: User, **fields: Any) ->
 @transaction.atomic
 def issue_update(*, issue: Issue, by: User, **fields: Any) -> None:
     """Change a draft."""
-    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    issue = Issue.objects.select_for_update(of=("self",)).get(pk=issue.pk)
     _check_editable(issue)
     for key in ISSUE_FIELDS:
         if key in fields:
@@ -516,7 +518,11 @@ def _check_sendable(issue: Issue) -> None:
 @transaction.atomic
 def issue_send(*, issue: Issue, by: User, send_at: datetime | None = None) -> Issue:
     """Send now, or at ``send_at``: the delivery runs in the task worker, never here."""
-    issue = Issue.objects.select_for_update().select_related("newsletter_list").get(pk=issue.pk)
+    issue = (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("newsletter_list")
+        .get(pk=issue.pk)
+    )
     _check_sendable(issue)
     now = timezone.now()
     if send_at is not None and send_at <= now:
