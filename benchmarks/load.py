@@ -16,7 +16,8 @@ free port, twice: with the public page cache, for anonymous visitors' warm pages
 and without it, for the same pages rendered each time ("anonymous") and for signed-in staff.
 The shared cache is a Redis server started here (``--cache database`` for the table). For each
 page, at 8 and 32 concurrent clients, sends requests for --seconds
-from Python asyncio clients (HTTP/1.1, reconnecting when the server closes). It prints each
+from Python asyncio clients (HTTP/1.1, reconnecting when the server closes, accepting gzip
+as browsers and calendar clients do). It prints each
 page's throughput, also as a share of /healthz measured the same way in the same run, the
 50th and 95th percentile latency, the number of queries (counted once in-process with the test
 client) and the server time (the median of a few in-process renders), for anonymous visitors
@@ -680,7 +681,13 @@ def gunicorn(port: int, workers: int, *, page_cache: bool) -> Iterator[None]:
 async def load(port: int, path: str, cookie: str | None, clients: int, seconds: float) -> Result:
     """``clients`` clients, each sending the next request when its answer has come, until
     ``seconds`` have passed; every latency includes connecting when the server closed."""
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "X-Forwarded-Proto: https"]
+    # Accept-Encoding as every browser and calendar client sends it.
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "X-Forwarded-Proto: https",
+        "Accept-Encoding: gzip, deflate",
+    ]
     if cookie:
         lines.append(f"Cookie: {cookie}")
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()

@@ -6,6 +6,7 @@ a real Redis server that the test starts (skipped when redis-server is not insta
 in CI by TUTTI_REQUIRE_REDIS).
 """
 
+import gzip
 import os
 import re
 import shutil
@@ -166,6 +167,37 @@ def test_headers_ask_browsers_to_check_and_answer_304_when_unchanged(world):
     unchanged = Client().get(WHATS_ON, HTTP_IF_NONE_MATCH=response["ETag"])
     assert unchanged.status_code == 304
     assert unchanged.content == b""
+
+
+def test_a_client_that_accepts_gzip_gets_the_stored_page_compressed(world):
+    EventFactory(hub=world.hub, title="Samba day")
+    plain = _twice(WHATS_ON)
+    response = Client().get(WHATS_ON, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content).decode() == plain
+    # Either form's ETag is the page's: a 304 while it is unchanged.
+    assert response["ETag"].startswith("W/")
+    for etag in (response["ETag"], Client().get(WHATS_ON)["ETag"]):
+        unchanged = Client().get(WHATS_ON, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING="gzip")
+        assert unchanged.status_code == 304
+    # Without gzip in Accept-Encoding, the plain bytes.
+    assert "Content-Encoding" not in Client().get(WHATS_ON, HTTP_ACCEPT_ENCODING="identity")
+    # A change is seen compressed too.
+    EventFactory(hub=world.hub, title="Steel pans")
+    changed = Client().get(WHATS_ON, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Steel pans" in changed.content.decode()  # the miss: rendered, not compressed
+    again = Client().get(WHATS_ON, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Steel pans" in gzip.decompress(again.content).decode()
+
+
+def test_a_page_with_a_booking_token_is_never_compressed(world):
+    event = EventFactory(hub=world.hub, title="Open rehearsal", capacity=30)
+    url = f"/wiltshire/whats-on/{event.pk}/"
+    _twice(url)
+    response = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert b'name="csrfmiddlewaretoken"' in response.content
 
 
 def test_each_visitor_gets_their_own_working_booking_token(world):

@@ -101,14 +101,13 @@ def build_map(
 ) -> SvgMap:
     """Project points and shapes into an SVG box, framed on the points (or the shapes)."""
     points = [p for p in points if p.lat is not None and p.lon is not None]
-    frame: list[tuple[float, float]] = [(p.lon, p.lat) for p in points] if fit_to_points else []
+    frame = [(p.lon, p.lat, p.lon, p.lat) for p in points] if fit_to_points else []
     if not frame:
-        frame = [pt for shape in shapes for ring in shape.rings for pt in ring]
+        frame = [_bounds(ring) for shape in shapes for ring in shape.rings if ring]
     if not frame:
         return SvgMap(width=width, height=0)
-    lons = [lon for lon, _ in frame]
-    lats = [lat for _, lat in frame]
-    min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
+    min_lon, min_lat = min(b[0] for b in frame), min(b[1] for b in frame)
+    max_lon, max_lat = max(b[2] for b in frame), max(b[3] for b in frame)
     # A lone point, or points in a line, still get a frame of a few kilometres.
     span = max(max_lon - min_lon, max_lat - min_lat, 0.05)
     min_lon, max_lon = (min_lon + max_lon - span) / 2, (min_lon + max_lon + span) / 2
@@ -122,21 +121,79 @@ def build_map(
     width = round((max_lon - min_lon) * k * scale) + 2 * padding
     height = round((max_lat - min_lat) * scale) + 2 * padding
 
+    frame_key = (min_lon, max_lat, k, scale, padding)
+    project = _projector(frame_key)
+    for point in points:
+        point.x, point.y = project(point.lon, point.lat)
+    drawn = []
+    static = _static_rings()
+    for shape in shapes:
+        parts = [
+            _static_ring_path(id(ring), frame_key)
+            if id(ring) in static
+            else _ring_path(ring, project)
+            for ring in shape.rings
+        ]
+        if any(parts):
+            shape.path = "".join(parts)
+            drawn.append(shape)
+    return SvgMap(width=width, height=height, points=points, shapes=drawn)
+
+
+Bounds = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+@lru_cache(maxsize=1)
+def _static_rings() -> dict[int, tuple[Ring, Bounds]]:
+    """The boundary data's rings by ``id``, with their bounds. They live as long as the
+    process (``_district_polygons`` is kept), so their ids are stable and each drawing of one
+    can be kept: a hub's outline is drawn on many pages, always in the same frame."""
+    return {
+        id(ring): (ring, _ring_bounds(ring))
+        for rings in _district_polygons().values()
+        for ring in rings
+        if ring
+    }
+
+
+def _ring_bounds(ring: Ring) -> Bounds:
+    lons = [lon for lon, _ in ring]
+    lats = [lat for _, lat in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _bounds(ring: Ring) -> Bounds:
+    static = _static_rings().get(id(ring))
+    return static[1] if static is not None else _ring_bounds(ring)
+
+
+@lru_cache(maxsize=2048)
+def _static_ring_path(ring_id: int, frame_key: tuple[float, float, float, float, int]) -> str:
+    return _ring_path(_static_rings()[ring_id][0], _projector(frame_key))
+
+
+def _projector(
+    frame_key: tuple[float, float, float, float, int],
+) -> Callable[[float, float], tuple[float, float]]:
+    min_lon, max_lat, k, scale, padding = frame_key
+
     def project(lon: float, lat: float) -> tuple[float, float]:
         return (
             round(padding + (lon - min_lon) * k * scale, 1),
             round(padding + (max_lat - lat) * scale, 1),
         )
 
-    for point in points:
-        point.x, point.y = project(point.lon, point.lat)
-    drawn = []
-    for shape in shapes:
-        parts = [_ring_path(ring, project) for ring in shape.rings]
-        if any(parts):
-            shape.path = "".join(parts)
-            drawn.append(shape)
-    return SvgMap(width=width, height=height, points=points, shapes=drawn)
+    return project
+
+
+def within_bounds(shapes: Sequence[MapShape], point: MapPoint) -> bool:
+    """Whether the point is inside the box around the shapes."""
+    boxes = [_bounds(ring) for shape in shapes for ring in shape.rings if ring]
+    if not boxes:
+        return False
+    return min(b[0] for b in boxes) <= point.lon <= max(b[2] for b in boxes) and min(
+        b[1] for b in boxes
+    ) <= point.lat <= max(b[3] for b in boxes)
 
 
 def _ring_path(ring: Ring, project: Callable[[float, float], tuple[float, float]]) -> str:

@@ -21,8 +21,16 @@ bypass ``save()`` (``QuerySet.update``, ``bulk_create``) call ``bump_hub`` or ``
 **What the visitor's browser is told.** ``Cache-Control: no-cache`` with an ``ETag``: browsers
 and shared caches may keep the page but ask every time, and get a 304 while it is unchanged;
 ``Vary: Cookie``, as a signed-in person sees their name on the same URL.
+
+**Compressed once.** A page of 1 KB or more with no booking token is stored gzipped too, and
+served so to a client that accepts gzip (every browser and calendar client): a hub's calendar
+feed is half a megabyte, a tenth of that compressed, and compressing on each request would cost
+more than the render it saves. A page with a token is never compressed, so no secret of the
+visitor's is ever in a compressed body (BREACH). ``Vary: Accept-Encoding`` and a weak ``ETag``
+for the compressed form, as Django's ``GZipMiddleware`` does.
 """
 
+import gzip
 import hashlib
 import logging
 import re
@@ -52,6 +60,10 @@ TIMEOUT = 300
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
 CACHED_TYPES = ("text/html", "text/calendar", "application/json", "application/ld+json")
+# What a stored page holds; a new format misses rather than misreads pages stored before it.
+FORMAT = "2"
+GZIP_FROM = 1024  # bytes: below this, compressing saves less than its headers
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 HubOf = Callable[[Any], int | None]
 
@@ -155,7 +167,7 @@ def _anonymous_without_state(request: HttpRequest) -> bool:
 def _page_key(request: HttpRequest, hub_slug: str | None, versions: tuple[str, ...]) -> str:
     # The address it was asked at too: a page's own links use it (tutti.core.urls).
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    raw = "|".join([*versions, str(timezone.localdate()), hub_slug or "", where])
+    raw = "|".join([FORMAT, *versions, str(timezone.localdate()), hub_slug or "", where])
     return "tutti:pages:p:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -177,7 +189,7 @@ class PublicPageCacheMiddleware:
             self._store(request, response, key)
         if key is not None:
             response.headers.setdefault("Cache-Control", "no-cache")
-            patch_vary_headers(response, ("Cookie",))
+            patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
         return response
 
     def process_view(
@@ -201,14 +213,27 @@ class PublicPageCacheMiddleware:
         if stored is None:
             return None
         request._page_cache_hit = True  # type: ignore[attr-defined]
-        content_type, etag, content = stored
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        content_type, etag, content, compressed = stored
+        gzipped = compressed is not None and ACCEPTS_GZIP.search(
+            request.headers.get("Accept-Encoding", "")
+        )
+        if gzipped and not etag.startswith("W/"):
+            etag = f"W/{etag}"
+        # A weak comparison, as RFC 9110 asks of If-None-Match: either form of the page.
+        asked = {
+            tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
+        }
+        if etag.removeprefix("W/") in asked:
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             return not_modified
-        if CSRF_PLACEHOLDER in content:
-            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, content_type=content_type)
+        if gzipped:
+            response = HttpResponse(compressed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            if CSRF_PLACEHOLDER in content:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(content, content_type=content_type)
         response["ETag"] = etag
         return response
 
@@ -241,11 +266,19 @@ class PublicPageCacheMiddleware:
             or not content_type.startswith(CACHED_TYPES)
         ):
             return
-        content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        content, tokens = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
         etag = response.get("ETag") or _etag(content)
         response["ETag"] = etag
+        # mtime=0: the same page compresses to the same bytes.
+        compressed = (
+            gzip.compress(content, compresslevel=6, mtime=0)
+            if not tokens
+            and len(content) >= GZIP_FROM
+            and not response.has_header("Content-Encoding")
+            else None
+        )
         try:
-            cache.set(key, (content_type, etag, content), timeout=TIMEOUT)
+            cache.set(key, (content_type, etag, content, compressed), timeout=TIMEOUT)
         except Exception:
             logger.exception("The page cache cannot be written; the page was served without it")
 

@@ -17,6 +17,7 @@ from tutti.core.maps import (
     convex_hull,
     district_at,
     district_names,
+    within_bounds,
 )
 
 WILTSHIRE = "E06000054"
@@ -222,3 +223,33 @@ def test_district_at_finds_the_district_around_a_point():
 def test_an_unknown_code_has_no_outline():
     assert authority_outline("E99999999") == []
     assert authority_districts("E99999999") == {"E99999999"}
+
+
+# The boundary data's outlines are drawn once per frame and kept (a hub's area is on many pages).
+
+
+def test_a_kept_outline_drawing_is_the_same_as_a_fresh_one():
+    def draw(rings, points=()):
+        shape = MapShape(label="Wiltshire", rings=rings)
+        return build_map(points=[_point(*p) for p in points], shapes=[shape], fit_to_points=False)
+
+    kept = authority_outline(WILTSHIRE)
+    copied = [list(ring) for ring in kept]  # new lists: never taken for the kept data
+    for points in [(), [DEVIZES]]:
+        first, second, fresh = draw(kept, points), draw(kept, points), draw(copied, points)
+        assert first.shapes[0].path == second.shapes[0].path == fresh.shapes[0].path
+        assert (first.width, first.height) == (fresh.width, fresh.height)
+    # The same outline in another frame is drawn for that frame, not taken from the first.
+    wider = build_map(
+        points=[],
+        shapes=[MapShape(label="W", rings=kept), MapShape(label="E", rings=[[ELY, (0.3, 52.5)]])],
+        fit_to_points=False,
+    )
+    assert wider.shapes[0].path != draw(kept).shapes[0].path
+
+
+def test_within_bounds_is_the_box_around_the_shapes():
+    shapes = [MapShape(label="Wiltshire", rings=authority_outline(WILTSHIRE))]
+    assert within_bounds(shapes, _point(*DEVIZES))
+    assert not within_bounds(shapes, _point(*ELY))
+    assert not within_bounds([], _point(*DEVIZES))

@@ -7,7 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from tutti.core.maps import MapPoint, MapShape, SvgMap, authority_outline, build_map
+from tutti.core.maps import (
+    MapPoint,
+    MapShape,
+    SvgMap,
+    authority_outline,
+    build_map,
+    within_bounds,
+)
 from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub, Organisation
 from tutti.events import selectors, services
@@ -68,16 +75,8 @@ def _venue_map(hub: Hub, venue: Organisation | None) -> SvgMap | None:
         if la.gss_code
     ]
     point = MapPoint(lat=venue.latitude, lon=venue.longitude, label=venue.name, group=venue.kind)
-    inside = bool(shapes) and _within(shapes, point)
+    inside = within_bounds(shapes, point)
     return build_map(points=[point], shapes=shapes if inside else [], fit_to_points=not inside)
-
-
-def _within(shapes: list[MapShape], point: MapPoint) -> bool:
-    lons = [lon for shape in shapes for ring in shape.rings for lon, _ in ring]
-    lats = [lat for shape in shapes for ring in shape.rings for _, lat in ring]
-    if not lons:
-        return False
-    return min(lons) <= point.lon <= max(lons) and min(lats) <= point.lat <= max(lats)
 
 
 def _booking_initial(request: HubRequest) -> dict:
