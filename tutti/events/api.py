@@ -169,7 +169,8 @@ def event_list(request: HubRequest, hub_slug: str, filters: Query[EventFilterIn]
             {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     events = selectors.public_events(hub=hub, filters=chosen)
-    page = selectors.EventPaginator(events.select_related("hub"), PAGE_SIZE).get_page(page_number)
+    related = (*selectors.LISTED, "hub")
+    page = selectors.EventPaginator(events, PAGE_SIZE, related=related).get_page(page_number)
     return {
         "count": page.paginator.count,
         "page": page.number,

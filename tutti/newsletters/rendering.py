@@ -47,7 +47,7 @@ def digest_events(issue: Issue, now: datetime | None = None) -> list[Event]:
     if not issue.include_digest:
         return []
     events = public_events(hub=issue.hub, filters=digest_filters(issue, now), now=now)
-    return list(events[:DIGEST_LIMIT])
+    return list(events.select_related("venue")[:DIGEST_LIMIT])
 
 
 @dataclass(frozen=True)

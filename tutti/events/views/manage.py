@@ -51,7 +51,9 @@ def manage_event_list(request: MemberRequest, hub_slug: str) -> HttpResponse:
     events = selectors.manageable_events(
         hub=request.hub, membership=request.membership, user=request.user
     )
-    page = selectors.EventPaginator(events, 50).get_page(request.GET.get("page"))
+    page = selectors.EventPaginator(
+        events, 50, related=("category", "cluster", "organiser")
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "events/manage_event_list.html",
