@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, TextField, Value, When
@@ -101,6 +102,12 @@ class DirectoryFilters:
     include_closed: bool = False
 
 
+def _once(found: QuerySet[Organisation], filters: DirectoryFilters) -> QuerySet[Organisation]:
+    # Only a filter across a many-to-many join can give an organisation twice; DISTINCT over
+    # every column of a few hundred rows costs more than the search itself.
+    return found.distinct() if filters.cluster or filters.expertise else found
+
+
 def directory_search(
     *, hub: Hub, filters: DirectoryFilters, public: bool = True
 ) -> QuerySet[Organisation]:
@@ -121,9 +128,11 @@ def directory_search(
     if filters.expertise:
         orgs = orgs.filter(expertise__slug=filters.expertise)
     orgs = orgs.select_related("local_authority")
+    once = partial(_once, filters=filters)
+
     words = searchable(filters.q).split()
     if not words:
-        return orgs.order_by("name", "pk").distinct()
+        return once(orgs.order_by("name", "pk"))
     orgs = orgs.annotate(plain_name=plain(F("name")), plain_town=plain(F("town")))
     found = contains_every_word(
         orgs, words, ["plain_name", "plain_town"], index=ORGANISATION_SEARCH, extra=urn_q
@@ -133,19 +142,17 @@ def directory_search(
         # to each one typed, the closest first (PostgreSQL only).
         close = fuzzy(orgs, words, [plain_upper("name"), plain_upper("town")])
         if close.exists():
-            return close.order_by("-similarity", "name", "pk").distinct()
+            return once(close.order_by("-similarity", "name", "pk"))
     # An exact name first, then names that start with the words typed, then the rest.
     q = " ".join(words)
-    return (
+    return once(
         found.annotate(
             rank=Case(
                 When(plain_name__iexact=q, then=Value(0)),
                 When(plain_name__istartswith=q, then=Value(1)),
                 default=Value(2),
             )
-        )
-        .order_by("rank", "name", "pk")
-        .distinct()
+        ).order_by("rank", "name", "pk")
     )
 
 

@@ -159,3 +159,18 @@ def test_the_hubs_directory_is_read_through_indexes_not_a_scan_of_every_school(w
         finally:
             cursor.execute("RESET enable_seqscan")
     assert "Seq Scan on directory_organisation " not in plan
+
+
+@pytest.mark.parametrize("q", ["", "primary"])
+def test_a_school_in_two_clusters_is_listed_once_by_a_cluster_filter(schools, q):
+    # The directory's tests may not import the clusters app above it; its models are read here.
+    from tutti.clusters.tests.factories import ClusterFactory, ClusterMemberFactory
+
+    school = Organisation.objects.get(name="Primary Academy")
+    first, second = ClusterFactory(hub=schools.hub), ClusterFactory(hub=schools.hub)
+    for cluster in (first, second):
+        ClusterMemberFactory(cluster=cluster, organisation=school)
+    assert names(schools.hub, q, cluster=first.slug) == ["Primary Academy"]
+    # Without a filter across a join, every school once too (no DISTINCT is asked for).
+    listed = names(schools.hub, q)
+    assert len(listed) == len(set(listed)) and "Primary Academy" in listed
