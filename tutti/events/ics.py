@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from django.db import NotSupportedError
 from django.db.models import CharField, Func
 from django.utils import timezone
 
@@ -83,16 +84,19 @@ class IcsTime(Func):
 
     output_field = CharField()
 
+    def as_sql(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotSupportedError("IcsTime is written for PostgreSQL and SQLite only.")
+
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Truncated to the second, as ics_time is.
         template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')"
-        return self.as_sql(compiler, connection, template=template, **extra)
+        return super().as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # SQLite keeps aware datetimes as UTC text. The % are doubled twice: once for this
+        # SQLite keeps aware datetimes as UTC text. Each % is doubled twice: once for this
         # template, once for the query's parameters.
         template = "strftime('%%%%Y%%%%m%%%%dT%%%%H%%%%M%%%%SZ', %(expressions)s)"
-        return self.as_sql(compiler, connection, template=template, **extra)
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 def location_text(*, place: str, has_venue: bool, is_online: bool) -> str:
