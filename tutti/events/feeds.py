@@ -13,9 +13,9 @@ Modified before any event is read or written out.
 import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -25,7 +25,7 @@ from tutti.core.urls import absolute_url
 from tutti.directory.models import Hub
 from tutti.events import selectors
 from tutti.events.forms import EventFilterForm
-from tutti.events.ics import EntryEvent, location_text, write_calendar
+from tutti.events.ics import EntryEvent, EntrySession, IcsTime, location_text, write_calendar
 from tutti.events.models import Booking, BookingStatus, Event, EventSession, EventStatus
 from tutti.events.selectors import EventFilters
 
@@ -49,23 +49,15 @@ def _window_start(now: datetime, filters: EventFilters | None = None) -> datetim
     return now - FEED_HISTORY
 
 
-class _Session(NamedTuple):
-    pk: int
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    updated_at: datetime
-
-
 # Columns, not model instances: making the instances (a session, its event, the event's
-# category and venue, for each of a thousand) took ten times as long as the query.
+# category and venue, for each of a thousand) took ten times as long as the query. The times
+# come as the text the writer puts out (IcsTime), not as datetimes.
 _COLUMNS = (
-    *_Session._fields,
+    *EntrySession._fields,
     "event_id",
     "event__title",
     "event__summary",
     "event__status",
-    "event__updated_at",
     "event__category__name",
     "event__is_online",
     "event__venue_id",
@@ -78,19 +70,27 @@ _COLUMNS = (
 )
 
 
-def _entries(hub: Hub, sessions: QuerySet[EventSession]) -> list[tuple[EntryEvent, list[_Session]]]:
+def _entries(
+    hub: Hub, sessions: QuerySet[EventSession]
+) -> list[tuple[EntryEvent, list[EntrySession]]]:
     """The feed's events, each with its sessions in order: one query for the whole feed."""
-    rows = sessions.order_by("event__starts_at", "event_id", "starts_at", "pk").values_list(
-        *_COLUMNS
+    rows = (
+        sessions.annotate(
+            dtstart=IcsTime("starts_at"),
+            dtend=IcsTime("ends_at"),
+            last_modified=IcsTime(Greatest("updated_at", "event__updated_at")),
+        )
+        .order_by("event__starts_at", "event_id", "starts_at", "pk")
+        .values_list(*_COLUMNS)
     )
-    entries: list[tuple[EntryEvent, list[_Session]]] = []
+    entries: list[tuple[EntryEvent, list[EntrySession]]] = []
     for row in rows:
-        session = _Session(*row[:5])
-        (event_id, title, summary, status, updated_at, category, is_online) = row[5:12]
+        session = EntrySession(*row[:5])
+        (event_id, title, summary, status, category, is_online) = row[5:11]
         if entries and entries[-1][0].pk == event_id:
             entries[-1][1].append(session)
             continue
-        venue_id, venue_name, venue_address, *directory_entry = row[12:]
+        venue_id, venue_name, venue_address, *directory_entry = row[11:]
         # As Event.has_venue and Event.venue_text: the directory's entry, or the typed place.
         parts = directory_entry if venue_id is not None else [venue_name, venue_address]
         event = EntryEvent(
@@ -105,7 +105,6 @@ def _entries(hub: Hub, sessions: QuerySet[EventSession]) -> list[tuple[EntryEven
                 is_online=is_online,
             ),
             is_cancelled=status == EventStatus.CANCELLED,
-            updated_at=updated_at,
         )
         entries.append((event, [session]))
     return entries
@@ -163,7 +162,10 @@ def hub_window(
         ends_at__gte=_window_start(now or timezone.now(), filters),
     ).exclude(status=EventStatus.DRAFT)
     events = selectors._filtered(events, filters).order_by("starts_at", "pk")
-    return EventSession.objects.filter(event__in=events.values("pk")[:FEED_LIMIT])
+    # in_once, not in: with IN (SELECT ... LIMIT) PostgreSQL read every session of every hub
+    # and kept those of the feed's events (a hash join); as an array of ids, found first, each
+    # event's sessions come through the event_id index.
+    return EventSession.objects.filter(event__in_once=events.values("pk")[:FEED_LIMIT])
 
 
 def _hub_figures(sessions: QuerySet[EventSession]) -> dict:
