@@ -2,6 +2,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Cast, Upper
 
 from tutti.core.models import BaseModel
 from tutti.directory.models import Organisation
@@ -22,6 +23,10 @@ class User(AbstractUser):
     REQUIRED_FIELDS = ["username"]
 
     objects: ClassVar[TuttiUserManager] = TuttiUserManager()
+
+    class Meta(AbstractUser.Meta):
+        # Sign-in and a person's bookings find an account by email in whatever case.
+        indexes = [models.Index(Upper(Cast("email", models.TextField())), name="user_email_ci")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower, Upper
 from django.urls import reverse
 
 from tutti.core.models import BaseModel
@@ -306,7 +306,11 @@ class Booking(BaseModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["event", "status", "created_at"], name="booking_queue")]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"], name="booking_queue"),
+            # A person's bookings, found by email in whatever case (``email__iexact``).
+            models.Index(Upper(Cast("email", models.TextField())), name="booking_email_ci"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=BookingStatus.values), name="booking_status_valid"

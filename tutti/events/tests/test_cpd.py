@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tutti.accounts.tests.factories import UserFactory
 from tutti.events import selectors, services
-from tutti.events.models import BookingStatus, EventStatus
+from tutti.events.models import Booking, BookingStatus, EventStatus
 from tutti.events.tests.factories import BookingFactory, EventFactory
 
 CPD = "/wiltshire/manage/events/cpd/"
@@ -247,3 +248,20 @@ def test_hours_read_naturally():
         "0.75 hours",
         "0 hours",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_persons_bookings_are_found_through_indexes_not_a_scan_of_every_booking(world):
+    # 500,000 bookings nationally: the account is a subquery run once, so each side of the OR
+    # uses an index (the email in any case, the account); with sequential scans off, a plan
+    # that still had to read every booking would say so.
+    UserFactory(email="ann@example.org")
+    people = Booking.objects.filter(selectors._person("Ann@Example.org")).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = people.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "booking_email_ci" in plan
+    assert "Seq Scan on events_booking" not in plan
