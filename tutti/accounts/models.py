@@ -24,7 +24,9 @@ class User(AbstractUser):
 
     objects: ClassVar[TuttiUserManager] = TuttiUserManager()
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
         # Sign-in and a person's bookings find an account by email in whatever case.
         indexes = [models.Index(Upper(Cast("email", models.TextField())), name="user_email_ci")]
 
