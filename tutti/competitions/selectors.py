@@ -2,14 +2,15 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from statistics import mean
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tutti.competitions.access import entries_to_judge
 from tutti.competitions.models import Adjudicator, Category, Competition, Entry, Score
-from tutti.competitions.services import age_on
+from tutti.competitions.services import age_on, person_entries
+from tutti.core.personal_data import ErasurePlan, plural
 from tutti.directory.models import Hub, Organisation
 
 # A count about fewer pupils than this is shown as "fewer than 10", never as a number.
@@ -306,3 +307,67 @@ def feedback_for(*, entry: Entry) -> list[Score]:
             Prefetch("marks", to_attr="mark_list")
         )
     )
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
+    """What the hub's competitions hold about a family (every hub's, when ``hub`` is None: the
+    person's own request): each entry they made, with the entrant they entered (a parent may
+    ask for their child's data). A fixed number of queries."""
+    return [
+        {
+            "hub": entry.competition.hub.name,
+            "competition": entry.competition.name,
+            "category": entry.category.name,
+            "entry": entry.code,
+            "entered_at": _iso(entry.created_at),
+            "entrant": entry.entrant_name,
+            "date_of_birth": _iso(entry.date_of_birth),
+            "school": entry.school.name if entry.school else None,
+            "home_educated": entry.home_educated,
+            "teacher": entry.teacher,
+            "accompanist": entry.accompanist,
+            "pieces": [str(piece) for piece in entry.pieces.all()],
+            "your_name": entry.contact_name,
+            "your_email": entry.contact_email,
+            "consent_to_judging": _iso(entry.consent_judged_at),
+            "consent_to_public_showing": _iso(entry.consent_public_at),
+            "consent_to_filming": _iso(entry.consent_filming_at),
+            "video": "kept" if entry.video or entry.video_link else "none or deleted",
+            "withdrawn_at": _iso(entry.withdrawn_at),
+            "result": entry.get_result_display() if entry.result else None,
+        }
+        for entry in person_entries(hub=hub, email=email)
+        .select_related("competition__hub", "category", "school")
+        .prefetch_related("pieces")
+        .order_by("created_at", "pk")
+    ]
+
+
+def person_erase_plan(*, hub: Hub, email: str) -> ErasurePlan:
+    """What erasing a family from the hub's competitions will do, for privacy's erase page."""
+    entries = list(person_entries(hub=hub, email=email).select_related("competition"))
+    if not entries:
+        return ErasurePlan()
+    changes = [
+        f"Their {plural(len(entries), 'competition entry', 'competition entries')} lose the"
+        " entrant's and their names, contact details, the day and month of birth, the consents"
+        " and any video, as at the end of retention. The entries' numbers, categories and"
+        " results stay, so the competitions' counts stay."
+    ]
+    running = sorted(
+        {
+            e.competition.name
+            for e in entries
+            if e.withdrawn_at is None and e.competition.results_published_at is None
+        }
+    )
+    if running:
+        changes.append(
+            f"The results of {', '.join(running)} are not out yet: their entries there are"
+            " withdrawn and leave judging."
+        )
+    return ErasurePlan(changes=changes)

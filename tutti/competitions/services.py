@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from tutti.accounts.models import User
@@ -810,6 +810,26 @@ def results_publish(*, competition: Competition, by: Any) -> Competition:
 ENTRY_RETENTION_DAYS = 730
 
 
+def _entry_erase(entry: Entry, now: datetime) -> None:
+    """The entrant's and family's details go: names, contact, the day and month of birth,
+    consents and the video. The row, its number, category and result stay, for the counts."""
+    name = entry.video.name
+    entry.first_name = "Erased"
+    entry.last_name = "entrant"
+    entry.date_of_birth = entry.date_of_birth.replace(month=1, day=1)
+    entry.entrant_key = f"erased-{entry.pk}"
+    entry.teacher = entry.accompanist = entry.contact_name = ""
+    entry.contact_email = f"erased-{entry.pk}@example.invalid"
+    entry.consent_public_at = None
+    entry.consent_filming_at = None
+    entry.video = ""
+    entry.video_link = ""
+    entry.video_deleted_at = entry.video_deleted_at or (now if name else None)
+    entry.erased_at = now
+    entry.save()
+    _delete_video_file(name)
+
+
 def entries_erase_after_results(*, hub: Hub, now: datetime) -> int:
     """Erase the names, contact details and exact dates of birth of entries whose results
     are older than ENTRY_RETENTION_DAYS; their videos go too. Idempotent."""
@@ -823,21 +843,7 @@ def entries_erase_after_results(*, hub: Hub, now: datetime) -> int:
     )
     count = 0
     for entry in entries:
-        name = entry.video.name
-        entry.first_name = "Erased"
-        entry.last_name = "entrant"
-        entry.date_of_birth = entry.date_of_birth.replace(month=1, day=1)
-        entry.entrant_key = f"erased-{entry.pk}"
-        entry.teacher = entry.accompanist = entry.contact_name = ""
-        entry.contact_email = f"erased-{entry.pk}@example.invalid"
-        entry.consent_public_at = None
-        entry.consent_filming_at = None
-        entry.video = ""
-        entry.video_link = ""
-        entry.video_deleted_at = entry.video_deleted_at or (now if name else None)
-        entry.erased_at = now
-        entry.save()
-        _delete_video_file(name)
+        _entry_erase(entry, now)
         count += 1
     if count:
         audit("competitions.entries.erased", hub=hub, obj=None, count=count)
@@ -875,3 +881,31 @@ def videos_delete_after_results(*, hub: Hub, now: datetime) -> int:
             audit("competitions.videos.deleted", hub=hub, obj=competition, count=deleted)
         count += deleted
     return count
+
+
+def person_entries(*, hub: Hub | None, email: str) -> QuerySet[Entry]:
+    """The entries a family made with this address, not yet erased."""
+    entries = Entry.objects.filter(contact_email__iexact=email, erased_at__isnull=True)
+    return entries.filter(competition__hub=hub) if hub is not None else entries
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: Any) -> int:
+    """Erase a family from the hub's competitions: each entry they made is erased as at the
+    end of its retention (the entrant's and their details, consents and video), keeping its
+    row and result for the counts; an entry in a competition whose results are not out is
+    withdrawn first, so it leaves judging. Returns how many entries were erased."""
+    now = timezone.now()
+    entries = list(
+        person_entries(hub=hub, email=email)
+        .select_for_update(of=("self",))
+        .select_related("competition")
+    )
+    for entry in entries:
+        if entry.withdrawn_at is None and entry.competition.results_published_at is None:
+            entry.withdrawn_at = now
+            entry.result = Result.NONE
+        _entry_erase(entry, now)
+    if entries:
+        audit("competitions.person.erased", hub=hub, actor=by, entries=len(entries))
+    return len(entries)

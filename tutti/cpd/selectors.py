@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from tutti.core.personal_data import ErasurePlan, plural
 from tutti.cpd.models import (
+    DaySession,
     MemberStatus,
     NetworkDay,
     NetworkMember,
@@ -17,6 +19,7 @@ from tutti.cpd.models import (
     Reply,
     SupplyClaim,
     Survey,
+    SurveyResponse,
     Thread,
     VisitStatus,
 )
@@ -315,3 +318,137 @@ def cpd_figures(*, hub: Hub, year: int) -> CpdFigures:
         .count()
     )
     return CpdFigures(teachers=len(emails), schools=schools, hours=round(seconds / 3600, 1))
+
+
+def person_places(*, hub: Hub | None, email: str) -> QuerySet[NetworkMember]:
+    """A person's places in the hub's networks: by the address an invitation or request was
+    made with, or by the account that holds the place."""
+    places = NetworkMember.objects.filter(Q(email__iexact=email) | Q(user__email__iexact=email))
+    if hub is not None:
+        places = places.filter(network__hub=hub)
+    return places
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_data(*, hub: Hub | None, email: str) -> list[dict[str, Any]]:
+    """What the hub's CPD networks hold about a person (every hub's, when ``hub`` is None: the
+    person's own request): each place, with the posts they wrote, their peer visits, survey
+    answers, sessions led and supply-cover claims. A fixed number of queries."""
+    places = list(
+        person_places(hub=hub, email=email)
+        .select_related("network__hub", "school")
+        .prefetch_related(
+            Prefetch("threads", queryset=Thread.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "replies", queryset=Reply.objects.select_related("thread").order_by("created_at")
+            ),
+            Prefetch("visits_hosted", queryset=PeerVisit.objects.order_by("created_at", "pk")),
+            Prefetch("visits_made", queryset=PeerVisit.objects.order_by("created_at", "pk")),
+            Prefetch("claims", queryset=SupplyClaim.objects.select_related("day", "school")),
+            Prefetch("sessions_led", queryset=DaySession.objects.select_related("day")),
+        )
+        .order_by("network__name", "pk")
+    )
+    responses: dict[int, list[SurveyResponse]] = {}
+    for response in (
+        SurveyResponse.objects.filter(member__in=[p.pk for p in places])
+        .select_related("survey")
+        .prefetch_related("survey__questions")
+        .order_by("created_at", "pk")
+    ):
+        if response.member_id is not None:
+            responses.setdefault(response.member_id, []).append(response)
+    return [_place_data(place, responses.get(place.pk, [])) for place in places]
+
+
+def _place_data(place: NetworkMember, responses: list[SurveyResponse]) -> dict[str, Any]:
+    network = place.network
+    return {
+        "hub": network.hub.name if network.hub else "",
+        "network": network.name,
+        "email": place.email,
+        "name": place.name,
+        "school": place.school.name if place.school else None,
+        "role": place.get_role_display(),
+        "status": place.get_status_display(),
+        "message": place.message,
+        "email_me_about_posts": place.notify_posts,
+        "since": _iso(place.created_at),
+        "decided_at": _iso(place.decided_at),
+        "posts": [
+            {"at": _iso(t.created_at), "thread": t.title, "text": t.body}
+            for t in place.threads.all()
+        ]
+        + [
+            {"at": _iso(r.created_at), "thread": r.thread.title, "text": r.body}
+            for r in place.replies.all()
+        ],
+        "peer_visits": [
+            {
+                "as": "host" if visit.host_id == place.pk else "visitor",
+                "focus": visit.focus,
+                "status": visit.get_status_display(),
+                "date": _iso(visit.date),
+                "hours": str(visit.hours),
+                "reflection": (
+                    visit.host_reflection if visit.host_id == place.pk else visit.visitor_reflection
+                ),
+            }
+            for visit in [*place.visits_hosted.all(), *place.visits_made.all()]
+        ],
+        "sessions_led": [{"day": str(s.day), "session": s.title} for s in place.sessions_led.all()],
+        "supply_claims": [
+            {
+                "day": str(c.day),
+                "school": c.school.name,
+                "amount": str(c.amount),
+                "status": c.get_status_display(),
+            }
+            for c in place.claims.all()
+        ],
+        "survey_answers": [
+            {
+                "survey": r.survey.title,
+                "answers": {
+                    q.text: r.answers.get(str(q.pk))
+                    for q in r.survey.questions.all()
+                    if str(q.pk) in r.answers
+                },
+            }
+            for r in responses
+        ],
+    }
+
+
+def person_erase_plan(*, hub: Hub, email: str) -> ErasurePlan:
+    """What erasing the person from the hub's CPD networks will do, for privacy's erase page."""
+    places = list(
+        person_places(hub=hub, email=email)
+        .select_related("network")
+        .annotate(
+            posts=Count("threads", distinct=True) + Count("replies", distinct=True),
+            claim_count=Count("claims", distinct=True),
+        )
+    )
+    if not places:
+        return ErasurePlan()
+    posts = sum(p.posts for p in places)
+    claims = sum(p.claim_count for p in places)
+    networks = ", ".join(sorted({p.network.name for p in places}))
+    changes = [
+        f"Their {plural(len(places), 'place')} in {networks} lose{'s' if len(places) == 1 else ''}"
+        " their name, email, account and message and become a former member's: they leave the"
+        " network. Peer visits stay (the other member's record and hours) without their"
+        " reflections, and survey answers stay with no name."
+    ]
+    if posts:
+        changes.append(f"Their {plural(posts, 'post')} stay, signed \u201ca former member\u201d.")
+    if claims:
+        changes.append(
+            f"The {plural(claims, 'supply-cover claim')} for them stay{'s' if claims == 1 else ''}"
+            " as a record of payment, naming no one."
+        )
+    return ErasurePlan(changes=changes)

@@ -35,7 +35,7 @@ from tutti.cpd.models import (
     Thread,
     VisitStatus,
 )
-from tutti.cpd.selectors import network_hub
+from tutti.cpd.selectors import network_hub, person_places
 from tutti.cpd.tasks import send_member_email, send_post_emails
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -764,3 +764,33 @@ def response_submit(
 
 def money(value: Decimal) -> str:
     return f"£{value:,.2f}"
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: Any) -> int:
+    """Erase a person from the hub's CPD networks. Each place keeps its row, as a former
+    member's with no name, address, account or message, so the peer visits of the other
+    member, the supply-cover claims (a record of payment) and the counts stay; their posts stay,
+    signed "a former member"; their survey answers stay with no name; their reflections on
+    visits go. Returns how many places changed."""
+    ids = list(person_places(hub=hub, email=email).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Thread.objects.filter(author__in=ids).update(author=None)
+    Reply.objects.filter(author__in=ids).update(author=None)
+    Resource.objects.filter(added_by__in=ids).update(added_by=None)
+    SurveyResponse.objects.filter(member__in=ids).update(member=None)
+    DaySession.objects.filter(presenter_member__in=ids).update(presenter_member=None)
+    PeerVisit.objects.filter(host__in=ids).update(host_reflection="")
+    PeerVisit.objects.filter(visitor__in=ids).update(visitor_reflection="")
+    for place in NetworkMember.objects.filter(pk__in=ids):
+        place.email = f"member-{place.pk}@anonymised.invalid"
+        place.name = ""
+        place.user = None
+        place.message = ""
+        place.notify_posts = False
+        if place.status != MemberStatus.REFUSED:
+            place.status = MemberStatus.LEFT
+        place.save(update_fields=["email", "name", "user", "message", "notify_posts", "status"])
+    audit("cpd.person.erased", hub=hub, actor=by, places=len(ids))
+    return len(ids)

@@ -8,11 +8,11 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from tutti.directory.models import Hub
 from tutti.loans.models import Charge, InstrumentRequest, Loan, RequestStatus
+from tutti.loans.services import REMOVED, REQUEST_ERASED_FIELDS
 
 # Two years after the last instrument came back (or the request was withdrawn): long enough
 # for a late charge or a damage claim, and no longer.
 KEEP_MONTHS = 24
-REMOVED = "Removed"
 
 
 def anonymise_old_requests(hub: Hub, now: datetime) -> int:
@@ -33,11 +33,4 @@ def anonymise_old_requests(hub: Hub, now: datetime) -> int:
         .exclude(Exists(unpaid))
     )
     ids = list(finished.values_list("pk", flat=True))
-    return InstrumentRequest.objects.filter(pk__in=ids).update(
-        first_name=REMOVED,
-        last_name="",
-        contact_name="",
-        contact_email="removed@example.invalid",
-        evidence_seen="",
-        year_group="",
-    )
+    return InstrumentRequest.objects.filter(pk__in=ids).update(**REQUEST_ERASED_FIELDS)

@@ -5,9 +5,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
+from tutti.core.personal_data import ErasurePlan, plural
 from tutti.directory.models import Hub, Organisation
 from tutti.loans.kinds import TYPES, type_and_size
 from tutti.loans.models import (
@@ -326,3 +340,135 @@ def dashboard(*, hub: Hub) -> Dashboard:
         overdue=open_loans(hub=hub, overdue=True).count(),
         repairs=open_repairs(hub=hub).count(),
     )
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_requests(*, hub: Hub | None, email: str) -> QuerySet[InstrumentRequest]:
+    """The instrument requests a parent or carer made with this address."""
+    requests = InstrumentRequest.objects.filter(contact_email__iexact=email)
+    return requests.filter(hub=hub) if hub is not None else requests
+
+
+def person_school_loans(*, hub: Hub | None, email: str) -> QuerySet[Loan]:
+    """Loans to a school whose contact is this address (a teacher, for whole-class teaching)."""
+    loans = Loan.objects.filter(request__isnull=True, borrower_email__iexact=email)
+    return loans.filter(hub=hub) if hub is not None else loans
+
+
+def _loan_data(loan: Loan) -> dict[str, object]:
+    return {
+        "instrument": f"{loan.instrument.asset_tag}, {loan.instrument.type_and_size}",
+        "lent_on": _iso(loan.starts_on),
+        "due_on": _iso(loan.due_on),
+        "returned_on": _iso(loan.returned_on),
+        "contact_email": loan.borrower_email,
+        "agreement_version": loan.agreement.version if loan.agreement else None,
+        "agreement_accepted_by": loan.accepted_by,
+        "agreement_accepted_at": _iso(loan.accepted_at),
+        "charges": [
+            {
+                "term": f"{c.get_term_display()} {c.year}",
+                "amount": str(c.amount),
+                "paid_on": _iso(c.paid_on),
+            }
+            for c in loan.charges.all()
+        ],
+    }
+
+
+def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
+    """What the library holds about a parent or carer (every hub's, when ``hub`` is None: the
+    person's own request): their requests, with the pupil they asked for (the parent may ask
+    for their child's data), the loans that followed, the agreement they accepted and the
+    charges; and loans to a school they are the contact for. A fixed number of queries."""
+    loans = Prefetch(
+        "loans",
+        queryset=Loan.objects.select_related("instrument", "agreement")
+        .prefetch_related("charges")
+        .order_by("starts_on", "pk"),
+    )
+    rows: list[dict[str, object]] = []
+    for found in (
+        person_requests(hub=hub, email=email)
+        .select_related("hub", "school")
+        .prefetch_related(loans)
+        .order_by("created_at", "pk")
+    ):
+        rows.append(
+            {
+                "hub": found.hub.name,
+                "requested_at": _iso(found.created_at),
+                "instrument": found.type_and_size,
+                "pupil": found.pupil_name,
+                "school": found.school.name,
+                "year_group": found.year_group,
+                "your_name": found.contact_name,
+                "your_email": found.contact_email,
+                "free_or_reduced_hire": found.get_ground_display() if found.ground else None,
+                "remission_decision": found.get_decision_display(),
+                "evidence_seen": found.evidence_seen,
+                "status": found.get_status_display(),
+                "loans": [_loan_data(loan) for loan in found.loans.all()],
+            }
+        )
+    for loan in (
+        person_school_loans(hub=hub, email=email)
+        .select_related("hub", "school", "instrument", "agreement")
+        .prefetch_related("charges")
+        .order_by("starts_on", "pk")
+    ):
+        rows.append(
+            {"hub": loan.hub.name, "school": str(loan.school), "school_loan": _loan_data(loan)}
+        )
+    return rows
+
+
+def person_erase_blocked(*, hub: Hub, email: str) -> QuerySet[InstrumentRequest]:
+    """The person's requests that erasure leaves alone: an instrument still out, or a charge
+    unpaid. The hire agreement needs the family's contact until both are settled."""
+    open_loans = Loan.objects.filter(request=OuterRef("pk"), returned_on__isnull=True)
+    unpaid = Charge.objects.filter(loan__request=OuterRef("pk"), paid_on__isnull=True, amount__gt=0)
+    return person_requests(hub=hub, email=email).filter(Exists(open_loans) | Exists(unpaid))
+
+
+def person_erase_plan(*, hub: Hub, email: str) -> ErasurePlan:
+    """What erasing a parent or carer from the library will do, for privacy's erase page."""
+    requests = list(person_requests(hub=hub, email=email).values_list("pk", flat=True))
+    school_loans = person_school_loans(hub=hub, email=email).count()
+    if not requests and not school_loans:
+        return ErasurePlan()
+    blocked = list(
+        person_erase_blocked(hub=hub, email=email).prefetch_related(
+            Prefetch(
+                "loans",
+                queryset=Loan.objects.filter(returned_on__isnull=True).select_related("instrument"),
+            )
+        )
+    )
+    changes, hub_must = [], []
+    erased = len(requests) - len(blocked)
+    if erased:
+        changes.append(
+            f"{plural(erased, 'instrument request')} lose the pupil's and their names, school,"
+            " year group, contact and remission evidence, like requests past their retention;"
+            " any still waiting is withdrawn. The loans, charges and the library's counts stay,"
+            " naming no one, and the agreements accepted keep their version and date but not"
+            " the name typed."
+        )
+    for found in blocked:
+        out = ", ".join(loan.instrument.asset_tag for loan in found.loans.all())
+        hub_must.append(
+            f"The request for {found.pupil_name} is kept as it is: "
+            + (f"{out} is still on loan" if out else "a charge is unpaid")
+            + " under the hire agreement, which needs the family's contact. Record the"
+            " instrument's return and settle or waive the charges, then erase them again."
+        )
+    if school_loans:
+        changes.append(
+            f"{plural(school_loans, 'loan')} to a school lose{'s' if school_loans == 1 else ''}"
+            " them as its contact: give the school another contact for any still out."
+        )
+    return ErasurePlan(changes=changes, hub_must=hub_must)

@@ -35,6 +35,7 @@ from tutti.loans.models import (
     Status,
     term_bounds,
 )
+from tutti.loans.selectors import person_erase_blocked, person_requests, person_school_loans
 from tutti.loans.tasks import send_batch_email, send_overdue_reminders, send_request_email
 
 INSTRUMENT_FIELDS = (
@@ -570,3 +571,44 @@ def charge_mark_paid(*, charge: Charge, paid_on: dt.date, by: User) -> Charge:
     model_update(charge, {"paid_on": paid_on})
     audit("loans.charge.paid", hub=charge.hub, actor=by, obj=charge)
     return charge
+
+
+# What a request keeps once its family's details are gone (retention.py, and erasure on request).
+REMOVED = "Removed"
+REQUEST_ERASED_FIELDS: dict[str, str] = {
+    "first_name": REMOVED,
+    "last_name": "",
+    "contact_name": "",
+    "contact_email": "removed@example.invalid",
+    "evidence_seen": "",
+    "year_group": "",
+}
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: User | None) -> int:
+    """Erase a parent or carer from the library: their requests lose the pupil's and their
+    details as at the end of retention (waiting ones are withdrawn), the loans that followed
+    lose the address and the name typed to accept the agreement, and loans to a school lose
+    them as its contact. A request with an instrument still out or a charge unpaid is left
+    alone (the erase page says so). Returns how many requests and school loans changed."""
+    blocked = person_erase_blocked(hub=hub, email=email).values_list("pk", flat=True)
+    ids = list(
+        person_requests(hub=hub, email=email).exclude(pk__in=blocked).values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    InstrumentRequest.objects.filter(pk__in=ids, status=RequestStatus.WAITING).update(
+        status=RequestStatus.WITHDRAWN
+    )
+    InstrumentRequest.objects.filter(pk__in=ids).update(**REQUEST_ERASED_FIELDS, updated_at=now)
+    Loan.objects.filter(request__in=ids).update(borrower_email="", accepted_by="", updated_at=now)
+    school_loans = person_school_loans(hub=hub, email=email).update(
+        borrower_email="", updated_at=now
+    )
+    changed = len(ids) + school_loans
+    if changed:
+        bump_hub(hub.pk)
+        audit(
+            "loans.person.erased", hub=hub, actor=by, requests=len(ids), school_loans=school_loans
+        )
+    return changed

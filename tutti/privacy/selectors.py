@@ -14,6 +14,7 @@ from tutti.clusters.models import Cluster
 from tutti.core.models import AuditLog
 from tutti.directory.models import Hub
 from tutti.events.models import AttendanceStatus, Booking, CalendarFeed
+from tutti.privacy.sources import SOURCES, sources_data
 
 
 def _iso(value: Any) -> str | None:
@@ -75,8 +76,9 @@ def person_data(*, email: str, hub: Hub | None = None, user: User | None = None)
     """Everything Tutti holds about the person with this email, as plain data for JSON.
 
     With ``hub``, only what that hub holds: its events' bookings, its memberships, its audit
-    entries, and the account only when the hub holds a membership or a booking of it. Without
-    ``hub`` (the person's own request, given their ``user``), everything in every hub.
+    entries, what its newer apps hold (``sources.SOURCES``, each under its key, only when it
+    holds something), and the account only when the hub holds a membership or a booking of it.
+    Without ``hub`` (the person's own request, given their ``user``), everything in every hub.
     """
     if user is None:
         user = person_user(email=email)
@@ -162,6 +164,7 @@ def person_data(*, email: str, hub: Hub | None = None, user: User | None = None)
         "clusters_coordinated": [{"hub": c.hub.name, "cluster": c.name} for c in clusters],
         "bookings": booking_rows,
         "cpd_hours": round(cpd_hours, 2),
+        **sources_data(hub=hub, email=email),
         "audit_entries": [
             {
                 "at": _iso(e.created_at),
@@ -177,7 +180,18 @@ def person_data(*, email: str, hub: Hub | None = None, user: User | None = None)
 
 
 def holds_anything(data: dict[str, Any]) -> bool:
-    return bool(data["account"] or data["memberships"] or data["bookings"] or data["audit_entries"])
+    return bool(
+        data["account"]
+        or data["memberships"]
+        or data["bookings"]
+        or data["audit_entries"]
+        or any(data.get(source.key) for source in SOURCES)
+    )
+
+
+def held_in_apps(data: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The newer apps' records in ``data``, labelled, for the pages: only apps that hold some."""
+    return [(source.label, data[source.key]) for source in SOURCES if data.get(source.key)]
 
 
 @dataclass(frozen=True)

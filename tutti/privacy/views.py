@@ -11,6 +11,7 @@ from tutti.privacy import selectors, services
 from tutti.privacy.actions import PrivacyAction
 from tutti.privacy.export import data_zip_response
 from tutti.privacy.forms import AuditFilterForm, EraseForm, PersonForm
+from tutti.privacy.sources import label_of
 from tutti.tenancy.pages import hub_permission_required, public_hub_view
 from tutti.tenancy.request import HubRequest, MemberRequest, SignedInRequest
 
@@ -31,7 +32,9 @@ def my_data(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         audit(PrivacyAction.OWN_DATA, actor=user, bookings=len(data["bookings"]))
         return data_zip_response(data, label=user.email)
-    return render(request, "privacy/my_data.html", {"data": data})
+    return render(
+        request, "privacy/my_data.html", {"data": data, "apps": selectors.held_in_apps(data)}
+    )
 
 
 def _person_url(hub_slug: str, email: str) -> str:
@@ -54,7 +57,12 @@ def person(request: MemberRequest, hub_slug: str) -> HttpResponse:
     response = render(
         request,
         "privacy/person.html",
-        {"form": form, "data": data, "found": data is not None and selectors.holds_anything(data)},
+        {
+            "form": form,
+            "data": data,
+            "found": data is not None and selectors.holds_anything(data),
+            "apps": selectors.held_in_apps(data) if data is not None else [],
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
     response["Cache-Control"] = "private, no-store"
@@ -99,6 +107,11 @@ def erase(request: MemberRequest, hub_slug: str) -> HttpResponse:
             f"Erased: {outcome.bookings} booking{'s' if outcome.bookings != 1 else ''} "
             "anonymised"
             + (", their role removed" if outcome.memberships else "")
+            + "".join(
+                f", {label_of(key).lower()}: {count} erased"
+                for key, count in outcome.in_apps.items()
+                if count
+            )
             + (
                 ", their account closed"
                 if outcome.account_scrubbed

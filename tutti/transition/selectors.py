@@ -6,6 +6,7 @@ adds up the participation records and audits of those feeders in a fixed number 
 whatever the number of feeders or years.
 """
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tutti.clusters.models import ClusterMember
+from tutti.core.personal_data import ErasurePlan, plural
 from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -579,3 +581,70 @@ def secondary_rows(*, hub: Hub, schools: QuerySet[Organisation]) -> list[Seconda
 def partner_choices(*, hub: Hub) -> QuerySet[Organisation]:
     """The hub's partner organisations a family may name as their child's teachers."""
     return hub_organisations(hub=hub).exclude(kind=OrganisationKind.SCHOOL).order_by("name")
+
+
+def person_passports(*, hub: Hub | None, email: str) -> QuerySet[Passport]:
+    """The passports a family started with this address (a deleted one keeps no address)."""
+    passports = Passport.objects.filter(family_email__iexact=email)
+    return passports.filter(hub=hub) if hub is not None else passports
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
+    """What the hub's transition passports hold about a family (every hub's, when ``hub`` is
+    None: the person's own request), with what they said about their child. One query."""
+    return [
+        {
+            "hub": p.hub.name,
+            "status": p.get_status_display(),
+            "started_at": _iso(p.created_at),
+            "sent_at": _iso(p.sent_at),
+            "your_email": p.family_email,
+            "child": p.child_name,
+            "starts_year_7": p.intake_year,
+            "primary_school": p.primary.name if p.primary else None,
+            "secondary_school": p.secondary.name if p.secondary else None,
+            "instruments": p.instruments,
+            "level": p.level,
+            "years_learning": p.years_learning,
+            "teacher": p.teacher,
+            "taught_by": p.partner.name if p.partner else None,
+            "ensembles": p.ensembles,
+            "instrument_on_loan": p.loan_instrument,
+            "next_steps": p.next_steps,
+            "access_needs": p.access_needs,
+            "keep_until_end_of_year_7": p.keep_longer,
+            "acknowledged_at": _iso(p.acknowledged_at),
+            "first_contact": p.get_first_contact_display() if p.first_contact else None,
+            "school_note": p.contact_note,
+        }
+        for p in person_passports(hub=hub, email=email)
+        .select_related("hub", "primary", "secondary", "partner")
+        .order_by("created_at", "pk")
+    ]
+
+
+def person_erase_plan(*, hub: Hub, email: str) -> ErasurePlan:
+    """What erasing a family from the hub's passports will do, for privacy's erase page."""
+    statuses = list(person_passports(hub=hub, email=email).values_list("status", flat=True))
+    if not statuses:
+        return ErasurePlan()
+    at_school = sum(1 for s in statuses if s in AT_SCHOOL)
+    changes = []
+    if len(statuses) > at_school:
+        gone = len(statuses) - at_school
+        changes.append(
+            f"{plural(gone, 'passport')} not sent (or withdrawn) {'is' if gone == 1 else 'are'}"
+            " deleted."
+        )
+    if at_school:
+        changes.append(
+            f"{plural(at_school, 'passport')} a secondary school has lose"
+            f"{'s' if at_school == 1 else ''} everything the family wrote, as at the end of"
+            " retention: the school no longer sees it. An anonymous row (school, intake, first"
+            " contact) stays for the continuation figure."
+        )
+    return ErasurePlan(changes=changes)

@@ -321,3 +321,14 @@ def passports_delete_personal_data(passports: QuerySet[Passport]) -> int:
         **PERSONAL_FIELDS, status=PassportStatus.DELETED, updated_at=timezone.now()
     )
     return gone + changed
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: Any) -> int:
+    """Erase a family from the hub's passports as retention would: drafts and withdrawn ones
+    go, those a school had keep only an anonymous row for the continuation figure. Returns how
+    many passports changed."""
+    changed = passports_delete_personal_data(selectors.person_passports(hub=hub, email=email))
+    if changed:
+        audit("transition.person.erased", hub=hub, actor=by, passports=changed)
+    return changed

@@ -69,10 +69,11 @@ def test_a_persons_newsletter_data_can_be_read_and_erased(world):
     Delivery.objects.create(
         issue=issue, email="ann@example.org", subscriber=subscription.subscriber
     )
-    data = person_data(hub=world.hub, email="ANN@example.org")
+    (data,) = person_data(hub=world.hub, email="ANN@example.org")
     assert data["lists"][0]["list"] == "Wiltshire news"
     assert data["consent"][0]["wording"] == "Words shown"
-    assert person_data(hub=world.other_hub, email="ann@example.org") == {}
+    assert person_data(hub=world.other_hub, email="ann@example.org") == []
+    assert person_data(hub=None, email="ann@example.org") == [data]
     assert person_erase(hub=world.hub, email="ann@example.org", by=world.users["admin"]) == 1
     assert not Subscriber.objects.exists()
     assert not ConsentRecord.objects.exists()
