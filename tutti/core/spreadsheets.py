@@ -91,9 +91,19 @@ _STYLES = (
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _text_xml(value: str) -> str:
-    # A carriage return written as itself would be read back as a line feed.
-    return _escape(cell_text(value), quote=False).replace("\r", "&#13;")
+def _cell_rest(value: Any) -> str:
+    """A cell's XML after its reference: its type and its value."""
+    if isinstance(value, str):
+        # A carriage return written as itself would be read back as a line feed.
+        text = _escape(cell_text(value), quote=False).replace("\r", "&#13;")
+        return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f"><v>{int(value)}</v></c>"
+    if isinstance(value, float | Decimal):
+        return f"><v>{value}</v></c>"
+    raise TypeError(f"No cell for a {type(value).__name__}: {value!r}")
 
 
 class StreamedWorkbook:
@@ -127,29 +137,28 @@ class StreamedWorkbook:
             parts.append(f"<cols>{cols}</cols>")
         parts.append("<sheetData>")
         letters: list[str] = []
+        # Each text's cell after its reference, made safe once however often it repeats ("Yes",
+        # a local authority).
         texts: dict[str, str] = {}
         for number, row in enumerate(rows, start=1):
             while len(letters) < len(row):
                 letters.append(get_column_letter(len(letters) + 1))
             cells = [f'<row r="{number}">']
+            append = cells.append
             for letter, value in zip(letters, row, strict=False):
-                if value is None:
+                # The common types first, by identity: this runs for every cell.
+                kind = type(value)
+                if kind is int or kind is float:
+                    append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+                elif value is None:
                     continue
-                if isinstance(value, str):
-                    # Repeated text ("Yes", a local authority) is made safe once.
-                    if (text := texts.get(value)) is None:
-                        text = texts[value] = _text_xml(value)
-                    cells.append(
-                        f'<c r="{letter}{number}" t="inlineStr"><is>'
-                        f'<t xml:space="preserve">{text}</t></is></c>'
-                    )
-                elif isinstance(value, bool):
-                    cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
-                elif isinstance(value, int | float | Decimal):
-                    cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+                elif kind is str:
+                    if (rest := texts.get(value)) is None:
+                        rest = texts[value] = _cell_rest(value)
+                    append(f'<c r="{letter}{number}"{rest}')
                 else:
-                    raise TypeError(f"No cell for a {type(value).__name__}: {value!r}")
-            cells.append("</row>")
+                    append(f'<c r="{letter}{number}"{_cell_rest(value)}')
+            append("</row>")
             parts.append("".join(cells))
         parts.append("</sheetData></worksheet>")
         self._sheets.append((title, "".join(parts)))

@@ -7,6 +7,7 @@ So each column's total is the impact page's figure.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from tutti.core.spreadsheets import StreamedWorkbook
@@ -128,12 +129,11 @@ NARROWEST, WIDEST = 8, 60
 
 def _widths(rows: list[list[Any]]) -> list[int]:
     """Each column as wide as its longest value, within limits."""
-    widths: dict[int, int] = {}
-    for row in rows:
-        for index, value in enumerate(row):
-            length = len(str(value)) if value is not None else 0
-            widths[index] = max(widths.get(index, 0), length)
-    return [min(WIDEST, max(NARROWEST, widths[i] + 2)) for i in sorted(widths)]
+    longest = [
+        max((len(str(value)) for value in column if value is not None), default=0)
+        for column in zip_longest(*rows)
+    ]
+    return [min(WIDEST, max(NARROWEST, length + 2)) for length in longest]
 
 
 def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:

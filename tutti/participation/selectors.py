@@ -182,7 +182,7 @@ def _tally_sql(
         if isinstance(field, BooleanField):
             numbers.append(f"COUNT(CASE WHEN {column} THEN 1 END)")
         else:
-            numbers.append(f"SUM({column})")
+            numbers.append(f"COALESCE(SUM({column}), 0)")
     numbers += ["0"] * (width - len(numbers))
     school = "school_id" if kind.names_school else "NULL"
     by_school = "year, school_id" if kind.names_school else "year"
@@ -230,7 +230,9 @@ def figure_tallies(*, hub: Hub, years: Iterable[int]) -> FigureTallies:
         key: {year: {} for year in years} for key in keys
     }
     partners: dict[int, set[int]] = {year: set() for year in years}
-    names = {key: ("records", *kind.figure_fields) for key, kind in KINDS.items()}
+    # By the kind's number in the rows: where its tallies go, and the names of its numbers.
+    into = [tallies[key] for key in keys]
+    names = [("records", *kind.figure_fields) for kind in KINDS.values()]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
@@ -238,10 +240,8 @@ def figure_tallies(*, hub: Hub, years: Iterable[int]) -> FigureTallies:
         if partner_id is not None:
             partners[year].add(partner_id)
         else:
-            key = keys[number]
-            tallies[key][year][school_id] = {
-                name: int(count or 0) for name, count in zip(names[key], counts, strict=False)
-            }
+            # zip() stops at the kind's own numbers, before the padding.
+            into[number][year][school_id] = dict(zip(names[number], map(int, counts)))  # noqa: B905
     return FigureTallies(tallies=tallies, partner_ids=partners)
 
 
@@ -309,14 +309,18 @@ def figure_schools(*, hub: Hub, with_records: Iterable[int]) -> list[SchoolRow]:
             "cluster_memberships__pk",
         )
     )
-    in_area = rows.filter(
+    area = Q(
         kind=OrganisationKind.SCHOOL,
         is_open=True,
         local_authority_id__in=hub.local_authorities.values("pk"),
     )
     # A union, not an OR: each half can use its index, where the OR reads every organisation.
-    found = in_area.union(rows.filter(_OneOf(with_records))).order_by(
-        "urn", "pk", "cluster_memberships__pk"
+    # The second half only the schools the first has not, so neither the database nor Python
+    # reads the hub's schools twice.
+    found = (
+        rows.filter(area)
+        .union(rows.filter(_OneOf(with_records)).exclude(area), all=True)
+        .order_by("urn", "pk", "cluster_memberships__pk")
     )
     # One row per cluster a school is in, anywhere; it shows in the hub's cluster it joined
     # last.
