@@ -71,7 +71,7 @@ def _write_only(sheet: Any) -> bool:
 # A workbook of plain values written straight as XML: openpyxl, even in write-only mode, builds
 # an element per cell and serialises it in pure Python (about 50 µs a cell, a second for a
 # national hub's data return); this writes the same cells in a few µs each. Every text cell is
-# ``cell_text`` and an inline string, so it can never be read as a formula.
+# ``cell_text`` and a shared string, so it can never be read as a formula.
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -91,27 +91,31 @@ _STYLES = (
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def _cell_rest(value: Any) -> str:
-    """A cell's XML after its reference: its type and its value."""
-    if isinstance(value, str):
-        # A carriage return written as itself would be read back as a line feed.
-        text = _escape(cell_text(value), quote=False).replace("\r", "&#13;")
-        return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-    if isinstance(value, bool):
-        return f' t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int):
-        return f"><v>{int(value)}</v></c>"
-    if isinstance(value, float | Decimal):
-        return f"><v>{value}</v></c>"
-    raise TypeError(f"No cell for a {type(value).__name__}: {value!r}")
-
-
 class StreamedWorkbook:
     """An XLSX file of values (text, numbers, booleans, None for an empty cell), with column
     widths and an optional frozen header row: what an export needs, and no styles."""
 
     def __init__(self) -> None:
         self._sheets: list[tuple[str, str]] = []
+        # The workbook's texts, each once (the shared strings), and by text as given, its cell's
+        # XML after the reference: made safe once however often it repeats ("Yes", a school).
+        self._strings: list[str] = []
+        self._text_cells: dict[str, str] = {}
+
+    def _cell_rest(self, value: Any) -> str:
+        """A cell's XML after its reference: its type and its value."""
+        if isinstance(value, str):
+            if (rest := self._text_cells.get(value)) is None:
+                self._strings.append(cell_text(value))
+                rest = self._text_cells[value] = f' t="s"><v>{len(self._strings) - 1}</v></c>'
+            return rest
+        if isinstance(value, bool):
+            return f' t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int):
+            return f"><v>{int(value)}</v></c>"
+        if isinstance(value, float | Decimal):
+            return f"><v>{value}</v></c>"
+        raise TypeError(f"No cell for a {type(value).__name__}: {value!r}")
 
     def add_sheet(
         self,
@@ -137,9 +141,7 @@ class StreamedWorkbook:
             parts.append(f"<cols>{cols}</cols>")
         parts.append("<sheetData>")
         letters: list[str] = []
-        # Each text's cell after its reference, made safe once however often it repeats ("Yes",
-        # a local authority).
-        texts: dict[str, str] = {}
+        texts = self._text_cells
         for number, row in enumerate(rows, start=1):
             while len(letters) < len(row):
                 letters.append(get_column_letter(len(letters) + 1))
@@ -152,12 +154,10 @@ class StreamedWorkbook:
                     append(f'<c r="{letter}{number}"><v>{value}</v></c>')
                 elif value is None:
                     continue
-                elif kind is str:
-                    if (rest := texts.get(value)) is None:
-                        rest = texts[value] = _cell_rest(value)
-                    append(f'<c r="{letter}{number}"{rest}')
+                elif kind is str and value in texts:
+                    append(f'<c r="{letter}{number}"{texts[value]}')
                 else:
-                    append(f'<c r="{letter}{number}"{_cell_rest(value)}')
+                    append(f'<c r="{letter}{number}"{self._cell_rest(value)}')
             append("</row>")
             parts.append("".join(cells))
         parts.append("</sheetData></worksheet>")
@@ -173,6 +173,8 @@ class StreamedWorkbook:
                 '<Default Extension="xml" ContentType="application/xml"/>'
                 f'<Override PartName="/xl/workbook.xml" ContentType="{_CONTENT}.sheet.main+xml"/>'
                 f'<Override PartName="/xl/styles.xml" ContentType="{_CONTENT}.styles+xml"/>'
+                f'<Override PartName="/xl/sharedStrings.xml" '
+                f'ContentType="{_CONTENT}.sharedStrings+xml"/>'
                 + "".join(
                     f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
                     f'ContentType="{_CONTENT}.worksheet+xml"/>'
@@ -200,9 +202,23 @@ class StreamedWorkbook:
                     for n in sheets
                 )
                 + f'<Relationship Id="rId{len(self._sheets) + 1}" Type="{_RELS}/styles" '
-                'Target="styles.xml"/></Relationships>'
+                'Target="styles.xml"/>'
+                f'<Relationship Id="rId{len(self._sheets) + 2}" Type="{_RELS}/sharedStrings" '
+                'Target="sharedStrings.xml"/></Relationships>'
             ),
             "xl/styles.xml": _XML + _STYLES,
+            "xl/sharedStrings.xml": (
+                f'{_XML}<sst xmlns="{_MAIN}" count="{len(self._strings)}" '
+                f'uniqueCount="{len(self._strings)}">'
+                # Text, never a formula, whatever it starts with; a carriage return written as
+                # itself would be read back as a line feed.
+                + "".join(
+                    '<si><t xml:space="preserve">'
+                    f"{_escape(text, quote=False).replace(chr(13), '&#13;')}</t></si>"
+                    for text in self._strings
+                )
+                + "</sst>"
+            ),
             **{
                 f"xl/worksheets/sheet{n}.xml": xml
                 for n, (_, xml) in zip(sheets, self._sheets, strict=True)

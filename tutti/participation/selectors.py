@@ -219,6 +219,8 @@ def figure_tallies(*, hub: Hub, years: Iterable[int]) -> FigureTallies:
     PostgreSQL groups both ways in one pass (GROUPING SETS), which Django cannot say."""
     years = list(years)
     keys = list(KINDS)
+    if not years:
+        return FigureTallies(tallies={key: {} for key in keys}, partner_ids={})
     width = 1 + max(len(kind.figure_fields) for kind in KINDS.values())
     parts: list[str] = []
     params: list[Any] = []
