@@ -182,7 +182,8 @@ def _tally_sql(
         if isinstance(field, BooleanField):
             numbers.append(f"COUNT(CASE WHEN {column} THEN 1 END)")
         else:
-            numbers.append(f"COALESCE(SUM({column}), 0)")
+            # Whole numbers, whatever the column: PostgreSQL sums a bigint as a decimal.
+            numbers.append(f"CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
     numbers += ["0"] * (width - len(numbers))
     school = "school_id" if kind.names_school else "NULL"
     by_school = "year, school_id" if kind.names_school else "year"
@@ -238,12 +239,13 @@ def figure_tallies(*, hub: Hub, years: Iterable[int]) -> FigureTallies:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    for number, year, school_id, partner_id, *counts in rows:
-        if partner_id is not None:
-            partners[year].add(partner_id)
+    # Indexed rather than unpacked: this runs for every school of every kind.
+    for row in rows:
+        if row[3] is not None:
+            partners[row[1]].add(row[3])
         else:
             # zip() stops at the kind's own numbers, before the padding.
-            into[number][year][school_id] = dict(zip(names[number], map(int, counts)))  # noqa: B905
+            into[row[0]][row[1]][row[2]] = dict(zip(names[row[0]], row[4:]))  # noqa: B905
     return FigureTallies(tallies=tallies, partner_ids=partners)
 
 
