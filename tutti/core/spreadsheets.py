@@ -92,7 +92,7 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 class StreamedWorkbook:
-    """An XLSX file of values (text, numbers, booleans, None for an empty cell), with column
+    """An XLSX file of values (text, numbers, booleans; None or "" for an empty cell), with column
     widths and an optional frozen header row: what an export needs, and no styles."""
 
     def __init__(self) -> None:
@@ -152,7 +152,8 @@ class StreamedWorkbook:
                 kind = type(value)
                 if kind is int or kind is float:
                     append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-                elif value is None:
+                elif value is None or value == "":
+                    # No cell, as openpyxl writes none for empty text.
                     continue
                 elif kind is str and value in texts:
                     append(f'<c r="{letter}{number}"{texts[value]}')

@@ -96,7 +96,7 @@ def test_the_streamed_workbook():
 
     book = StreamedWorkbook()
     hostile = [FORMULA, HOSTILE, "\r=1", "<b>&amp;</b>", "  spaced  ", "-3", "Two\nlines"]
-    book.add_sheet("Text", [hostile, [None, 3, 2.5, True]], widths=[12, 30], freeze_header=True)
+    book.add_sheet("Text", [hostile, [None, 3, 2.5, True, ""]], widths=[12, 30], freeze_header=True)
     book.add_sheet("Empty", [])
     rows = _workbook_cells(book.save())
     _formula_free(rows)
@@ -109,6 +109,7 @@ def test_the_streamed_workbook():
     assert text.freeze_panes == "A2"
     assert (text.column_dimensions["A"].width, text.column_dimensions["B"].width) == (12, 30)
     assert text["A2"].value is None and text["B2"].data_type == "n"
+    assert text["E2"].value is None
     assert all(cell.data_type == "s" for cell in text[1])
     with pytest.raises(TypeError):
         book.add_sheet("Objects", [[object()]])
