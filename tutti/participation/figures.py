@@ -5,7 +5,7 @@ records are behind it, so the impact page, the list of records behind a figure a
 return always agree. A school is counted once however many partners or records name it.
 
 The database adds the records up: per kind, per year and per school (``selectors.
-record_tallies``), and the figures add those up over the schools, so a figure costs the same
+figure_tallies``), and the figures add those up over the schools, so a figure costs the same
 whatever the number of records. Only the list of records behind a figure reads records one by
 one, and only when it is asked for (``Result.records``).
 """
@@ -95,19 +95,16 @@ LIVE_COUNTS: dict[str, Callable[[Hub, list[int]], dict[int, tuple[int, str]]]] =
 
 
 def load_year(*, hub: Hub, year: int) -> YearData:
-    """Everything the figures need, in eight queries whatever the number of records (and one
+    """Everything the figures need, in two queries whatever the number of records (and one
     for each of LIVE_COUNTS)."""
     return load_years(hub=hub, years=[year])[year]
 
 
 def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
-    """``load_year`` for several years at once, still in eight queries: one grouped query per
-    kind, the partners, and the schools."""
-    tallies = {
-        key: selectors.record_tallies(hub=hub, kind=kind, years=years)
-        for key, kind in KINDS.items()
-    }
-    partner_ids = selectors.delivering_partner_ids(hub=hub, years=years)
+    """``load_year`` for several years at once, still in two queries: the records added up
+    per kind and school and the partners (one query for every kind), and the schools."""
+    found = selectors.figure_tallies(hub=hub, years=years)
+    tallies, partner_ids = found.tallies, found.partner_ids
     with_records = {
         pk for by_year in tallies.values() for t in by_year.values() for pk in t if pk is not None
     }

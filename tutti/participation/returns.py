@@ -5,15 +5,12 @@ one), and a last row for what happened at no school: lessons at centres and area
 So each column's total is the impact page's figure.
 """
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
-from tutti.core.spreadsheets import append_row, text_cell
+from tutti.core.spreadsheets import StreamedWorkbook
 from tutti.core.years import year_label
 from tutti.participation import selectors
 from tutti.participation.figures import FigureValue, YearData
@@ -125,51 +122,33 @@ def return_rows(data: YearData, figures: list[FigureValue]) -> ReturnRows:
     return ReturnRows(schools=schools, wcet=programmes)
 
 
-def _text(sheet: object, value: object) -> object:
-    return text_cell(sheet, value)
-
-
 # Wide enough for the header and most values, so nobody has to widen columns to read them;
 # long text (a definition) wraps at the widest.
 NARROWEST, WIDEST = 8, 60
 
 
-def _set_widths(sheet: Any, rows: list[list[Any]]) -> None:
-    """Each column as wide as its longest value, within limits; before any row is written, as a
-    write-only sheet requires."""
-    widths: dict[int, int] = {}
-    for row in rows:
-        for index, value in enumerate(row, start=1):
-            length = len(str(value)) if value is not None else 0
-            widths[index] = max(widths.get(index, 0), length)
-    for index, length in widths.items():
-        width = min(WIDEST, max(NARROWEST, length + 2))
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _widths(rows: list[list[Any]]) -> list[int]:
+    """Each column as wide as its longest value, within limits."""
+    longest = [
+        max((len(str(value)) for value in column if value is not None), default=0)
+        for column in zip_longest(*rows)
+    ]
+    return [min(WIDEST, max(NARROWEST, length + 2)) for length in longest]
 
 
 def return_workbook(data: YearData, figures: list[FigureValue]) -> bytes:
     rows = return_rows(data, figures)
-    book = Workbook(write_only=True)
+    book = StreamedWorkbook()
     for title, columns, body in (
         ("Schools", SCHOOL_COLUMNS, rows.schools),
         ("WCET", WCET_COLUMNS, rows.wcet),
     ):
-        sheet = book.create_sheet(title)
-        _set_widths(sheet, [list(columns), *body])
-        sheet.freeze_panes = "A2"
-        sheet.append(columns)
-        for row in body:
-            sheet.append([_text(sheet, v) for v in row])
-    sheet = book.create_sheet("Figures")
+        sheet: list[list[Any]] = [list(columns), *body]
+        book.add_sheet(title, sheet, widths=_widths(sheet), freeze_header=True)
     header = ["Figure", f"{data.hub.name} {year_label(data.year)}", "How it is counted"]
-    body = [
-        [f.figure.label, f.value, " ".join(filter(None, [f.figure.definition, f.figure.source]))]
-        for f in figures
-    ]
-    _set_widths(sheet, [header, *body])
-    append_row(sheet, header)
-    for row in body:
-        append_row(sheet, row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    table: list[list[Any]] = [header]
+    for f in figures:
+        how = " ".join(filter(None, [f.figure.definition, f.figure.source]))
+        table.append([f.figure.label, f.value, how])
+    book.add_sheet("Figures", table, widths=_widths(table))
+    return book.save()

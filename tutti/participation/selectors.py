@@ -1,11 +1,12 @@
 """Reads of participation records, always within one hub."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Count,
     F,
@@ -13,7 +14,6 @@ from django.db.models import (
     Func,
     Q,
     QuerySet,
-    Sum,
 )
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -149,57 +149,104 @@ def counted_records(
     *, hub: Hub, kind: RecordKind, years: Iterable[int]
 ) -> QuerySet[ParticipationRecord]:
     """The kind's records the figures count in those years."""
+    sent = Submission.objects.filter(status=SubmissionStatus.SUBMITTED).values("pk")
     return kind.model.objects.filter(hub=hub, year__in=list(years)).filter(
-        # A partner's return counts once it is sent, not while they are filling it in.
-        Q(submission__isnull=True) | Q(submission__status=SubmissionStatus.SUBMITTED)
+        # A partner's return counts once it is sent, not while they are filling it in. A
+        # subquery, not a join to the submissions, which would be made for every record and
+        # take as long as reading it (the subquery is read once, into a hash).
+        Q(submission__isnull=True) | Q(submission__in=sent)
     )
 
 
-def _tally_expressions(kind: RecordKind) -> dict[str, Aggregate]:
-    # Aliases that are not field names: Django refuses an annotation named like a field.
-    expressions: dict[str, Aggregate] = {"n_records": Count("pk")}
+@dataclass
+class FigureTallies:
+    # Per kind, per year, per school (None: at no school), the ``Tally`` of counted records.
+    tallies: dict[str, dict[int, dict[int | None, Tally]]]
+    # Per year, the partners with a counted record of any kind.
+    partner_ids: dict[int, set[int]]
+
+
+def _tally_sql(
+    kind: RecordKind, number: int, width: int, hub: Hub, years: list[int]
+) -> tuple[str, list[Any]]:
+    """One kind's counted records (the rule of ``counted_records``) grouped per year and
+    school, and per year and partner: one row per group, kind ``number``, then year, school,
+    partner (None but in the partners' rows) and ``width`` numbers, padded with 0s."""
+    meta = kind.model._meta
+    quote = connection.ops.quote_name
+    fields = {field.name: field for field in meta.concrete_fields}
+    numbers = ["COUNT(*)"]
     for name in kind.figure_fields:
-        if isinstance(kind.model._meta.get_field(name), BooleanField):
-            expressions[f"n_{name}"] = Count("pk", filter=Q(**{name: True}))
+        field = fields[name]
+        column = quote(field.column)
+        if isinstance(field, BooleanField):
+            numbers.append(f"COUNT(CASE WHEN {column} THEN 1 END)")
         else:
-            expressions[f"n_{name}"] = Sum(name)
-    return expressions
-
-
-def record_tallies(
-    *, hub: Hub, kind: RecordKind, years: Iterable[int]
-) -> dict[int, dict[int | None, Tally]]:
-    """Per year, then per school (None: at no school), the ``Tally`` of the kind's counted
-    records, in one query grouped by year and school."""
-    expressions = _tally_expressions(kind)
-    group = ["year", "school_id"] if kind.names_school else ["year"]
-    found = (
-        counted_records(hub=hub, kind=kind, years=years)
-        .order_by()
-        .values(*group)
-        .annotate(**expressions)
+            # Whole numbers, whatever the column: PostgreSQL sums a bigint as a decimal.
+            numbers.append(f"CAST(COALESCE(SUM({column}), 0) AS BIGINT)")
+    numbers += ["0"] * (width - len(numbers))
+    school = "school_id" if kind.names_school else "NULL"
+    by_school = "year, school_id" if kind.names_school else "year"
+    table = quote(meta.db_table)
+    submissions = quote(Submission._meta.db_table)
+    # A partner's return counts once it is sent, not while they are filling it in. A
+    # subquery, not a join to the submissions: the join is made for every record and takes as
+    # long as reading it, where the subquery is read once, into a hash.
+    where = (
+        f"hub_id = %s AND year IN ({', '.join(['%s'] * len(years))}) AND (submission_id IS "  # noqa: S608
+        f"NULL OR submission_id IN (SELECT id FROM {submissions} WHERE status = %s))"
     )
-    tallies: dict[int, dict[int | None, Tally]] = {year: {} for year in years}
-    for row in found:
-        tally = {alias[2:]: int(row[alias] or 0) for alias in expressions}
-        tallies[row["year"]][row.get("school_id")] = tally
-    return tallies
+    params = [hub.pk, *years, SubmissionStatus.SUBMITTED.value]
+    # Names from the models, numbers from the kinds, values as parameters: nothing from outside.
+    if connection.vendor == "postgresql":
+        # Both groupings in one pass over the records.
+        return (
+            f"SELECT {number}, year, {school}, partner_id, {', '.join(numbers)} "  # noqa: S608
+            f"FROM {table} WHERE {where} "
+            f"GROUP BY GROUPING SETS (({by_school}), (year, partner_id))"
+        ), params
+    zeros = ", ".join(["COUNT(*)"] + ["0"] * (width - 1))
+    return (
+        f"SELECT {number}, year, {school}, NULL, {', '.join(numbers)} "  # noqa: S608
+        f"FROM {table} WHERE {where} GROUP BY {by_school} UNION ALL "
+        f"SELECT {number}, year, NULL, partner_id, {zeros} "
+        f"FROM {table} WHERE {where} GROUP BY year, partner_id"
+    ), params * 2
 
 
-def delivering_partner_ids(*, hub: Hub, years: Iterable[int]) -> dict[int, set[int]]:
-    """Per year, the partners with a counted record of any kind, in one query."""
+def figure_tallies(*, hub: Hub, years: Iterable[int]) -> FigureTallies:
+    """Every kind's counted records added up per year and school, and per year the partners
+    who have any, in one query returning a few hundred rows, not every record. Written in SQL:
+    PostgreSQL groups both ways in one pass (GROUPING SETS), which Django cannot say."""
     years = list(years)
-    queries = [
-        counted_records(hub=hub, kind=kind, years=years)
-        .order_by()
-        .values_list("year", "partner_id")
-        for kind in KINDS.values()
-    ]
-    first, *rest = queries
+    keys = list(KINDS)
+    if not years:
+        return FigureTallies(tallies={key: {} for key in keys}, partner_ids={})
+    width = 1 + max(len(kind.figure_fields) for kind in KINDS.values())
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, kind in enumerate(KINDS.values()):
+        sql, more = _tally_sql(kind, number, width, hub, years)
+        parts.append(sql)
+        params += more
+    tallies: dict[str, dict[int, dict[int | None, Tally]]] = {
+        key: {year: {} for year in years} for key in keys
+    }
     partners: dict[int, set[int]] = {year: set() for year in years}
-    for year, partner_id in first.union(*rest):
-        partners[year].add(partner_id)
-    return partners
+    # By the kind's number in the rows: where its tallies go, and the names of its numbers.
+    into = [tallies[key] for key in keys]
+    names = [("records", *kind.figure_fields) for kind in KINDS.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    # Indexed rather than unpacked: this runs for every school of every kind.
+    for row in rows:
+        if row[3] is not None:
+            partners[row[1]].add(row[3])
+        else:
+            # zip() stops at the kind's own numbers, before the padding.
+            into[row[0]][row[1]][row[2]] = dict(zip(names[row[0]], row[4:]))  # noqa: B905
+    return FigureTallies(tallies=tallies, partner_ids=partners)
 
 
 class _OneOf(Func):
@@ -266,14 +313,18 @@ def figure_schools(*, hub: Hub, with_records: Iterable[int]) -> list[SchoolRow]:
             "cluster_memberships__pk",
         )
     )
-    in_area = rows.filter(
+    area = Q(
         kind=OrganisationKind.SCHOOL,
         is_open=True,
         local_authority_id__in=hub.local_authorities.values("pk"),
     )
     # A union, not an OR: each half can use its index, where the OR reads every organisation.
-    found = in_area.union(rows.filter(_OneOf(with_records))).order_by(
-        "urn", "pk", "cluster_memberships__pk"
+    # The second half only the schools the first has not, so neither the database nor Python
+    # reads the hub's schools twice.
+    found = (
+        rows.filter(area)
+        .union(rows.filter(_OneOf(with_records)).exclude(area), all=True)
+        .order_by("urn", "pk", "cluster_memberships__pk")
     )
     # One row per cluster a school is in, anywhere; it shows in the hub's cluster it joined
     # last.

@@ -34,6 +34,7 @@ WRITERS = {
     "tutti/events/exports.py": "test_attendee_exports",
     "tutti/participation/views/exports.py": "test_data_return_exports",
     "tutti/participation/returns.py": "test_data_return_exports",
+    "tutti/core/spreadsheets.py": "test_the_streamed_workbook",
     "tutti/participation/spreadsheet.py": "test_the_partner_template",
     "tutti/programmes/exports.py": "test_the_funders_report",
     "tutti/loans/exports.py": (
@@ -54,12 +55,15 @@ def _test_exists(reference: str) -> bool:
     return f"def {name}(" in (ROOT / path).read_text(encoding="utf-8")
 
 
+# A writer makes a workbook or a CSV writer, or is the class that writes a workbook itself.
+WRITING = re.compile(r"csv\.writer\(|Workbook\(|class \w+Workbook\b")
+
+
 def test_every_spreadsheet_writer_is_tested_here():
     found = {
         str(path.relative_to(ROOT))
         for path in (ROOT / "tutti").rglob("*.py")
-        if "tests" not in path.parts
-        and re.search(r"csv\.writer\(|Workbook\(", path.read_text(encoding="utf-8"))
+        if "tests" not in path.parts and WRITING.search(path.read_text(encoding="utf-8"))
     }
     assert found == set(WRITERS)
     assert [ref for ref in WRITERS.values() if not _test_exists(ref)] == []
@@ -85,6 +89,30 @@ def test_cell_text(value, written):
 
     assert cell_text(value) == written
     assert cell_value(3) == 3
+
+
+def test_the_streamed_workbook():
+    from tutti.core.spreadsheets import StreamedWorkbook
+
+    book = StreamedWorkbook()
+    hostile = [FORMULA, HOSTILE, "\r=1", "<b>&amp;</b>", "  spaced  ", "-3", "Two\nlines"]
+    book.add_sheet("Text", [hostile, [None, 3, 2.5, True, ""]], widths=[12, 30], freeze_header=True)
+    book.add_sheet("Empty", [])
+    rows = _workbook_cells(book.save())
+    _formula_free(rows)
+    expected = [f"'{FORMULA}", "Bell Ringer", "'\r=1", "<b>&amp;</b>", "  spaced  ", "'-3"]
+    written = [value for value in rows[0] if value is not None]
+    assert written == [*expected, "Two\nlines", 3, 2.5, True]
+    read = load_workbook(io.BytesIO(book.save()))
+    assert read.sheetnames == ["Text", "Empty"]
+    text = read["Text"]
+    assert text.freeze_panes == "A2"
+    assert (text.column_dimensions["A"].width, text.column_dimensions["B"].width) == (12, 30)
+    assert text["A2"].value is None and text["B2"].data_type == "n"
+    assert text["E2"].value is None
+    assert all(cell.data_type == "s" for cell in text[1])
+    with pytest.raises(TypeError):
+        book.add_sheet("Objects", [[object()]])
 
 
 def test_unguard_takes_off_only_the_guard():

@@ -166,5 +166,5 @@ def test_year_data_is_loaded_in_a_fixed_number_of_queries(world, django_assert_n
     for _ in range(5):
         WcetFactory(hub=world.hub, school=SchoolFactory(local_authority=world.la))
     # One more for the instrument library's real loans (tutti/loans/figures.py).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(3):
         load_year(hub=world.hub, year=2025)

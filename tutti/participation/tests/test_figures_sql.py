@@ -218,9 +218,9 @@ def test_a_figures_records_are_the_ones_its_value_comes_from(world, records):
 
 
 def test_figures_are_read_in_a_fixed_number_of_queries(world, records, django_assert_num_queries):
-    # Six grouped queries (one per kind, every year at once), the partners and the schools,
+    # One grouped query for every kind and the partners (every year at once), the schools,
     # and the instrument library's loans (tutti/loans/figures.py).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(3):
         data = load_years(hub=world.hub, years=list(range(2021, 2026)))
     # Computing the figures reads nothing more: the records behind them wait until asked for.
     with django_assert_num_queries(0):
@@ -244,7 +244,7 @@ def test_the_number_of_queries_does_not_grow_with_records(world, django_assert_n
         WcetFactory(hub=world.hub, school=school, year=2025 - n % 5)
         SchoolSupportFactory(hub=world.hub, school=school, singing=True)
         EnsembleFactory(hub=world.hub, school=None, year=2025 - n % 5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(3):
         page = impact_page(hub=world.hub, year=2025, publications={}, public=False)
     assert [row.figure.key for row in page.rows] == [f.key for f in FIGURES]
     assert page.rows[0].trend[-1].value == (None if not extra else page.rows[0].value)
