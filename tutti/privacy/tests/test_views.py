@@ -34,6 +34,27 @@ def test_the_default_notice_names_the_hub_and_its_periods(client, world):
     assert "removed 18 months after the event ends" in html
 
 
+def test_the_default_notice_covers_what_each_newer_app_keeps_and_for_how_long(client, world):
+    world.hub.retention_booking_months = 18
+    world.hub.save(update_fields=["retention_booking_months"])
+    html = client.get("/wiltshire/privacy/").content.decode()
+    # What is kept, and the basis, for each thing a family or teacher may do.
+    for action, basis in [
+        ("If you sign up to our newsletter", "your consent"),
+        ("If you join one of our CPD networks", "legitimate interest"),
+        ("If you ask to borrow an instrument for your child", "hire agreement"),
+        ("If your child enters one of our competitions", "your consent"),
+        ("If your child takes part in a programme", "your consent"),
+        ("If you send a music passport", "your consent"),
+    ]:
+        start = html.index(action)
+        assert basis in html[start : html.index("</li>", start)], action
+    # And when it goes; the CPD places follow the hub's own bookings period.
+    assert "CPD network places that ended or were refused: deleted 18 months later" in html
+    for period in ["after 30 days", "2 years after the instrument comes back", "180 days"]:
+        assert period in html
+
+
 def test_a_hubs_own_notice_replaces_the_default_text(client, world):
     world.hub.privacy_notice = "Our notice.\n\n<b>Written by us</b>."
     world.hub.save(update_fields=["privacy_notice"])
