@@ -25,6 +25,17 @@ def test_the_hub_home_says_when_nothing_is_planned(client, world):
     assert "Nothing is planned yet." in client.get("/wiltshire/").content.decode()
 
 
+def test_the_hub_home_leads_families_to_what_they_can_ask_for_without_an_account(client, world):
+    html = client.get("/wiltshire/").content.decode()
+    for link in [
+        'href="/wiltshire/instruments/">Ask for an instrument',
+        'href="/wiltshire/transition/passport/"',
+        'href="/wiltshire/competitions/"',
+        'href="/wiltshire/newsletters/"',
+    ]:
+        assert link in html, link
+
+
 def test_your_bookings_is_in_the_header_when_signed_in(client_for, world):
     html = client_for("plain").get("/wiltshire/").content.decode()
     assert '<a href="/wiltshire/whats-on/my-bookings/">Your bookings</a>' in html
