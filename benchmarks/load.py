@@ -545,11 +545,13 @@ def extras(hub: Any, staff: Any, server_url: str, database: str) -> None:
         return {f.figure.key: f.value for f in compute_figures(load_year(hub=h, year=year))}
 
     hubs = list(Hub.objects.order_by("slug"))
-    mine, one = timed(lambda: figures(hub))
-    sql_one, one_sql = timed(lambda: impact_figures.aggregate(hub.pk))
+    # Medians of several runs each, the same for both sides: one run of a few tens of
+    # milliseconds on a shared machine swings by a third.
+    mine, one = timed(lambda: figures(hub), repeat=15)
+    sql_one, one_sql = timed(lambda: impact_figures.aggregate(hub.pk), repeat=15)
     assert sql_one[0][1:] == tuple(mine[k] for k in impact_figures.AGGREGATED)
-    every, every_time = timed(lambda: [figures(h) for h in hubs], repeat=1)
-    sql_all, all_sql = timed(impact_figures.aggregate)
+    every, every_time = timed(lambda: [figures(h) for h in hubs], repeat=3)
+    sql_all, all_sql = timed(impact_figures.aggregate, repeat=3)
     by_hub = {row[0]: row[1:] for row in sql_all}
     for h, values in zip(hubs, every, strict=True):
         assert by_hub[h.pk] == tuple(values[k] for k in impact_figures.AGGREGATED), h.slug
