@@ -19,6 +19,8 @@ from tutti.loans import selectors as loans_selectors
 from tutti.loans import services as loans_services
 from tutti.newsletters import selectors as newsletters_selectors
 from tutti.newsletters import services as newsletters_services
+from tutti.programmes import selectors as programmes_selectors
+from tutti.programmes import services as programmes_services
 from tutti.transition import selectors as transition_selectors
 from tutti.transition import services as transition_services
 
@@ -67,6 +69,13 @@ SOURCES: tuple[Source, ...] = (
         transition_selectors.person_data,
         transition_selectors.person_erase_plan,
         transition_services.person_erase,
+    ),
+    Source(
+        "programmes",
+        "Programmes with schools",
+        programmes_selectors.person_data,
+        programmes_selectors.person_erase_plan,
+        programmes_services.person_erase,
     ),
 )
 

@@ -14,18 +14,23 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from tutti.core.personal_data import ErasurePlan, plural
+from tutti.directory.models import Hub
 from tutti.programmes.models import (
     Attendance,
     MeasureKind,
     OutcomeMeasure,
     Point,
     Programme,
+    ProgrammeInvitation,
     Pupil,
+    ReflectionEntry,
     Resource,
     ResourceVisit,
     Score,
     Session,
     Site,
+    SitePerson,
 )
 
 MIN_PUPILS = 10
@@ -235,3 +240,144 @@ def resources_with_news(*, programme: Programme, user: Any) -> tuple[list[Resour
 
 def public_programmes() -> QuerySet[Programme]:
     return Programme.objects.select_related("lead_organisation").order_by("-starts_on", "name")
+
+
+# A person in a programme's team, for privacy's person page, download and erasure. A programme
+# spans hubs: a hub holds the programmes it leads and those with a site in its area.
+
+
+def held_programmes(*, hub: Hub | None) -> QuerySet[Programme]:
+    """The programmes a hub holds (every programme for None: the person's own request)."""
+    if hub is None:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(lead_hub=hub) | Q(sites__hub=hub)).distinct()
+
+
+@dataclass(frozen=True)
+class PersonInProgrammes:
+    led: list[Programme]
+    places: list[SitePerson]
+    invitations: list[ProgrammeInvitation]
+    senco_sites: list[Site]
+    reflections: list[ReflectionEntry]
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.led or self.places or self.invitations or self.senco_sites or self.reflections
+        )
+
+
+def person_in_programmes(*, hub: Hub | None, email: str) -> PersonInProgrammes:
+    """Everything the hub's programmes hold about the person with this email, in five queries
+    whatever they hold: the programmes they lead, their places at sites, the invitations sent
+    to them, the sites where they are the SENCo and their reflections."""
+    held = held_programmes(hub=hub).values("pk")
+    account = {"user__email__iexact": email}
+    return PersonInProgrammes(
+        # How many leads each has, counted before the filter's own join to its leads.
+        led=list(
+            Programme.objects.filter(pk__in=held)
+            .annotate(lead_count=Count("leads"))
+            .filter(leads__email__iexact=email)
+            .order_by("name")
+        ),
+        places=list(
+            SitePerson.objects.filter(site__programme__in=held, **account)
+            .select_related("site__programme", "site__school", "site__organisation")
+            .order_by("site__programme__name", "pk")
+        ),
+        invitations=list(
+            ProgrammeInvitation.objects.filter(programme__in=held, email__iexact=email)
+            .select_related("programme", "site__school")
+            .order_by("created_at", "pk")
+        ),
+        senco_sites=list(
+            Site.objects.filter(programme__in=held, senco_email__iexact=email)
+            .select_related("programme", "school")
+            .order_by("programme__name", "pk")
+        ),
+        reflections=list(
+            ReflectionEntry.objects.filter(programme__in=held, author__email__iexact=email)
+            .select_related("programme")
+            .order_by("date", "pk")
+        ),
+    )
+
+
+def _day(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
+    """The person's part in the hub's programmes, as plain data (one row each)."""
+    found = person_in_programmes(hub=hub, email=email)
+    rows: list[dict[str, object]] = [
+        {"programme": p.name, "role": "Programme lead"} for p in found.led
+    ]
+    rows += [
+        {
+            "programme": place.site.programme.name,
+            "role": place.get_role_display(),
+            "site": str(place.site),
+            "since": _day(place.created_at),
+        }
+        for place in found.places
+    ]
+    rows += [
+        {
+            "programme": invitation.programme.name,
+            "role": f"Invited as {invitation.get_role_display().lower()}",
+            "site": str(invitation.site.school) if invitation.site else None,
+            "name_given": f"{invitation.first_name} {invitation.last_name}".strip() or None,
+            "invited_at": _day(invitation.created_at),
+            "accepted_at": _day(invitation.accepted_at),
+        }
+        for invitation in found.invitations
+    ]
+    rows += [
+        {
+            "programme": site.programme.name,
+            "role": "SENCo",
+            "site": str(site.school),
+            "name": site.senco_name,
+        }
+        for site in found.senco_sites
+    ]
+    rows += [
+        {
+            "programme": entry.programme.name,
+            "role": "Reflection",
+            "date": _day(entry.date),
+            "text": entry.text,
+        }
+        for entry in found.reflections
+    ]
+    return rows
+
+
+def person_erase_plan(*, hub: Hub, email: str) -> ErasurePlan:
+    """What erasing the person from the hub's programmes will do, for privacy's erase page."""
+    found = person_in_programmes(hub=hub, email=email)
+    changes, hub_must = [], []
+    if found.places:
+        changes.append(f"{plural(len(found.places), 'place')} in a programme's team removed.")
+    if found.invitations:
+        changes.append(f"{plural(len(found.invitations), 'programme invitation')} deleted.")
+    if found.reflections:
+        changes.append(f"{plural(len(found.reflections), 'reflection')} they wrote deleted.")
+    if found.senco_sites:
+        changes.append(
+            f"Their name and email removed as the SENCo of {plural(len(found.senco_sites), 'site')}"
+            ", and the SENCo's link stopped."
+        )
+        hub_must.append("Give each of those sites its new SENCo, who gets a new link.")
+    sole = [p for p in found.led if p.lead_count == 1]  # type: ignore[attr-defined]
+    shared = len(found.led) - len(sole)
+    if shared:
+        changes.append(f"Removed as a lead of {plural(shared, 'programme')}.")
+    for programme in sole:
+        hub_must.append(
+            f"Add another lead to {programme.name} first: they are its only lead, and stay so"
+            " until then."
+        )
+    return ErasurePlan(changes=changes, hub_must=hub_must)

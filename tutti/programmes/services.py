@@ -680,3 +680,46 @@ def site_people_add(*, site: Site, user: User, role: str, by: Any) -> SitePerson
     person, _ = SitePerson.objects.get_or_create(site=site, user=user, role=role)
     audit("programmes.site_person.added", hub=site.programme.lead_hub, actor=by, obj=person)
     return person
+
+
+@transaction.atomic
+def person_erase(*, hub: Hub, email: str, by: Any) -> int:
+    """Erase the person from the hub's programmes (``selectors.held_programmes``): their
+    places in the team, the invitations sent to them, their reflections and when they last
+    looked at the resources go; as a site's SENCo their name and email are removed and the
+    link stops; as a lead they are removed, but never a programme's only lead (the erase page
+    tells the hub to add another first). Pupils are not the person's, and stay under the
+    programme's own retention. Returns how many records changed; one audit entry of counts."""
+    found = selectors.person_in_programmes(hub=hub, email=email)
+    places = SitePerson.objects.filter(pk__in=[p.pk for p in found.places]).delete()[0]
+    invitations = ProgrammeInvitation.objects.filter(
+        pk__in=[i.pk for i in found.invitations]
+    ).delete()[0]
+    reflections = ReflectionEntry.objects.filter(pk__in=[r.pk for r in found.reflections]).delete()[
+        0
+    ]
+    held = selectors.held_programmes(hub=hub).values("pk")
+    ResourceVisit.objects.filter(programme__in=held, user__email__iexact=email).delete()
+    for site in found.senco_sites:
+        site.senco_name = site.senco_email = ""
+        site.senco_link_active = False
+        site.save(update_fields=["senco_name", "senco_email", "senco_link_active", "updated_at"])
+    accounts = list(User.objects.filter(email__iexact=email))
+    leads = 0
+    for programme in found.led:
+        if programme.lead_count > 1:  # type: ignore[attr-defined]
+            programme.leads.remove(*accounts)
+            leads += 1
+    changed = places + invitations + reflections + len(found.senco_sites) + leads
+    if changed:
+        audit(
+            "programmes.person.erased",
+            hub=hub,
+            actor=by,
+            places=places,
+            invitations=invitations,
+            reflections=reflections,
+            senco_sites=len(found.senco_sites),
+            leads=leads,
+        )
+    return changed

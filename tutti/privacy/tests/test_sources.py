@@ -283,3 +283,23 @@ def test_erasing_twice_changes_nothing_more(world):
     person_erase(hub=world.hub, email=ANN, by=world.users["admin"])
     second = person_erase(hub=world.hub, email=ANN, by=world.users["admin"])
     assert not any(second.in_apps.values())
+
+
+def test_a_programme_tutor_is_found_downloaded_and_erased_through_the_privacy_pages(
+    client_for, world
+):
+    from tutti.programmes.models import SitePerson
+    from tutti.programmes.tests.test_person_data import TIM, tim_in_programmes
+
+    tim, _ = tim_in_programmes(world)
+    client = client_for("admin")
+    html = client.get(PERSON, {"email": TIM}).content.decode()
+    assert "<dt>Programmes with schools</dt><dd>5</dd>" in html
+    data, summary = read_zip(client.post(DOWNLOAD, {"email": TIM}).content)
+    assert {row["role"] for row in data["programmes"]} >= {"Tutor", "SENCo", "Reflection"}
+    assert "<h2>Programmes with schools</h2>" in summary
+    erase_page = client.get(ERASE, {"email": TIM}).content.decode()
+    assert "1 place in a programme&#x27;s team removed." in erase_page
+    assert "only lead" in erase_page
+    client.post(ERASE, {"email": TIM, "confirm": "on"})
+    assert not SitePerson.objects.filter(user=tim).exists()
