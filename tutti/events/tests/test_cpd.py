@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tutti.accounts.tests.factories import UserFactory
+from tutti.core.tests.plans import plan_without_seq_scans
 from tutti.events import selectors, services
 from tutti.events.models import Booking, BookingStatus, EventStatus
 from tutti.events.tests.factories import BookingFactory, EventFactory
@@ -257,11 +258,6 @@ def test_a_persons_bookings_are_found_through_indexes_not_a_scan_of_every_bookin
     # that still had to read every booking would say so.
     UserFactory(email="ann@example.org")
     people = Booking.objects.filter(selectors._person("Ann@Example.org")).order_by()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            plan = people.explain()
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    plan = plan_without_seq_scans(people)
     assert "booking_email_ci" in plan
     assert "Seq Scan on events_booking" not in plan

@@ -4,6 +4,7 @@ LIKE, kept in step with changes, and served by the trigram indexes on PostgreSQL
 import pytest
 from django.db import connection
 
+from tutti.core.tests.plans import plan_without_seq_scans
 from tutti.events.models import Event
 from tutti.events.selectors import EventFilters, public_events
 from tutti.events.tests.test_views import at, event
@@ -44,10 +45,5 @@ def test_the_index_follows_changed_and_deleted_events(world):
 def test_postgresql_serves_the_like_from_the_trigram_indexes(world, field):
     event(world, title="Songwriting day")
     queryset = Event.objects.filter(**{f"{field}__icontains": "songwriting"})
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            plan = queryset.explain()
-        finally:
-            cursor.execute("RESET enable_seqscan")
+    plan = plan_without_seq_scans(queryset)
     assert f"events_event_{field}_trgm" in plan
