@@ -131,14 +131,29 @@ def axe_check(page):
     return check
 
 
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 @pytest.fixture
 def screenshot(page):
     """screenshot('name') saves the whole page in test-results/ for a person to look at."""
 
     def take(name: str) -> Path:
+        from playwright.sync_api import Error as PlaywrightError
+
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # Just after the viewport changes, Chromium may not yet have a frame to capture
+        # ("Unable to capture screenshot"), more often on a loaded machine: wait for the next
+        # frames and try again, a few times, before failing the test.
+        for attempt in range(3):
+            try:
+                page.screenshot(path=str(path), full_page=True)
+                return path
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                    raise
+                page.evaluate(NEXT_FRAMES)
         return path
 
     return take
