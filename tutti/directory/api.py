@@ -195,10 +195,11 @@ def organisation_list(request: HubRequest, hub_slug: str, query: Query[Directory
         cluster=query.cluster,
         expertise=query.expertise,
     )
-    orgs = selectors.directory_search(hub=hub, filters=filters)
+    results = selectors.directory_search(hub=hub, filters=filters)
+    orgs = results.organisations
     start = (query.page - 1) * query.page_size
     return {
-        "count": orgs.count(),
+        "count": results.count,
         "page": query.page,
         "page_size": query.page_size,
         "items": list(_with_hub_clusters(orgs, hub)[start : start + query.page_size]),

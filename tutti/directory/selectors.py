@@ -27,8 +27,12 @@ from tutti.directory.models import (
 
 def hub_organisations(*, hub: Hub) -> QuerySet[Organisation]:
     """The hub's directory: the register's schools in its local authorities, and its partners."""
-    partner_ids = Partnership.objects.filter(hub=hub, status=PartnershipStatus.ACTIVE).values(
-        "organisation_id"
+    # order_by(): without it the ids would be sorted by the partner's name (Meta.ordering),
+    # a join and a sort inside every directory query.
+    partner_ids = (
+        Partnership.objects.filter(hub=hub, status=PartnershipStatus.ACTIVE)
+        .order_by()
+        .values("organisation_id")
     )
     authority_ids = Hub.local_authorities.through.objects.filter(hub=hub).values(
         "localauthority_id"
@@ -108,9 +112,15 @@ def _once(found: QuerySet[Organisation], filters: DirectoryFilters) -> QuerySet[
     return found.distinct() if filters.cluster or filters.expertise else found
 
 
+@dataclass(frozen=True)
+class DirectoryResults:
+    organisations: QuerySet[Organisation]  # best first
+    count: int  # how many there are: counted once, for the search's own choice and the pages
+
+
 def directory_search(
     *, hub: Hub, filters: DirectoryFilters, public: bool = True
-) -> QuerySet[Organisation]:
+) -> DirectoryResults:
     """Search the hub's directory. Terms are combined: every one given must match."""
     orgs = hub_public_organisations(hub=hub) if public else hub_organisations(hub=hub)
     if not filters.include_closed:
@@ -132,28 +142,49 @@ def directory_search(
 
     words = searchable(filters.q).split()
     if not words:
-        return once(orgs.order_by("name", "pk"))
-    orgs = orgs.annotate(plain_name=plain(F("name")), plain_town=plain(F("town")))
-    found = contains_every_word(
-        orgs, words, ["plain_name", "plain_town"], index=ORGANISATION_SEARCH, extra=urn_q
+        listed = once(orgs.order_by("name", "pk"))
+        return DirectoryResults(listed, listed.count())
+    # alias, not annotate: the rank and the filters use them, and nothing reads them back.
+    orgs = orgs.alias(plain_name=plain(F("name")), plain_town=plain(F("town")))
+    found = once(
+        contains_every_word(
+            orgs, words, ["plain_name", "plain_town"], index=ORGANISATION_SEARCH, extra=urn_q
+        )
     )
-    if not found.exists():
+    count = found.count()
+    if not count:
         # Nothing has every word: perhaps a typo ("Jospeh"). Names and towns with a word close
         # to each one typed, the closest first (PostgreSQL only).
-        close = fuzzy(orgs, words, [plain_upper("name"), plain_upper("town")])
-        if close.exists():
-            return once(close.order_by("-similarity", "name", "pk"))
+        close = once(fuzzy(orgs, words, [plain_upper("name"), plain_upper("town")]))
+        close_count = close.count()
+        if close_count:
+            return DirectoryResults(close.order_by("-similarity", "name", "pk"), close_count)
+        return DirectoryResults(found, 0)
     # An exact name first, then names that start with the words typed, then the rest.
     q = " ".join(words)
-    return once(
-        found.annotate(
-            rank=Case(
-                When(plain_name__iexact=q, then=Value(0)),
-                When(plain_name__istartswith=q, then=Value(1)),
-                default=Value(2),
-            )
-        ).order_by("rank", "name", "pk")
+    ranked = found.annotate(
+        rank=Case(
+            When(plain_name__iexact=q, then=Value(0)),
+            When(plain_name__istartswith=q, then=Value(1)),
+            default=Value(2),
+        )
     )
+    return DirectoryResults(ranked.order_by("rank", "name", "pk"), count)
+
+
+# The columns a list of search results shows (templates/directory/includes/results.html), for
+# QuerySet.only: the register's rows are wide, and reading every column of 25 of them was a
+# tenth of the page's server time.
+LISTED_FIELDS = (
+    "name",
+    "kind",
+    "phase",
+    "town",
+    "postcode",
+    "urn",
+    "is_open",
+    "local_authority__name",
+)
 
 
 FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")

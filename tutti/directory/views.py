@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tutti.core.pagination import CountedPaginator
 from tutti.core.permissions import public_view
 from tutti.directory import selectors, services
 from tutti.directory.access import can_edit_organisation, organisation_for_edit
@@ -43,8 +43,11 @@ def hub_home(request: HubRequest, hub_slug: str) -> HttpResponse:
 def _search_page(request: HubRequest, *, public: bool) -> dict:
     hub = request.hub
     form = DirectorySearchForm(request.GET or None, hub=hub)
-    orgs = selectors.directory_search(hub=hub, filters=form.filters(), public=public)
-    page = Paginator(selectors.with_hub_clusters(orgs, hub=hub), PAGE_SIZE).get_page(
+    results = selectors.directory_search(hub=hub, filters=form.filters(), public=public)
+    listed = selectors.with_hub_clusters(
+        results.organisations.only(*selectors.LISTED_FIELDS), hub=hub
+    )
+    page = CountedPaginator(listed, PAGE_SIZE, count=results.count).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

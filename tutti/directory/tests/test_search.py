@@ -23,7 +23,11 @@ postgres_only = pytest.mark.skipif(
 
 
 def names(hub, q, **filters):
-    return [o.name for o in directory_search(hub=hub, filters=DirectoryFilters(q=q, **filters))]
+    results = directory_search(hub=hub, filters=DirectoryFilters(q=q, **filters))
+    found = [o.name for o in results.organisations]
+    # The count the pages are made from is that of the list itself, typos' matches too.
+    assert results.count == len(found)
+    return found
 
 
 @pytest.fixture

@@ -49,7 +49,12 @@ def whats_on(request: HubRequest, hub_slug: str) -> HttpResponse:
     form = event_filter_form(request.GET or None, hub=request.hub)
     filters = form.filters()
     events = selectors.public_events(hub=request.hub, filters=filters)
-    page = selectors.EventPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.EventPaginator(
+        events,
+        PAGE_SIZE,
+        related=("category", "cluster", "venue"),
+        fields=selectors.WHATS_ON_FIELDS,
+    ).get_page(request.GET.get("page"))
     query = filter_query(filters)
     feed_path = reverse("events:feed", kwargs={"hub_slug": hub_slug})
     return render(
