@@ -77,7 +77,7 @@ class _PerEvent(Func):
         super().__init__(F("pk"))
         self.sql, self.table, self.params = sql, table, params
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         # The event's pk is compiled as any column is, so the outer query's alias is right
         # even when it is relabelled inside another query.
         event, event_params = compiler.compile(self.get_source_expressions()[0])
