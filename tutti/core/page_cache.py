@@ -25,10 +25,11 @@ and shared caches may keep the page but ask every time, and get a 304 while it i
 **Compressed once.** A page of 1 KB or more with no booking token is stored gzipped only, and
 served so to a client that accepts gzip (every browser and calendar client) or decompressed for
 one that does not: a hub's calendar feed is half a megabyte and a fourteenth of that
-compressed. Compressing on each request would cost more than the render it saves, and reading
-both forms from the shared cache on each hit halved the feed's warm throughput. A page with a token is never compressed, so no secret of the
-visitor's is ever in a compressed body (BREACH). ``Vary: Accept-Encoding`` and a weak ``ETag``
-for the compressed form, as Django's ``GZipMiddleware`` does.
+compressed, and compressing on each request would cost more than the render it saves, as
+reading both forms from the shared cache on each hit did. A page with a token is never
+compressed, so no secret of the visitor's is ever in a compressed body (BREACH).
+``Vary: Accept-Encoding`` and a weak ``ETag`` for the compressed form, as Django's
+``GZipMiddleware`` does.
 """
 
 import gzip
