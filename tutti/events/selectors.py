@@ -117,7 +117,8 @@ LISTED = ("category", "cluster", "venue", "organiser")
 
 # The columns What's On's list shows (templates/events/event_list.html and its includes), for
 # ``EventPaginator(fields=...)``: a venue is a row of the national register, and reading,
-# parsing and building every column of four joined tables cost half the page's server time.
+# parsing and building every column of the four joined tables doubled the time the page's
+# events took to read.
 WHATS_ON_FIELDS = (
     "hub",
     "title",

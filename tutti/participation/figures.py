@@ -38,6 +38,35 @@ class School:
     cluster: str = ""
 
 
+class SchoolsOfALoad:
+    """The schools a load of years counts (``selectors.figure_schools``), shared by its years
+    and read only when something asks for them: the reach tables, the data return and the list
+    behind "schools in the area" do; the figures need only how many are open, a COUNT."""
+
+    def __init__(self, hub: Hub, with_records: set[int]) -> None:
+        self.hub, self.with_records = hub, with_records
+
+    @cached_property
+    def rows(self) -> dict[int, School]:
+        return {
+            pk: School(pk, urn, name, phase, is_open, la or "", cluster or "")
+            for pk, urn, name, phase, is_open, la, cluster in selectors.figure_schools(
+                hub=self.hub, with_records=self.with_records
+            )
+        }
+
+    def read(self) -> dict[int, School]:
+        """The schools, read now if not yet: for a page that lists them, so that their count
+        then needs no query of its own."""
+        return self.rows
+
+    @cached_property
+    def open_count(self) -> int:
+        if "rows" in self.__dict__:  # read already: no query
+            return sum(1 for school in self.rows.values() if school.is_open)
+        return selectors.figure_open_schools(hub=self.hub, with_records=self.with_records)
+
+
 @dataclass
 class YearData:
     """One hub's records for one year, added up per kind and school, and the schools of its
@@ -50,10 +79,15 @@ class YearData:
     # The partners with at least one record.
     partner_ids: set[int]
     # The register's open schools in the hub's local authorities, and any other school that
-    # has a record this year (one that has since closed), so every school counted has a row.
-    schools: dict[int, School]
+    # has a record in the years loaded (one that has since closed), so every school counted
+    # has a row.
+    area: SchoolsOfALoad = field(repr=False)
     # Figures counted by an app above participation (LIVE_COUNTS): (count, where it came from).
     live: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    @property
+    def schools(self) -> dict[int, School]:
+        return self.area.rows
 
     @property
     def has_records(self) -> bool:
@@ -94,26 +128,25 @@ class YearData:
 LIVE_COUNTS: dict[str, Callable[[Hub, list[int]], dict[int, tuple[int, str]]]] = {}
 
 
-def load_year(*, hub: Hub, year: int) -> YearData:
+def load_year(*, hub: Hub, year: int, with_schools: bool = False) -> YearData:
     """Everything the figures need, in two queries whatever the number of records (and one
     for each of LIVE_COUNTS)."""
-    return load_years(hub=hub, years=[year])[year]
+    return load_years(hub=hub, years=[year], with_schools=with_schools)[year]
 
 
-def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
+def load_years(*, hub: Hub, years: list[int], with_schools: bool = False) -> dict[int, YearData]:
     """``load_year`` for several years at once, still in two queries: the records added up
-    per kind and school and the partners (one query for every kind), and the schools."""
+    per kind and school and the partners (one query for every kind), and how many schools are
+    open. ``with_schools``: the schools themselves instead of their count, for a page that
+    lists them (``YearData.schools`` reads them anyway, with a query of its own)."""
     found = selectors.figure_tallies(hub=hub, years=years)
     tallies, partner_ids = found.tallies, found.partner_ids
     with_records = {
         pk for by_year in tallies.values() for t in by_year.values() for pk in t if pk is not None
     }
-    schools = {
-        pk: School(pk, urn, name, phase, is_open, la or "", cluster or "")
-        for pk, urn, name, phase, is_open, la, cluster in selectors.figure_schools(
-            hub=hub, with_records=with_records
-        )
-    }
+    area = SchoolsOfALoad(hub, with_records)
+    if with_schools:
+        area.read()
     live = {key: count(hub, years) for key, count in LIVE_COUNTS.items()}
     return {
         year: YearData(
@@ -121,7 +154,7 @@ def load_years(*, hub: Hub, years: list[int]) -> dict[int, YearData]:
             year=year,
             tallies={key: tallies[key][year] for key in KINDS},
             partner_ids=partner_ids[year],
-            schools=schools,
+            area=area,
             live={key: by_year[year] for key, by_year in live.items() if year in by_year},
         )
         for year in years
@@ -183,8 +216,8 @@ def _schools_with(data: YearData, parts: dict[str, tuple[str, ...]]) -> Result:
 
 
 def schools_in_area(data: YearData) -> Result:
-    schools = {pk for pk, s in data.schools.items() if s.is_open}
-    return Result(value=len(schools), schools=schools)
+    # The schools themselves are listed from data.schools by the page behind the figure.
+    return Result(value=data.area.open_count)
 
 
 def schools_engaged(data: YearData) -> Result:

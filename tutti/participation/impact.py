@@ -117,7 +117,8 @@ def impact_page(
 ) -> ImpactPage:
     """The page for ``year``. ``public``: only published years and figures count."""
     years = list(range(year - TREND_YEARS + 1, year + 1))
-    data_by_year = load_years(hub=hub, years=years)
+    # The page shows the reach, which reads every school.
+    data_by_year = load_years(hub=hub, years=years, with_schools=True)
     computed = {y: compute_figures(d) for y, d in data_by_year.items()}
     publication = publications.get(year)
 

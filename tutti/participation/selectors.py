@@ -335,6 +335,17 @@ def figure_schools(*, hub: Hub, with_records: Iterable[int]) -> list[SchoolRow]:
     return list(schools.values())
 
 
+def figure_open_schools(*, hub: Hub, with_records: Iterable[int]) -> int:
+    """How many of ``figure_schools`` are open, counted without reading them."""
+    area = Q(
+        kind=OrganisationKind.SCHOOL,
+        is_open=True,
+        local_authority_id__in_once=hub.local_authorities.values("pk"),
+    )
+    # in_once (core.models): each side of the OR keeps its index.
+    return Organisation.objects.filter(area | (Q(is_open=True) & _OneOf(with_records))).count()
+
+
 def figure_records(
     *, hub: Hub, year: int, parts: dict[str, Q], names: dict[str, list[str]]
 ) -> dict[str, list[dict[str, Any]]]:

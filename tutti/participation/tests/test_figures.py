@@ -165,6 +165,32 @@ def test_breakdown_by_local_authority_and_cluster_gives_the_share_reached(world)
 def test_year_data_is_loaded_in_a_fixed_number_of_queries(world, django_assert_num_queries):
     for _ in range(5):
         WcetFactory(hub=world.hub, school=SchoolFactory(local_authority=world.la))
-    # One more for the instrument library's real loans (tutti/loans/figures.py).
+    # The tallies and the instrument library's real loans (tutti/loans/figures.py); the
+    # schools are counted when a figure asks, once, and read only for a page that lists them.
+    with django_assert_num_queries(2):
+        data = load_year(hub=world.hub, year=2025)
+    with django_assert_num_queries(1):
+        counted = in_area(data)
+    with django_assert_num_queries(0):
+        compute_figures(data)
     with django_assert_num_queries(3):
-        load_year(hub=world.hub, year=2025)
+        data = load_year(hub=world.hub, year=2025, with_schools=True)
+    with django_assert_num_queries(0):
+        # The count the database made is that of the schools read.
+        assert in_area(data) == counted == sum(s.is_open for s in data.schools.values()) > 5
+
+
+def in_area(data):
+    return {f.figure.key: f.value for f in compute_figures(data)}["schools-in-area"]
+
+
+def test_schools_in_the_area_counted_by_the_database_match_the_schools_read(world):
+    # A closed school of the area with a record, an open one elsewhere with a record (both read
+    # so that every school counted has a row), and one closed with none (neither).
+    WcetFactory(hub=world.hub, school=SchoolFactory(local_authority=world.la, is_open=False))
+    WcetFactory(hub=world.hub, school=world.other_school)
+    SchoolFactory(local_authority=world.la, is_open=False)
+    counted = in_area(load_year(hub=world.hub, year=2025))
+    data = load_year(hub=world.hub, year=2025, with_schools=True)
+    assert counted == in_area(data) == sum(s.is_open for s in data.schools.values())
+    assert world.other_school.pk in data.schools

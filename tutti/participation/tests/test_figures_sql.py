@@ -221,7 +221,7 @@ def test_figures_are_read_in_a_fixed_number_of_queries(world, records, django_as
     # One grouped query for every kind and the partners (every year at once), the schools,
     # and the instrument library's loans (tutti/loans/figures.py).
     with django_assert_num_queries(3):
-        data = load_years(hub=world.hub, years=list(range(2021, 2026)))
+        data = load_years(hub=world.hub, years=list(range(2021, 2026)), with_schools=True)
     # Computing the figures reads nothing more: the records behind them wait until asked for.
     with django_assert_num_queries(0):
         figures = compute_figures(data[2025])
@@ -248,7 +248,7 @@ def test_the_number_of_queries_does_not_grow_with_records(world, django_assert_n
         page = impact_page(hub=world.hub, year=2025, publications={}, public=False)
     assert [row.figure.key for row in page.rows] == [f.key for f in FIGURES]
     assert page.rows[0].trend[-1].value == (None if not extra else page.rows[0].value)
-    data = load_year(hub=world.hub, year=2025)
+    data = load_year(hub=world.hub, year=2025, with_schools=True)
     figures = compute_figures(data)
     with django_assert_num_queries(1):
         return_workbook(data, figures)

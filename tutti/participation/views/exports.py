@@ -23,7 +23,7 @@ def file_year(year: int) -> str:
 
 @hub_permission_required("can_manage_participation")
 def return_xlsx(request: MemberRequest, hub_slug: str) -> HttpResponse:
-    data, _ = chosen_year_data(request)
+    data, _ = chosen_year_data(request, with_schools=True)
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="xlsx")
     body = return_workbook(data, compute_figures(data))
     response = HttpResponse(body, content_type=XLSX)
@@ -35,7 +35,7 @@ def return_xlsx(request: MemberRequest, hub_slug: str) -> HttpResponse:
 @hub_permission_required("can_manage_participation")
 def return_csv(request: MemberRequest, hub_slug: str) -> HttpResponse:
     """The Schools sheet of the data return, as CSV."""
-    data, _ = chosen_year_data(request)
+    data, _ = chosen_year_data(request, with_schools=True)
     audit_read(request, ReadAction.DATA_RETURN, year=data.year, format="csv")
     rows = return_rows(data, compute_figures(data))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -124,7 +124,7 @@ def figure_records(request: MemberRequest, hub_slug: str, key: str) -> HttpRespo
     figure = FIGURES_BY_KEY.get(key)
     if figure is None:
         raise Http404("No such figure.")
-    data, _ = chosen_year_data(request)
+    data, _ = chosen_year_data(request, with_schools=figure.key == "schools-in-area")
     result = figure.compute(data)
     kinds = [
         (
@@ -140,7 +140,7 @@ def figure_records(request: MemberRequest, hub_slug: str, key: str) -> HttpRespo
     ]
     schools = None
     if figure.key == "schools-in-area":
-        schools = [data.schools[pk] for pk in sorted(result.schools or ())]
+        schools = [school for _, school in sorted(data.schools.items()) if school.is_open]
     audit_read(request, ReadAction.FIGURE_RECORDS, figure=figure.key, year=data.year)
     return render(
         request,

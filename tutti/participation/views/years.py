@@ -17,6 +17,8 @@ def chosen_year(request: HubRequest) -> tuple[int, list[int]]:
     return year, sorted({*years, year}, reverse=True)
 
 
-def chosen_year_data(request: HubRequest) -> tuple[YearData, list[int]]:
+def chosen_year_data(
+    request: HubRequest, *, with_schools: bool = False
+) -> tuple[YearData, list[int]]:
     year, years = chosen_year(request)
-    return load_year(hub=request.hub, year=year), years
+    return load_year(hub=request.hub, year=year, with_schools=with_schools), years
