@@ -160,12 +160,15 @@ def directory_search(
         if close_count:
             return DirectoryResults(close.order_by("-similarity", "name", "pk"), close_count)
         return DirectoryResults(found, 0)
-    # An exact name first, then names that start with the words typed, then the rest.
+    # An exact name first, then names that start with the words typed, then the rest. Only a
+    # name that starts so can be exact: asked second, most names are made plain once, not twice.
     q = " ".join(words)
     ranked = found.annotate(
         rank=Case(
-            When(plain_name__iexact=q, then=Value(0)),
-            When(plain_name__istartswith=q, then=Value(1)),
+            When(
+                plain_name__istartswith=q,
+                then=Case(When(plain_name__iexact=q, then=Value(0)), default=Value(1)),
+            ),
             default=Value(2),
         )
     )
