@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from statistics import mean
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tutti.competitions.access import entries_to_judge
 from tutti.competitions.models import Adjudicator, Category, Competition, Entry, Score
 from tutti.competitions.services import age_on, person_entries
-from tutti.core.personal_data import ErasurePlan, plural
+from tutti.core.personal_data import ErasurePlan, iso, plural
 from tutti.directory.models import Hub, Organisation
 
 # A count about fewer pupils than this is shown as "fewer than 10", never as a number.
@@ -309,10 +309,6 @@ def feedback_for(*, entry: Entry) -> list[Score]:
     )
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
     """What the hub's competitions hold about a family (every hub's, when ``hub`` is None: the
     person's own request): each entry they made, with the entrant they entered (a parent may
@@ -323,9 +319,9 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
             "competition": entry.competition.name,
             "category": entry.category.name,
             "entry": entry.code,
-            "entered_at": _iso(entry.created_at),
+            "entered_at": iso(entry.created_at),
             "entrant": entry.entrant_name,
-            "date_of_birth": _iso(entry.date_of_birth),
+            "date_of_birth": iso(entry.date_of_birth),
             "school": entry.school.name if entry.school else None,
             "home_educated": entry.home_educated,
             "teacher": entry.teacher,
@@ -333,11 +329,11 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
             "pieces": [str(piece) for piece in entry.pieces.all()],
             "your_name": entry.contact_name,
             "your_email": entry.contact_email,
-            "consent_to_judging": _iso(entry.consent_judged_at),
-            "consent_to_public_showing": _iso(entry.consent_public_at),
-            "consent_to_filming": _iso(entry.consent_filming_at),
+            "consent_to_judging": iso(entry.consent_judged_at),
+            "consent_to_public_showing": iso(entry.consent_public_at),
+            "consent_to_filming": iso(entry.consent_filming_at),
             "video": "kept" if entry.video or entry.video_link else "none or deleted",
-            "withdrawn_at": _iso(entry.withdrawn_at),
+            "withdrawn_at": iso(entry.withdrawn_at),
             "result": entry.get_result_display() if entry.result else None,
         }
         for entry in person_entries(hub=hub, email=email)

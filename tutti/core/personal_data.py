@@ -6,6 +6,7 @@ plain data), ``person_erase_plan(hub=, email=)`` (this) and ``person_erase(hub=,
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,8 @@ class ErasurePlan:
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def iso(value: date | datetime | None) -> str | None:
+    """A date or time in ``person_data``'s plain data: ISO 8601, or None."""
+    return value.isoformat() if value is not None else None

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from tutti.core.personal_data import ErasurePlan, plural
+from tutti.core.personal_data import ErasurePlan, iso, plural
 from tutti.cpd.models import (
     DaySession,
     MemberStatus,
@@ -329,10 +329,6 @@ def person_places(*, hub: Hub | None, email: str) -> QuerySet[NetworkMember]:
     return places
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def person_data(*, hub: Hub | None, email: str) -> list[dict[str, Any]]:
     """What the hub's CPD networks hold about a person (every hub's, when ``hub`` is None: the
     person's own request): each place, with the posts they wrote, their peer visits, survey
@@ -376,14 +372,14 @@ def _place_data(place: NetworkMember, responses: list[SurveyResponse]) -> dict[s
         "status": place.get_status_display(),
         "message": place.message,
         "email_me_about_posts": place.notify_posts,
-        "since": _iso(place.created_at),
-        "decided_at": _iso(place.decided_at),
+        "since": iso(place.created_at),
+        "decided_at": iso(place.decided_at),
         "posts": [
-            {"at": _iso(t.created_at), "thread": t.title, "text": t.body}
+            {"at": iso(t.created_at), "thread": t.title, "text": t.body}
             for t in place.threads.all()
         ]
         + [
-            {"at": _iso(r.created_at), "thread": r.thread.title, "text": r.body}
+            {"at": iso(r.created_at), "thread": r.thread.title, "text": r.body}
             for r in place.replies.all()
         ],
         "peer_visits": [
@@ -391,7 +387,7 @@ def _place_data(place: NetworkMember, responses: list[SurveyResponse]) -> dict[s
                 "as": "host" if visit.host_id == place.pk else "visitor",
                 "focus": visit.focus,
                 "status": visit.get_status_display(),
-                "date": _iso(visit.date),
+                "date": iso(visit.date),
                 "hours": str(visit.hours),
                 "reflection": (
                     visit.host_reflection if visit.host_id == place.pk else visit.visitor_reflection

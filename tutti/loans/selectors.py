@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from tutti.core.personal_data import ErasurePlan, plural
+from tutti.core.personal_data import ErasurePlan, iso, plural
 from tutti.directory.models import Hub, Organisation
 from tutti.loans.kinds import TYPES, type_and_size
 from tutti.loans.models import (
@@ -342,10 +342,6 @@ def dashboard(*, hub: Hub) -> Dashboard:
     )
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def person_requests(*, hub: Hub | None, email: str) -> QuerySet[InstrumentRequest]:
     """The instrument requests a parent or carer made with this address."""
     requests = InstrumentRequest.objects.filter(contact_email__iexact=email)
@@ -361,18 +357,18 @@ def person_school_loans(*, hub: Hub | None, email: str) -> QuerySet[Loan]:
 def _loan_data(loan: Loan) -> dict[str, object]:
     return {
         "instrument": f"{loan.instrument.asset_tag}, {loan.instrument.type_and_size}",
-        "lent_on": _iso(loan.starts_on),
-        "due_on": _iso(loan.due_on),
-        "returned_on": _iso(loan.returned_on),
+        "lent_on": iso(loan.starts_on),
+        "due_on": iso(loan.due_on),
+        "returned_on": iso(loan.returned_on),
         "contact_email": loan.borrower_email,
         "agreement_version": loan.agreement.version if loan.agreement else None,
         "agreement_accepted_by": loan.accepted_by,
-        "agreement_accepted_at": _iso(loan.accepted_at),
+        "agreement_accepted_at": iso(loan.accepted_at),
         "charges": [
             {
                 "term": f"{c.get_term_display()} {c.year}",
                 "amount": str(c.amount),
-                "paid_on": _iso(c.paid_on),
+                "paid_on": iso(c.paid_on),
             }
             for c in loan.charges.all()
         ],
@@ -400,7 +396,7 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
         rows.append(
             {
                 "hub": found.hub.name,
-                "requested_at": _iso(found.created_at),
+                "requested_at": iso(found.created_at),
                 "instrument": found.type_and_size,
                 "pupil": found.pupil_name,
                 "school": found.school.name,

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tutti.core.personal_data import ErasurePlan, plural
+from tutti.core.personal_data import ErasurePlan, iso, plural
 from tutti.directory.models import Hub
 from tutti.programmes.models import (
     Attendance,
@@ -304,10 +304,6 @@ def person_in_programmes(*, hub: Hub | None, email: str) -> PersonInProgrammes:
     )
 
 
-def _day(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
     """The person's part in the hub's programmes, as plain data (one row each)."""
     found = person_in_programmes(hub=hub, email=email)
@@ -319,7 +315,7 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
             "programme": place.site.programme.name,
             "role": place.get_role_display(),
             "site": str(place.site),
-            "since": _day(place.created_at),
+            "since": iso(place.created_at),
         }
         for place in found.places
     ]
@@ -329,8 +325,8 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
             "role": f"Invited as {invitation.get_role_display().lower()}",
             "site": str(invitation.site.school) if invitation.site else None,
             "name_given": f"{invitation.first_name} {invitation.last_name}".strip() or None,
-            "invited_at": _day(invitation.created_at),
-            "accepted_at": _day(invitation.accepted_at),
+            "invited_at": iso(invitation.created_at),
+            "accepted_at": iso(invitation.accepted_at),
         }
         for invitation in found.invitations
     ]
@@ -347,7 +343,7 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
         {
             "programme": entry.programme.name,
             "role": "Reflection",
-            "date": _day(entry.date),
+            "date": iso(entry.date),
             "text": entry.text,
         }
         for entry in found.reflections

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -691,13 +692,13 @@ def person_erase(*, hub: Hub, email: str, by: Any) -> int:
     tells the hub to add another first). Pupils are not the person's, and stay under the
     programme's own retention. Returns how many records changed; one audit entry of counts."""
     found = selectors.person_in_programmes(hub=hub, email=email)
-    places = SitePerson.objects.filter(pk__in=[p.pk for p in found.places]).delete()[0]
-    invitations = ProgrammeInvitation.objects.filter(
-        pk__in=[i.pk for i in found.invitations]
-    ).delete()[0]
-    reflections = ReflectionEntry.objects.filter(pk__in=[r.pk for r in found.reflections]).delete()[
-        0
-    ]
+
+    def delete(model: type[Model], rows: list[Any]) -> int:
+        return model._default_manager.filter(pk__in=[r.pk for r in rows]).delete()[0]
+
+    places = delete(SitePerson, found.places)
+    invitations = delete(ProgrammeInvitation, found.invitations)
+    reflections = delete(ReflectionEntry, found.reflections)
     held = selectors.held_programmes(hub=hub).values("pk")
     ResourceVisit.objects.filter(programme__in=held, user__email__iexact=email).delete()
     for site in found.senco_sites:

@@ -6,7 +6,6 @@ adds up the participation records and audits of those feeders in a fixed number 
 whatever the number of feeders or years.
 """
 
-import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tutti.clusters.models import ClusterMember
-from tutti.core.personal_data import ErasurePlan, plural
+from tutti.core.personal_data import ErasurePlan, iso, plural
 from tutti.core.years import year_label
 from tutti.directory.models import Hub, Organisation, OrganisationKind
 from tutti.directory.selectors import hub_organisations
@@ -589,10 +588,6 @@ def person_passports(*, hub: Hub | None, email: str) -> QuerySet[Passport]:
     return passports.filter(hub=hub) if hub is not None else passports
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
     """What the hub's transition passports hold about a family (every hub's, when ``hub`` is
     None: the person's own request), with what they said about their child. One query."""
@@ -600,8 +595,8 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
         {
             "hub": p.hub.name,
             "status": p.get_status_display(),
-            "started_at": _iso(p.created_at),
-            "sent_at": _iso(p.sent_at),
+            "started_at": iso(p.created_at),
+            "sent_at": iso(p.sent_at),
             "your_email": p.family_email,
             "child": p.child_name,
             "starts_year_7": p.intake_year,
@@ -617,7 +612,7 @@ def person_data(*, hub: Hub | None, email: str) -> list[dict[str, object]]:
             "next_steps": p.next_steps,
             "access_needs": p.access_needs,
             "keep_until_end_of_year_7": p.keep_longer,
-            "acknowledged_at": _iso(p.acknowledged_at),
+            "acknowledged_at": iso(p.acknowledged_at),
             "first_contact": p.get_first_contact_display() if p.first_contact else None,
             "school_note": p.contact_note,
         }
